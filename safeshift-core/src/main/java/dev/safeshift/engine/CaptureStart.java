@@ -1,0 +1,18 @@
+package dev.safeshift.engine;
+
+/**
+ * The consistent starting point of a move: a change-capture position plus a snapshot that shows
+ * the source exactly as of that position. Backfill readers import {@link #snapshotId()}; the
+ * change stream starts at {@link #position()}. Closing releases the snapshot (not the capture).
+ */
+public interface CaptureStart extends AutoCloseable {
+
+    /** The log position where the change stream starts, in the engine's text form. */
+    String position();
+
+    /** A handle readers use to see the snapshot; valid until {@link #close()}. */
+    String snapshotId();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,55 @@
+package dev.safeshift.engine;
+
+import dev.safeshift.plan.TableSpec;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Everything the daemon needs from one database product to move tables online. One instance
+ * serves one plan (one source, one target). Methods throw {@link dev.safeshift.SafeshiftException}
+ * with a message for the user when the databases are not in a state to proceed.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** Checks that both databases are reachable and the source can capture changes. */
+    void preflight();
+
+    /** Describes a source table and checks it can be moved (primary key, supported types). */
+    TableInfo describeSource(TableSpec spec);
+
+    /** Creates the target table (columns and primary key) or checks that the existing one matches. */
+    void prepareTarget(TableMove move);
+
+    /** Creates secondary indexes on the target once the backfill is done. */
+    void finishTarget(TableMove move);
+
+    /** Creates the capture (e.g. publication and replication slot) and holds its snapshot open. */
+    CaptureStart startCapture(String captureName, List<TableMove> moves);
+
+    /** Whether the capture created by {@link #startCapture} still exists on the source. */
+    boolean captureExists(String captureName);
+
+    /** Removes the capture from the source (abort). Missing parts are ignored. */
+    void dropCapture(String captureName);
+
+    /** Opens a snapshot of the source as of now, for resuming a backfill whose capture snapshot is gone. */
+    CaptureStart freshSnapshot();
+
+    /** Splits a table into key ranges of about {@code rowsPerChunk} rows, as seen in the snapshot. */
+    List<KeyRange> planChunks(TableMove move, String snapshotId, long rowsPerChunk);
+
+    /**
+     * Copies one key range from the snapshot into the target, replacing whatever the target holds in
+     * that range, and returns the rows copied. {@code rowsCopied} is told of progress as it happens.
+     */
+    long copyChunk(TableMove move, KeyRange range, String snapshotId, LongConsumer rowsCopied);
+
+    /** Opens (does not start) the change stream for the capture. */
+    ChangeStream openStream(String captureName, List<TableMove> moves);
+
+    /** Current distance between the source's log and {@code appliedPosition}. */
+    Lag lag(String captureName, StreamProgress progress);
+
+    @Override
+    void close();
+}
