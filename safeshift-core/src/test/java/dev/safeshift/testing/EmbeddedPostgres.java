@@ -3,6 +3,8 @@ package dev.safeshift.testing;
 import dev.safeshift.plan.Endpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -26,6 +28,7 @@ public final class EmbeddedPostgres {
         if (server == null) {
             try {
                 server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                        .setServerConfig("hba_file", hbaFile().toString())
                         .setServerConfig("wal_level", "logical")
                         .setServerConfig("max_replication_slots", "20")
                         .setServerConfig("max_wal_senders", "20")
@@ -46,6 +49,27 @@ public final class EmbeddedPostgres {
             }));
         }
         return server;
+    }
+
+    /**
+     * The superuser {@code postgres} is trusted; every other role must give its password, so tests
+     * can see a real authentication failure.
+     */
+    private static Path hbaFile() throws IOException {
+        Path file = Files.createTempFile("safeshift-hba", ".conf");
+        Files.writeString(file, String.join("\n",
+                "local all postgres trust",
+                "host all postgres 127.0.0.1/32 trust",
+                "host all postgres ::1/128 trust",
+                "host replication postgres 127.0.0.1/32 trust",
+                "host replication postgres ::1/128 trust",
+                "local all all scram-sha-256",
+                "host all all 127.0.0.1/32 scram-sha-256",
+                "host all all ::1/128 scram-sha-256",
+                "host replication all 127.0.0.1/32 scram-sha-256",
+                ""));
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     public static int port() {

@@ -1,0 +1,47 @@
+package dev.safeshift.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code safeshift} command. */
+@Command(name = "safeshift",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Moves production tables online: rehearsed, verified, gated and reversible.",
+        subcommands = {
+                ValidateCommand.class,
+                RunCommand.class,
+                StatusCommand.class,
+                StopCommand.class,
+                AbortCommand.class,
+                DemoCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; used by tests too. */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line with error messages going to {@code err}. */
+    public static int execute(PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler(new Errors());
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.safeshift.cli;
+
+import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.TableSpec;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "validate", description = "Check a plan file without connecting to any database.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Mixin
+    Options.PlanArgument plan = new Options.PlanArgument();
+
+    @Override
+    public Integer call() {
+        Plan loaded = plan.load();
+        System.out.println(plan.planFile + " is valid: migration '" + loaded.name() + "', "
+                + loaded.tables().size() + " table(s)");
+        System.out.println("  source  " + loaded.source().redactedUrl());
+        System.out.println("  target  " + loaded.target().redactedUrl());
+        System.out.println("  control " + loaded.controlEndpoint().redactedUrl() + " (schema " + loaded.control().schema() + ")");
+        for (TableSpec table : loaded.tables()) {
+            System.out.println("  table   " + table.source() + " -> " + table.target()
+                    + (table.columns().isEmpty() ? "" : " (" + String.join(", ", table.columns()) + ")"));
+        }
+        System.out.println("  copy    " + loaded.copy().parallelism() + " chunks at once, about "
+                + loaded.copy().rowsPerChunk() + " rows each");
+        return 0;
+    }
+}

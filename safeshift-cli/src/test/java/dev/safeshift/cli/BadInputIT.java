@@ -1,0 +1,168 @@
+package dev.safeshift.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.safeshift.plan.Endpoint;
+import dev.safeshift.testing.EmbeddedPostgres;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.PGReplicationStream;
+
+/** Each kind of bad input gets its own message, a specific exit code, and no stack trace. */
+class BadInputIT {
+
+    @TempDir
+    Path directory;
+
+    private record Outcome(int exitCode, String error) {
+    }
+
+    private Outcome safeshift(String... args) {
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(err, true), args);
+        String text = err.toString();
+        assertThat(text).as("no stack trace without --debug").doesNotContain("\tat ");
+        return new Outcome(code, text);
+    }
+
+    private Path plan(String name, Endpoint source, Endpoint target, String table) throws Exception {
+        return PlanFiles.write(directory, name, source, target, table, "");
+    }
+
+    private static void sql(Endpoint endpoint, String... statements) throws Exception {
+        try (Connection connection = EmbeddedPostgres.connect(endpoint); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    @Test
+    void unreachableHostOrPort() throws Exception {
+        Endpoint target = EmbeddedPostgres.newDatabase("unreachable_target");
+        Endpoint nowhere = Endpoint.of("jdbc:postgresql://127.0.0.1:1/shop", "postgres");
+        Outcome outcome = safeshift("run", plan("unreachable", nowhere, target, "public.t").toString());
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.error()).contains("source").contains("127.0.0.1:1");
+    }
+
+    @Test
+    void authenticationFailureNamesTheUserAndHidesThePassword() throws Exception {
+        Endpoint target = EmbeddedPostgres.newDatabase("auth_target");
+        sql(target, "DO $$ BEGIN CREATE ROLE alice LOGIN PASSWORD 'right'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        Endpoint source = Endpoint.of(target.url() + "?password=wrong-secret", "alice");
+        Outcome outcome = safeshift("run", plan("auth", source, target, "public.t").toString());
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.error()).contains("alice").containsIgnoringCase("authentication").doesNotContain("wrong-secret");
+    }
+
+    @Test
+    void walLevelNotLogicalSaysHowToFixIt() throws Exception {
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres replicaOnly =
+                     io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start()) {
+            Endpoint source = Endpoint.of(replicaOnly.getJdbcUrl("postgres", "postgres"), "postgres");
+            sql(source, "CREATE TABLE t (id int PRIMARY KEY)");
+            Endpoint target = EmbeddedPostgres.newDatabase("wal_target");
+            Outcome outcome = safeshift("run", plan("wal", source, target, "public.t").toString());
+            assertThat(outcome.exitCode()).isEqualTo(4);
+            assertThat(outcome.error()).contains("wal_level").contains("ALTER SYSTEM SET wal_level = logical").contains("restart");
+        }
+    }
+
+    @Test
+    void tableWithoutPrimaryKey() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("nopk_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("nopk_target");
+        sql(source, "CREATE TABLE public.events (id int, payload text)");
+        Outcome outcome = safeshift("run", plan("nopk", source, target, "public.events").toString());
+        assertThat(outcome.exitCode()).isEqualTo(5);
+        assertThat(outcome.error()).contains("public.events has no primary key").contains("ADD PRIMARY KEY");
+    }
+
+    @Test
+    void unsupportedColumnType() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("type_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("type_target");
+        sql(source, "CREATE TABLE public.places (id int PRIMARY KEY, location point)");
+        Outcome outcome = safeshift("run", plan("types", source, target, "public.places").toString());
+        assertThat(outcome.exitCode()).isEqualTo(5);
+        assertThat(outcome.error()).contains("location (point)").contains("columns:");
+    }
+
+    @Test
+    void targetTableWithDifferentColumns() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("conflict_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("conflict_target");
+        sql(source, "CREATE TABLE public.orders (id int PRIMARY KEY, total numeric(10,2))");
+        sql(target, "CREATE TABLE public.orders (id int PRIMARY KEY, total text, note text)");
+        Outcome outcome = safeshift("run", plan("conflict", source, target, "public.orders").toString());
+        assertThat(outcome.exitCode()).isEqualTo(6);
+        assertThat(outcome.error()).contains("already exists with different columns")
+                .contains("total is text, the source has numeric(10,2)").contains("note text is not in the source");
+    }
+
+    @Test
+    void replicationSlotAlreadyInUse() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("slot_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("slot_target");
+        sql(source, "CREATE TABLE public.items (id int PRIMARY KEY)",
+                "SELECT pg_create_logical_replication_slot('safeshift_busy', 'test_decoding')");
+        Properties properties = new Properties();
+        PGProperty.USER.set(properties, "postgres");
+        PGProperty.REPLICATION.set(properties, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
+        PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+        try (Connection replication = java.sql.DriverManager.getConnection(source.url(), properties);
+             PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI()
+                     .replicationStream().logical().withSlotName("safeshift_busy").start()) {
+            Outcome outcome = safeshift("run", plan("busy", source, target, "public.items").toString());
+            assertThat(outcome.exitCode()).isEqualTo(7);
+            assertThat(outcome.error()).contains("safeshift_busy").contains("in use");
+        }
+    }
+
+    @Test
+    void malformedYaml() throws Exception {
+        Path file = directory.resolve("broken.yaml");
+        Files.writeString(file, "name: broken\nsource: [unclosed\n");
+        Outcome outcome = safeshift("validate", file.toString());
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.error()).contains("broken.yaml:");
+    }
+
+    @Test
+    void unknownFieldSuggestsTheClosestOne() throws Exception {
+        Endpoint db = Endpoint.of("jdbc:postgresql://127.0.0.1:5432/x", "postgres");
+        Path file = PlanFiles.write(directory, "typo", db, db, "public.t", "copy:\n  rows-per-chunck: 1000\n");
+        Outcome outcome = safeshift("validate", file.toString());
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.error()).contains("typo.yaml:").contains("rows-per-chunck").contains("rows-per-chunk");
+    }
+
+    @Test
+    void missingEnvironmentVariable() throws Exception {
+        Path file = directory.resolve("env.yaml");
+        Files.writeString(file, """
+                name: env
+                source:
+                  url: jdbc:postgresql://127.0.0.1:5432/a
+                  password: ${SAFESHIFT_SURELY_UNSET_VARIABLE}
+                target:
+                  url: jdbc:postgresql://127.0.0.1:5432/b
+                tables:
+                  - source: public.t
+                """);
+        Outcome outcome = safeshift("validate", file.toString());
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.error()).contains("SAFESHIFT_SURELY_UNSET_VARIABLE").contains("not set");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.safeshift.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.safeshift.cli.demo.RowByRow;
+import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.Engines;
+import dev.safeshift.plan.ControlSpec;
+import dev.safeshift.plan.CopySettings;
+import dev.safeshift.plan.Endpoint;
+import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.QualifiedName;
+import dev.safeshift.plan.TableSpec;
+import dev.safeshift.run.MigrationDaemon;
+import dev.safeshift.run.RunListener;
+import dev.safeshift.store.ControlStore;
+import dev.safeshift.store.Phase;
+import dev.safeshift.testing.EmbeddedPostgres;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class OnlineMoveIT {
+
+    private static final long ROWS = 200_000;
+
+    @Test
+    void movesEveryColumnTypeWhileTheSourceIsBeingWritten() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("move_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("move_target");
+        try (Connection connection = EmbeddedPostgres.connect(source)) {
+            AllTypesTable.create(connection, ROWS);
+        }
+        Plan plan = new Plan(null, "everything", source, target,
+                List.of(new TableSpec(new QualifiedName("public", "everything"), new QualifiedName("public", "everything"), List.of())),
+                new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA), new CopySettings(2, 20_000), List.of());
+
+        AllTypesWriter writer = new AllTypesWriter(source, ROWS, 300).start();
+        try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
+             Engine engine = Engines.forEndpoints(source, target)) {
+            MigrationDaemon daemon = new MigrationDaemon(plan, store, engine, RunListener.SILENT, "test");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread runner = new Thread(() -> {
+                try {
+                    daemon.run();
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            runner.start();
+
+            await().atMost(Duration.ofMinutes(3)).until(() -> failure.get() != null
+                    || store.find("everything").map(m -> m.phase() == Phase.STREAMING).orElse(false));
+            assertThat(failure.get()).isNull();
+            Thread.sleep(5_000);
+            writer.close();
+
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> failure.get() != null
+                    || RowByRow.compare(source, "public.everything", target, "public.everything", "id").identical());
+            daemon.stop();
+            runner.join(60_000);
+            assertThat(failure.get()).isNull();
+        }
+
+        RowByRow.Result result = RowByRow.compare(source, "public.everything", target, "public.everything", "id");
+        assertThat(result.differences()).isEmpty();
+        assertThat(result.identical()).isTrue();
+        assertThat(result.sourceRows()).isGreaterThan(ROWS / 2);
+        for (String kind : List.of("insert", "update", "toast-update", "delete", "key-update")) {
+            assertThat(writer.count(kind)).as("writes of kind " + kind).isPositive();
+        }
+    }
+}

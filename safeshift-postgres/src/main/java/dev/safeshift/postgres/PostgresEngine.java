@@ -1,0 +1,172 @@
+package dev.safeshift.postgres;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.engine.CaptureStart;
+import dev.safeshift.engine.ChangeStream;
+import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.KeyRange;
+import dev.safeshift.engine.Lag;
+import dev.safeshift.engine.StreamProgress;
+import dev.safeshift.engine.TableInfo;
+import dev.safeshift.engine.TableMove;
+import dev.safeshift.jdbc.Connections;
+import dev.safeshift.plan.Endpoint;
+import dev.safeshift.plan.TableSpec;
+import dev.safeshift.postgres.stream.PostgresChangeStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/** PostgreSQL to PostgreSQL: binary COPY for the backfill, pgoutput through Debezium for changes. */
+final class PostgresEngine implements Engine {
+
+    private final Endpoint source;
+    private final Endpoint target;
+
+    PostgresEngine(Endpoint source, Endpoint target) {
+        this.source = source;
+        this.target = target;
+    }
+
+    @Override
+    public void preflight() {
+        try (Connection from = Connections.open(source, "source")) {
+            Preflight.checkSource(from);
+        } catch (SQLException e) {
+            throw failure("checking the source database", e);
+        }
+        try (Connection ignored = Connections.open(target, "target")) {
+            // reachable; what the target must hold is checked per table
+        } catch (SQLException e) {
+            throw failure("checking the target database", e);
+        }
+    }
+
+    @Override
+    public TableInfo describeSource(TableSpec spec) {
+        try (Connection from = Connections.open(source, "source")) {
+            return PostgresCatalog.describeSource(from, spec);
+        } catch (SQLException e) {
+            throw failure("reading the definition of " + spec.source(), e);
+        }
+    }
+
+    @Override
+    public void prepareTarget(TableMove move) {
+        try (Connection to = Connections.open(target, "target")) {
+            TargetTables.prepare(to, move);
+        } catch (SQLException e) {
+            throw failure("creating the target table " + move.target(), e);
+        }
+    }
+
+    @Override
+    public void finishTarget(TableMove move) {
+        try (Connection to = Connections.open(target, "target")) {
+            TargetTables.finish(to, move);
+        } catch (SQLException e) {
+            throw failure("creating indexes on " + move.target(), e);
+        }
+    }
+
+    @Override
+    public CaptureStart startCapture(String captureName, List<TableMove> moves) {
+        try {
+            return Capture.start(source, captureName, moves);
+        } catch (SQLException e) {
+            throw failure("creating the replication slot " + captureName, e);
+        }
+    }
+
+    @Override
+    public boolean captureExists(String captureName) {
+        try (Connection from = Connections.open(source, "source")) {
+            return Capture.exists(from, captureName);
+        } catch (SQLException e) {
+            throw failure("looking for the replication slot " + captureName, e);
+        }
+    }
+
+    @Override
+    public void dropCapture(String captureName) {
+        try (Connection from = Connections.open(source, "source")) {
+            Capture.drop(from, captureName);
+        } catch (SQLException e) {
+            throw failure("dropping the replication slot " + captureName, e);
+        }
+    }
+
+    @Override
+    public CaptureStart freshSnapshot() {
+        try {
+            return Capture.freshSnapshot(source);
+        } catch (SQLException e) {
+            throw failure("opening a snapshot of the source", e);
+        }
+    }
+
+    @Override
+    public List<KeyRange> planChunks(TableMove move, String snapshotId, long rowsPerChunk) {
+        try (Connection from = Connections.open(source, "source")) {
+            from.setAutoCommit(false);
+            from.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (Statement statement = from.createStatement()) {
+                statement.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(snapshotId));
+            }
+            List<KeyRange> ranges = ChunkPlanner.plan(from, move.source(), rowsPerChunk);
+            from.commit();
+            return ranges;
+        } catch (SQLException e) {
+            throw failure("planning chunks of " + move.source().name(), e);
+        }
+    }
+
+    @Override
+    public long copyChunk(TableMove move, KeyRange range, String snapshotId, LongConsumer rowsCopied) {
+        try {
+            return ChunkCopier.copy(source, target, move, range, snapshotId, rowsCopied);
+        } catch (SQLException e) {
+            throw failure("copying a chunk of " + move.source().name(), e);
+        }
+    }
+
+    @Override
+    public ChangeStream openStream(String captureName, List<TableMove> moves) {
+        return new PostgresChangeStream(source, target, captureName, moves);
+    }
+
+    @Override
+    public Lag lag(String captureName, StreamProgress progress) {
+        String sql = """
+                SELECT pg_wal_lsn_diff(pg_current_wal_lsn(),
+                       greatest(coalesce(?::pg_lsn, confirmed_flush_lsn), confirmed_flush_lsn))::bigint
+                  FROM pg_replication_slots WHERE slot_name = ?""";
+        try (Connection from = Connections.open(source, "source");
+             PreparedStatement statement = from.prepareStatement(sql)) {
+            statement.setString(1, progress.appliedPosition().orElse(null));
+            statement.setString(2, captureName);
+            try (ResultSet rows = statement.executeQuery()) {
+                long bytes = rows.next() ? Math.max(0, rows.getLong(1)) : 0;
+                long millis = bytes == 0 ? 0 : progress.applyLagP99Millis();
+                return new Lag(bytes, millis);
+            }
+        } catch (SQLException e) {
+            throw failure("measuring replication lag", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // connections are opened per operation; nothing is held between calls
+    }
+
+    private static SafeshiftException failure(String doing, SQLException e) {
+        return new SafeshiftException(SafeshiftException.Kind.INTERNAL,
+                "PostgreSQL failed while " + doing + ": " + e.getMessage()
+                        + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), e);
+    }
+}
