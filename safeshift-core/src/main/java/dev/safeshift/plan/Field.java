@@ -1,0 +1,171 @@
+package dev.safeshift.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One field of the plan file: how it is written, what it may hold, and how it is documented.
+ * The loader checks plans against these definitions and the reference page is rendered from
+ * them, so the two cannot drift apart.
+ *
+ * @param name         the key as written in YAML; empty for list entries
+ * @param defaultValue the value used when the field is absent (a {@code String} or {@code Long}), or null
+ * @param defaultText  how the reference page shows a default that is not a plain value, or null
+ * @param min          the smallest integer allowed, or null
+ * @param max          the largest integer allowed, or null
+ * @param pattern      what a string must match in full, or null
+ * @param patternHint  the pattern said in words, used as the expectation in errors
+ * @param example      a YAML value used by the reference page's example plan (scalars and scalar lists)
+ * @param fields       the nested fields of a map, in the order they are documented
+ * @param items        the definition of each entry of a list, or null
+ * @param itemsNoun    what the entries of a list are, plural (for "a list of column names")
+ * @param nonEmpty     whether a list, when present, must have at least one entry
+ * @param unique       whether the entries of a list of strings must differ (ignoring case)
+ */
+public record Field(
+        String name,
+        FieldType type,
+        boolean required,
+        Object defaultValue,
+        String defaultText,
+        Long min,
+        Long max,
+        Pattern pattern,
+        String patternHint,
+        String description,
+        String example,
+        List<Field> fields,
+        Field items,
+        String itemsNoun,
+        boolean nonEmpty,
+        boolean unique) {
+
+    public Field {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(type);
+        fields = List.copyOf(fields);
+    }
+
+    public static Builder of(String name, FieldType type) {
+        return new Builder(name, type);
+    }
+
+    /** The nested field called {@code key}, if this map has one. */
+    public Optional<Field> field(String key) {
+        return fields.stream().filter(f -> f.name.equals(key)).findFirst();
+    }
+
+    public List<String> fieldNames() {
+        return fields.stream().map(Field::name).toList();
+    }
+
+    /** What a valid value looks like, in words that complete "expected ...". */
+    public String expectation() {
+        return switch (type) {
+            case STRING -> patternHint != null ? patternHint : "a string";
+            case INTEGER -> min != null && max != null ? "an integer between " + min + " and " + max
+                    : min != null ? "an integer of at least " + min : "an integer";
+            case JDBC_URL -> "a JDBC URL starting with 'jdbc:'";
+            case ENV_REFERENCE -> "a reference to an environment variable, like " + example;
+            case TABLE_NAME -> "a table name, written schema.table or table";
+            case MAP -> "a map with the fields " + String.join(", ", fieldNames());
+            case LIST -> "a " + (nonEmpty ? "non-empty " : "") + "list of " + itemsNoun;
+        };
+    }
+
+    /** Builds a {@link Field}; the schema reads better as a chain of named settings than as one long constructor call. */
+    public static final class Builder {
+        private final String name;
+        private final FieldType type;
+        private boolean required;
+        private Object defaultValue;
+        private String defaultText;
+        private Long min;
+        private Long max;
+        private Pattern pattern;
+        private String patternHint;
+        private String description = "";
+        private String example;
+        private final List<Field> fields = new ArrayList<>();
+        private Field items;
+        private String itemsNoun;
+        private boolean nonEmpty;
+        private boolean unique;
+
+        private Builder(String name, FieldType type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        public Builder required() {
+            this.required = true;
+            return this;
+        }
+
+        public Builder defaultValue(Object value) {
+            this.defaultValue = value;
+            return this;
+        }
+
+        public Builder defaultText(String text) {
+            this.defaultText = text;
+            return this;
+        }
+
+        public Builder range(long min, long max) {
+            this.min = min;
+            this.max = max;
+            return this;
+        }
+
+        public Builder atLeast(long min) {
+            this.min = min;
+            return this;
+        }
+
+        public Builder pattern(String regex, String hint) {
+            this.pattern = Pattern.compile(regex);
+            this.patternHint = hint;
+            return this;
+        }
+
+        public Builder description(String text) {
+            this.description = text;
+            return this;
+        }
+
+        public Builder example(String yaml) {
+            this.example = yaml;
+            return this;
+        }
+
+        public Builder fields(Field... nested) {
+            this.fields.addAll(List.of(nested));
+            return this;
+        }
+
+        public Builder items(String noun, Field entry) {
+            this.itemsNoun = noun;
+            this.items = entry;
+            return this;
+        }
+
+        public Builder nonEmpty() {
+            this.nonEmpty = true;
+            return this;
+        }
+
+        public Builder unique() {
+            this.unique = true;
+            return this;
+        }
+
+        public Field build() {
+            return new Field(name, type, required, defaultValue, defaultText, min, max, pattern, patternHint,
+                    description, example, fields, items, itemsNoun, nonEmpty, unique);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.safeshift.plan;
+
+/**
+ * The kinds of value a plan field can hold. Each kind carries the sentence the reference page
+ * uses to explain it, so the page and the checks describe types the same way.
+ */
+public enum FieldType {
+    STRING("string", "Text. Quotes are optional unless the text would otherwise read as a number, "
+            + "`true`/`false` or `null`."),
+    INTEGER("integer", "A whole number, written without quotes. Underscores may group digits: `250_000`."),
+    JDBC_URL("jdbc-url", "A JDBC connection URL starting with `jdbc:`, such as "
+            + "`jdbc:postgresql://db.example.com:5432/shop`. It must not contain a password: use the "
+            + "`password` field for that."),
+    ENV_REFERENCE("env-reference", "`${VARIABLE_NAME}`: the value is read from that environment variable "
+            + "when the plan is loaded. Secrets therefore never live in the plan file, which usually ends "
+            + "up in version control."),
+    TABLE_NAME("table-name", "`schema.table`, or just `table` for a table in the `public` schema. "
+            + "Unquoted names; the database folds their case as it normally does."),
+    MAP("map", "Nested fields, indented under the field name."),
+    LIST("list", "Entries, each on its own line starting with `- `, or written inline as `[a, b]`.");
+
+    private final String docName;
+    private final String meaning;
+
+    FieldType(String docName, String meaning) {
+        this.docName = docName;
+        this.meaning = meaning;
+    }
+
+    /** The name the reference page uses, such as {@code jdbc-url}. */
+    public String docName() {
+        return docName;
+    }
+
+    /** One or two sentences explaining how to write a value of this type. */
+    public String meaning() {
+        return meaning;
+    }
+}

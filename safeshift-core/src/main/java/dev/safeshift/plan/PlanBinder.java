@@ -1,0 +1,124 @@
+package dev.safeshift.plan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a checked plan into records. The rules that need more than one field live here:
+ * repeated tables, control credentials without a control URL, and environment variables,
+ * which are read last so a typo in the file is reported before a missing export.
+ */
+final class PlanBinder {
+
+    private final Path file;
+    private final Map<String, String> environment;
+
+    PlanBinder(Path file, Map<String, String> environment) {
+        this.file = file;
+        this.environment = environment;
+    }
+
+    Plan bind(Checked root) {
+        return new Plan(
+                file,
+                root.get("name").text(),
+                endpoint(root.get("source")),
+                endpoint(root.get("target")),
+                tables(root.get("tables")),
+                control(root.get("control")),
+                copy(root.get("copy")),
+                owners(root.get("owners")));
+    }
+
+    private Endpoint endpoint(Checked section) {
+        String user = section.find("user").map(Checked::text).orElse(null);
+        Optional<Checked> reference = section.find("password");
+        return new Endpoint(section.get("url").text(), user,
+                reference.map(Checked::text), reference.map(this::resolve));
+    }
+
+    private String resolve(Checked reference) {
+        String value = environment.get(reference.text());
+        if (value == null) {
+            throw PlanException.at(file, reference.mark(), reference.path(), reference.path()
+                    + " refers to environment variable " + reference.text()
+                    + ", which is not set. Export it before running safeshift.", null, null);
+        }
+        return value;
+    }
+
+    private List<TableSpec> tables(Checked list) {
+        List<TableSpec> tables = new ArrayList<>();
+        // Keyed in lower case: unquoted names fold to one case in the database.
+        Map<String, Checked> sources = new HashMap<>();
+        Map<String, Checked> targets = new HashMap<>();
+        for (Checked entry : list.items()) {
+            Checked sourceValue = entry.get("source");
+            QualifiedName source = QualifiedName.parse(sourceValue.text(), PlanSchema.DEFAULT_TABLE_SCHEMA);
+            Checked targetValue = entry.find("target").orElse(null);
+            QualifiedName target = targetValue == null ? source
+                    : QualifiedName.parse(targetValue.text(), PlanSchema.DEFAULT_TABLE_SCHEMA);
+
+            Checked firstSource = sources.putIfAbsent(key(source), sourceValue);
+            if (firstSource != null) {
+                throw PlanException.at(file, sourceValue.mark(), sourceValue.path(), sourceValue.path()
+                        + ": table " + source + " is listed twice (first as " + firstSource.path() + " on line "
+                        + line(firstSource) + "). Remove one of the entries.", null, null);
+            }
+            Checked where = targetValue != null ? targetValue : entry;
+            Checked firstTarget = targets.putIfAbsent(key(target), where);
+            if (firstTarget != null) {
+                throw PlanException.at(file, where.mark(), entry.path() + ".target", entry.path()
+                        + ": target table " + target + " already receives the table of " + firstTarget.path()
+                        + " (line " + line(firstTarget) + "); each target table can receive only one "
+                        + "source table. Give this entry a different target.", null, null);
+            }
+            List<String> columns = entry.get("columns").items().stream().map(Checked::text).toList();
+            tables.add(new TableSpec(source, target, columns));
+        }
+        return tables;
+    }
+
+    private ControlSpec control(Checked section) {
+        String schema = section.get("schema").text();
+        if (section.find("url").isPresent()) {
+            return new ControlSpec(Optional.of(endpoint(section)), schema);
+        }
+        for (String credential : List.of("user", "password")) {
+            Optional<Checked> value = section.find(credential);
+            if (value.isPresent()) {
+                throw PlanException.at(file, value.get().mark(), value.get().path(), value.get().path()
+                        + " is set but control.url is not. Without control.url the control store lives in the "
+                        + "target database and connects as the target's user; add control.url or remove "
+                        + value.get().path() + ".", null, null);
+            }
+        }
+        return new ControlSpec(Optional.empty(), schema);
+    }
+
+    private static CopySettings copy(Checked section) {
+        // The schema bounds parallelism to 1..64, so the narrowing cannot overflow.
+        return new CopySettings(Math.toIntExact(section.get("parallelism").number()),
+                section.get("rows-per-chunk").number());
+    }
+
+    private static List<Owner> owners(Checked list) {
+        return list.items().stream()
+                .map(o -> new Owner(o.get("name").text(), o.get("role").text(),
+                        o.find("contact").map(Checked::text).orElse(null)))
+                .toList();
+    }
+
+    private static String key(QualifiedName name) {
+        return name.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static int line(Checked value) {
+        return value.mark().getLine() + 1;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.safeshift.plan;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.reader.UnicodeReader;
+
+/**
+ * Reads a plan file into a {@link Plan}, or fails with a {@link PlanException} naming the file,
+ * line, column and field to fix. This is the only place in Safeshift that reads YAML.
+ *
+ * <p>The file is composed into SnakeYAML's node tree rather than loaded into Java objects, because
+ * nodes keep the position they were written at; plain maps and lists would lose it.
+ */
+public final class PlanLoader {
+
+    private PlanLoader() {
+    }
+
+    /** Loads a plan, resolving password references from this process's environment. */
+    public static Plan load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /** Loads a plan, resolving password references from {@code environment}. */
+    public static Plan load(Path file, Map<String, String> environment) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(environment, "environment");
+        Node root = compose(file);
+        Checked checked = new SchemaChecker(file).check(root);
+        return new PlanBinder(file, environment).bind(checked);
+    }
+
+    private static Node compose(Path file) {
+        if (Files.isDirectory(file)) {
+            throw PlanException.ofFile(file, "this is a directory, not a plan file. Give the path of the plan's YAML file.");
+        }
+        Node root;
+        try (Reader reader = new UnicodeReader(Files.newInputStream(file))) {
+            root = new Yaml(new LoaderOptions()).compose(reader);
+        } catch (NoSuchFileException e) {
+            throw PlanException.ofFile(file, "there is no plan file at " + file.toAbsolutePath()
+                    + ". Check the path and the directory safeshift runs in.");
+        } catch (AccessDeniedException e) {
+            throw PlanException.ofFile(file, "the plan file cannot be read: permission denied.");
+        } catch (IOException e) {
+            throw withCause(PlanException.ofFile(file, "the plan file cannot be read: " + e.getMessage() + "."), e);
+        } catch (MarkedYAMLException e) {
+            throw withCause(notYaml(file, e), e);
+        } catch (YAMLException e) {
+            throw withCause(PlanException.ofFile(file, "the file is not valid YAML: " + e.getMessage()), e);
+        }
+        if (root == null || (root instanceof ScalarNode && Tag.NULL.equals(root.getTag()))) {
+            throw PlanException.ofFile(file, "the plan file is empty. A plan needs at least the fields "
+                    + String.join(", ", requiredFields()) + "; docs/plan-reference.md describes every field.");
+        }
+        return root;
+    }
+
+    /** Uses only the problem and context texts: SnakeYAML's full message quotes the line, which may hold a secret. */
+    private static PlanException notYaml(Path file, MarkedYAMLException e) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        String problem = e.getProblem() == null ? "unreadable content" : e.getProblem().strip();
+        String detail;
+        if (problem.contains("(TAB)")) {
+            detail = "a tab character, where YAML allows only spaces. Indent with spaces.";
+        } else if (problem.startsWith("but found another document")) {
+            detail = "a second document starts here. A plan is a single YAML document; remove this '---' "
+                    + "or split the file.";
+        } else {
+            Mark contextMark = e.getContextMark();
+            String context = e.getContext() != null && contextMark != null
+                    ? " (" + e.getContext() + " that starts on line " + (contextMark.getLine() + 1) + ")" : "";
+            detail = problem.replaceAll("\\.+$", "") + context
+                    + ". Check the indentation and quoting on this line and the one before it.";
+        }
+        return PlanException.at(file, mark, "", "the file is not valid YAML: " + detail, null, null);
+    }
+
+    private static List<String> requiredFields() {
+        return PlanSchema.root().fields().stream().filter(Field::required).map(Field::name).toList();
+    }
+
+    private static PlanException withCause(PlanException error, Throwable cause) {
+        error.initCause(cause);
+        return error;
+    }
+}

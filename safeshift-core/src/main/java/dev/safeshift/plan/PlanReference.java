@@ -1,0 +1,156 @@
+package dev.safeshift.plan;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Renders the plan file reference (docs/plan-reference.md) from {@link PlanSchema}. A test
+ * compares the committed page with this output, so the page always describes what the loader
+ * accepts.
+ */
+public final class PlanReference {
+
+    /** How to regenerate the page; also printed by the test that finds it stale. */
+    public static final String REGENERATE =
+            "mvn -B -q -pl safeshift-core test -Dtest=PlanReferenceTest -Dsafeshift.writeDocs=true";
+
+    private PlanReference() {
+    }
+
+    /** The reference page, in Markdown. */
+    public static String markdown() {
+        Field root = PlanSchema.root();
+        StringBuilder out = new StringBuilder();
+        out.append("# Plan file reference\n\n")
+                .append("<!-- Generated from PlanSchema by PlanReference. Do not edit by hand: change the schema,\n")
+                .append("     then regenerate with: ").append(REGENERATE).append(" -->\n\n")
+                .append("A plan file (`plan.yaml`) describes one migration: where the tables come from, where they\n")
+                .append("go, where Safeshift keeps its state, how the copy runs and who is accountable. Safeshift\n")
+                .append("reads it once and reports the first problem it finds with the file, line, column and field,\n")
+                .append("for example:\n\n")
+                .append("```\nplan.yaml:12:3: unknown field 'rows-per-chunck' in 'copy'. Did you mean 'rows-per-chunk'? ")
+                .append("Known fields: parallelism, rows-per-chunk.\n```\n\n")
+                .append("Passwords are never written in the plan. A `password` field names an environment variable,\n")
+                .append("such as `${SOURCE_PGPASSWORD}`, which is read when the plan is loaded.\n\n")
+                .append("## A complete example\n\n")
+                .append("Every field is shown; only ").append(requiredFields(root)).append(" are required.\n\n")
+                .append("```yaml\n").append(exampleYaml()).append("```\n\n");
+        types(out, root);
+        section(out, "Top level", null, root);
+        for (Field field : root.fields()) {
+            sections(out, field, field.name());
+        }
+        return out.toString();
+    }
+
+    private static String requiredFields(Field root) {
+        List<String> names = root.fields().stream().filter(Field::required).map(f -> "`" + f.name() + "`").toList();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    }
+
+    /** A plan using every field, built from the fields' examples. */
+    public static String exampleYaml() {
+        StringBuilder out = new StringBuilder();
+        writeFields(out, PlanSchema.root().fields(), "", "");
+        return out.toString();
+    }
+
+    private static void writeFields(StringBuilder out, List<Field> fields, String firstIndent, String indent) {
+        String prefix = firstIndent;
+        for (Field field : fields) {
+            out.append(prefix).append(field.name()).append(':');
+            if (field.type() == FieldType.MAP) {
+                out.append('\n');
+                writeFields(out, field.fields(), indent + "  ", indent + "  ");
+            } else if (field.type() == FieldType.LIST && field.items().type() == FieldType.MAP) {
+                out.append('\n');
+                writeFields(out, field.items().fields(), indent + "  - ", indent + "    ");
+            } else {
+                out.append(' ').append(field.example()).append('\n');
+            }
+            prefix = indent;
+        }
+    }
+
+    private static void types(StringBuilder out, Field root) {
+        Set<FieldType> used = EnumSet.noneOf(FieldType.class);
+        collectTypes(root, used);
+        out.append("## Value types\n\n| Type | How to write it |\n|---|---|\n");
+        for (FieldType type : used) {
+            out.append("| ").append(type.docName()).append(" | ").append(cell(type.meaning())).append(" |\n");
+        }
+        out.append('\n');
+    }
+
+    private static void collectTypes(Field field, Set<FieldType> used) {
+        used.add(field.type());
+        field.fields().forEach(f -> collectTypes(f, used));
+        if (field.items() != null) {
+            collectTypes(field.items(), used);
+        }
+    }
+
+    /** One table per map in the tree, in the order the fields appear in the example. */
+    private static void sections(StringBuilder out, Field field, String path) {
+        if (field.type() == FieldType.MAP) {
+            section(out, "`" + path + "`", field.description(), field);
+            for (Field child : field.fields()) {
+                sections(out, child, path + "." + child.name());
+            }
+        } else if (field.type() == FieldType.LIST && field.items().type() == FieldType.MAP) {
+            section(out, "`" + path + "[]`", "Each entry of `" + path + "`.", field.items());
+            for (Field child : field.items().fields()) {
+                sections(out, child, path + "[]." + child.name());
+            }
+        }
+    }
+
+    private static void section(StringBuilder out, String title, String intro, Field map) {
+        out.append("## ").append(title).append("\n\n");
+        if (intro != null && !intro.isEmpty()) {
+            out.append(intro).append("\n\n");
+        }
+        out.append("| Field | Type | Required / default | Description |\n|---|---|---|---|\n");
+        for (Field field : map.fields()) {
+            out.append("| `").append(field.name()).append("` | ").append(cell(typeText(field)))
+                    .append(" | ").append(cell(requirement(field))).append(" | ")
+                    .append(cell(description(field))).append(" |\n");
+        }
+        out.append('\n');
+    }
+
+    private static String typeText(Field field) {
+        return switch (field.type()) {
+            case INTEGER -> field.expectation().replaceFirst("^an ", "");
+            case LIST -> (field.nonEmpty() ? "non-empty " : "") + "list of " + field.itemsNoun();
+            default -> field.type().docName();
+        };
+    }
+
+    private static String requirement(Field field) {
+        if (field.required()) {
+            return "required";
+        }
+        if (field.defaultValue() != null) {
+            return "default `" + field.defaultValue() + "`";
+        }
+        return field.defaultText() != null ? "default: " + field.defaultText() : "optional";
+    }
+
+    private static String description(Field field) {
+        List<String> parts = new ArrayList<>();
+        parts.add(field.description());
+        Field constrained = field.type() == FieldType.LIST ? field.items() : field;
+        if (constrained != null && constrained.pattern() != null) {
+            parts.add((field.type() == FieldType.LIST ? "Each entry must match" : "Must match")
+                    + " `" + constrained.pattern().pattern() + "`.");
+        }
+        return String.join(" ", parts);
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+}

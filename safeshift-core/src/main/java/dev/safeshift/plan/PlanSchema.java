@@ -1,0 +1,139 @@
+package dev.safeshift.plan;
+
+import static dev.safeshift.plan.FieldType.ENV_REFERENCE;
+import static dev.safeshift.plan.FieldType.INTEGER;
+import static dev.safeshift.plan.FieldType.JDBC_URL;
+import static dev.safeshift.plan.FieldType.LIST;
+import static dev.safeshift.plan.FieldType.MAP;
+import static dev.safeshift.plan.FieldType.STRING;
+import static dev.safeshift.plan.FieldType.TABLE_NAME;
+
+/**
+ * The one definition of the plan file (version 1). {@link PlanLoader} checks plans against it and
+ * {@link PlanReference} renders docs/plan-reference.md from it: add or change a field here and
+ * both follow.
+ */
+public final class PlanSchema {
+
+    /** Migration names become part of replication slot names, which are lower-case and at most 63 characters. */
+    public static final String NAME_PATTERN = "[a-z][a-z0-9_]{0,39}";
+    /** Schema names Safeshift creates itself; lower-case so no engine needs to quote or fold them. */
+    public static final String SCHEMA_PATTERN = "[a-z_][a-z0-9_]{0,62}";
+    /** Unquoted column names, as every supported engine accepts them. */
+    public static final String COLUMN_PATTERN = "[A-Za-z_][A-Za-z0-9_$]*";
+    /** Tables without a schema are looked up here. */
+    public static final String DEFAULT_TABLE_SCHEMA = "public";
+
+    private static final Field ROOT = Field.of("", MAP).fields(
+            Field.of("name", STRING).required()
+                    .pattern(NAME_PATTERN, "a lower-case name of at most 40 characters (a letter, then "
+                            + "letters, digits or _)")
+                    .description("Name of the migration. It becomes part of replication slot names and "
+                            + "control store rows, which is why it is short and lower-case.")
+                    .example("payments_move").build(),
+            endpoint("source", true, "The database the tables are moved from.",
+                    "jdbc:postgresql://old-db.internal:5432/shop", "SOURCE_PGPASSWORD"),
+            endpoint("target", true, "The database the tables are moved to.",
+                    "jdbc:postgresql://new-db.internal:5432/shop", "TARGET_PGPASSWORD"),
+            Field.of("tables", LIST).required().nonEmpty()
+                    .description("The tables to move. Each table may be listed once.")
+                    .items("tables", table()).build(),
+            control(),
+            copy(),
+            Field.of("owners", LIST)
+                    .description("The people accountable for this migration. Reports and the go/no-go "
+                            + "checklist name them.")
+                    
+                    .items("owners", owner()).build())
+            .build();
+
+    private PlanSchema() {
+    }
+
+    /** The top level of a plan: a map whose fields are the sections of the file. */
+    public static Field root() {
+        return ROOT;
+    }
+
+    private static Field endpoint(String name, boolean required, String description, String url, String variable) {
+        Field.Builder builder = Field.of(name, MAP).description(description).fields(
+                Field.of("url", JDBC_URL).required().description("JDBC URL of the database.")
+                        .example(url).build(),
+                Field.of("user", STRING).defaultText("the driver's default")
+                        .description("User to connect as.").example("migrator").build(),
+                password(variable));
+        return (required ? builder.required() : builder).build();
+    }
+
+    private static Field password(String variable) {
+        return Field.of("password", ENV_REFERENCE)
+                .description("Password, as a reference to the environment variable that holds it.")
+                .example("${" + variable + "}").build();
+    }
+
+    private static Field table() {
+        return Field.of("", MAP).fields(
+                Field.of("source", TABLE_NAME).required()
+                        .description("The table in the source database.").example("public.payments").build(),
+                Field.of("target", TABLE_NAME).defaultText("same as `source`")
+                        .description("The table in the target database.").example("billing.payments").build(),
+                Field.of("columns", LIST).nonEmpty().unique().defaultText("every column")
+                        .description("The columns to copy. Each column may be listed once.")
+                        .items("column names", Field.of("", STRING)
+                                .pattern(COLUMN_PATTERN, "a column name (letters, digits, _ or $, not "
+                                        + "starting with a digit)").build())
+                        .example("[id, account_id, amount_cents, currency, created_at]").build())
+                .build();
+    }
+
+    private static Field control() {
+        return Field.of("control", MAP).defaultText("in the target database")
+                .description("Where Safeshift keeps its state: progress, checkpoints, verification "
+                        + "results, sign-offs and the timeline.")
+                .fields(
+                        Field.of("url", JDBC_URL).defaultText("the target database")
+                                .description("JDBC URL of the database holding the control store. Without "
+                                        + "it the store lives in the target database and `user` and "
+                                        + "`password` must be left out.")
+                                .example("jdbc:postgresql://ops-db.internal:5432/ops").build(),
+                        Field.of("user", STRING).defaultText("the driver's default")
+                                .description("User to connect as.").example("safeshift").build(),
+                        password("CONTROL_PGPASSWORD"),
+                        Field.of("schema", STRING).defaultValue(ControlSpec.DEFAULT_SCHEMA)
+                                .pattern(SCHEMA_PATTERN, "a lower-case schema name of at most 63 "
+                                        + "characters (letters, digits or _, not starting with a digit)")
+                                .description("Schema holding the control store tables.")
+                                .example("safeshift").build())
+                .build();
+    }
+
+    private static Field copy() {
+        return Field.of("copy", MAP)
+                .description("How the backfill copies existing rows.")
+                .fields(
+                        Field.of("parallelism", INTEGER).range(1, 64)
+                                .defaultValue((long) CopySettings.DEFAULTS.parallelism())
+                                .description("How many chunks are copied at the same time.")
+                                .example("4").build(),
+                        Field.of("rows-per-chunk", INTEGER).atLeast(100)
+                                .defaultValue(CopySettings.DEFAULTS.rowsPerChunk())
+                                .description("About how many rows each chunk holds. A finished chunk is "
+                                        + "a checkpoint: after a restart only unfinished chunks are copied "
+                                        + "again.")
+                                .example("250000").build())
+                .build();
+    }
+
+    private static Field owner() {
+        return Field.of("", MAP).fields(
+                Field.of("name", STRING).required().description("The person's name.")
+                        .example("Ana Lima").build(),
+                Field.of("role", STRING).required()
+                        .description("What they answer for, such as `migration lead` or `payments service owner`.")
+                        .example("migration lead").build(),
+                Field.of("contact", STRING)
+                        .description("How to reach them during the migration.")
+                        .example("ana.lima@example.com").build())
+                .build();
+    }
+}

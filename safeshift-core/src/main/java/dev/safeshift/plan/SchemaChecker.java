@@ -1,0 +1,281 @@
+package dev.safeshift.plan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Walks a composed YAML tree against the {@link PlanSchema} definitions: unknown, repeated and
+ * missing fields, types, ranges and patterns. It stops at the first problem, because later
+ * problems are often consequences of the first. Defaults are filled in here, so what comes out is
+ * complete. It never echoes a password, and only echoes URLs with their secrets redacted.
+ */
+final class SchemaChecker {
+
+    private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_$]*";
+    private static final Pattern TABLE_NAME = Pattern.compile(IDENTIFIER + "(\\." + IDENTIFIER + ")?");
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9][0-9_]*");
+
+    private final Path file;
+
+    SchemaChecker(Path file) {
+        this.file = file;
+    }
+
+    Checked check(Node root) {
+        return value(root, PlanSchema.root(), "", root.getStartMark());
+    }
+
+    /** @param anchor where the field's key is written, so a missing nested field can point there */
+    private Checked value(Node node, Field field, String path, Mark anchor) {
+        if (isNull(node)) {
+            throw expected(node, field, path, "nothing", "Give it a value or remove the line.", null);
+        }
+        return switch (field.type()) {
+            case MAP -> map(node, field, path, anchor);
+            case LIST -> list(node, field, path);
+            default -> new Checked(scalar(node, field, path), path, node.getStartMark());
+        };
+    }
+
+    private Checked map(Node node, Field field, String path, Mark anchor) {
+        if (!(node instanceof MappingNode mapping)) {
+            // A lone value often belongs to the section's first field, as in "tables: [payments]".
+            Optional<Field> first = field.fields().stream().filter(Field::required).findFirst();
+            String hint = node instanceof ScalarNode scalar && first.isPresent()
+                    ? "Write it as a map, for example: {" + first.get().name() + ": "
+                    + Redaction.redactUrl(scalar.getValue()) + "}."
+                    : null;
+            throw expected(node, field, path, describe(node), hint, null);
+        }
+        Map<String, Checked> values = new LinkedHashMap<>();
+        Map<String, Mark> written = new HashMap<>();
+        for (NodeTuple entry : mapping.getValue()) {
+            if (!(entry.getKeyNode() instanceof ScalarNode key) || isNull(key)) {
+                throw error(entry.getKeyNode(), path, "a field name must be plain text, got "
+                        + describe(entry.getKeyNode()) + " " + section(path) + ".", null);
+            }
+            String name = key.getValue();
+            String childPath = join(path, name);
+            Field child = field.field(name).orElseThrow(() -> unknownField(key, field, path, childPath));
+            Mark first = written.putIfAbsent(name, key.getStartMark());
+            if (first != null) {
+                throw error(key, childPath, "field '" + name + "' is written twice " + section(path)
+                        + " (first on line " + (first.getLine() + 1) + "). Keep one of them.", null);
+            }
+            values.put(name, value(entry.getValueNode(), child, childPath, key.getStartMark()));
+        }
+        for (Field child : field.fields()) {
+            if (values.containsKey(child.name())) {
+                continue;
+            }
+            if (child.required()) {
+                throw missingField(anchor, child, path);
+            }
+            absent(child, join(path, child.name()), anchor).ifPresent(v -> values.put(child.name(), v));
+        }
+        return new Checked(Collections.unmodifiableMap(values), path, anchor);
+    }
+
+    /** The value of a field that was left out: its default, an empty list, or a section of defaults. */
+    private Optional<Checked> absent(Field field, String path, Mark anchor) {
+        return switch (field.type()) {
+            case MAP -> {
+                Map<String, Checked> values = new LinkedHashMap<>();
+                for (Field child : field.fields()) {
+                    absent(child, join(path, child.name()), anchor).ifPresent(v -> values.put(child.name(), v));
+                }
+                yield Optional.of(new Checked(Collections.unmodifiableMap(values), path, anchor));
+            }
+            case LIST -> Optional.of(new Checked(List.of(), path, anchor));
+            default -> Optional.ofNullable(field.defaultValue()).map(v -> new Checked(v, path, anchor));
+        };
+    }
+
+    private Checked list(Node node, Field field, String path) {
+        if (!(node instanceof SequenceNode sequence)) {
+            String hint = node instanceof MappingNode && field.items().type() == FieldType.MAP
+                    ? "Start each entry with '- '."
+                    : field.example() != null ? "Write it as a list, for example: " + field.example() + "." : null;
+            throw expected(node, field, path, describe(node), hint, null);
+        }
+        List<Node> nodes = sequence.getValue();
+        if (field.nonEmpty() && nodes.isEmpty()) {
+            throw expected(node, field, path, "an empty list", null, null);
+        }
+        List<Checked> items = new ArrayList<>();
+        Map<String, Checked> seen = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node itemNode = nodes.get(i);
+            Checked item = value(itemNode, field.items(), path + "[" + i + "]", itemNode.getStartMark());
+            // Unquoted names fold to one case in the database, so ID and id are the same column.
+            Checked first = field.unique() ? seen.putIfAbsent(item.text().toLowerCase(Locale.ROOT), item) : null;
+            if (first != null) {
+                throw error(itemNode, item.path(), "'" + item.text() + "' is listed twice in '" + path
+                        + "' (first as " + first.path() + "). Remove one of them.", null);
+            }
+            items.add(item);
+        }
+        return new Checked(List.copyOf(items), path, node.getStartMark());
+    }
+
+    private Object scalar(Node node, Field field, String path) {
+        if (!(node instanceof ScalarNode scalar)) {
+            throw expected(node, field, path, describe(node), null, null);
+        }
+        return switch (field.type()) {
+            case STRING -> string(scalar, field, path);
+            case INTEGER -> integer(scalar, field, path);
+            case JDBC_URL -> jdbcUrl(scalar, field, path);
+            case ENV_REFERENCE -> variable(scalar, field, path);
+            case TABLE_NAME -> tableName(scalar, field, path);
+            default -> throw new IllegalStateException(field.type() + " is not a scalar type");
+        };
+    }
+
+    private String string(ScalarNode scalar, Field field, String path) {
+        String text = scalar.getValue();
+        if (field.pattern() == null || field.pattern().matcher(text).matches()) {
+            return text;
+        }
+        String fixed = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        String suggestion = !fixed.equals(text) && field.pattern().matcher(fixed).matches() ? fixed : null;
+        throw expected(scalar, field, path, quote(text), suggestion == null ? null : didYouMean(suggestion), suggestion);
+    }
+
+    private Long integer(ScalarNode scalar, Field field, String path) {
+        String text = scalar.getValue();
+        if (!scalar.isPlain() || !DECIMAL.matcher(text).matches()) {
+            boolean quotedNumber = !scalar.isPlain() && DECIMAL.matcher(text.trim()).matches();
+            throw expected(scalar, field, path, (quotedNumber ? "the string " : "") + quote(text),
+                    quotedNumber ? "Write the number without quotes." : null, null);
+        }
+        long value;
+        try {
+            value = Long.parseLong(text.replace("_", ""));
+        } catch (NumberFormatException tooLarge) {
+            throw expected(scalar, field, path, text, null, null);
+        }
+        if ((field.min() != null && value < field.min()) || (field.max() != null && value > field.max())) {
+            throw expected(scalar, field, path, text, null, null);
+        }
+        return value;
+    }
+
+    private String jdbcUrl(ScalarNode scalar, Field field, String path) {
+        String url = scalar.getValue();
+        String shown = Redaction.redactUrl(url);
+        if (!url.startsWith("jdbc:")) {
+            String suggestion = url.contains("://") ? "jdbc:" + shown.replaceFirst("^postgres://", "postgresql://") : null;
+            throw expected(scalar, field, path, quote(shown), suggestion == null ? null : didYouMean(suggestion), suggestion);
+        }
+        if (!shown.equals(url)) {
+            String passwordPath = path.substring(0, path.lastIndexOf('.') + 1) + "password";
+            throw error(scalar, path, path + " contains a password; a password written in the plan would end up "
+                    + "in version control. Remove it from the URL and set " + passwordPath
+                    + " to an environment variable, like ${PGPASSWORD}, instead.", field.expectation());
+        }
+        return url;
+    }
+
+    /** Returns the variable's name; the value is looked up later, so a missing variable is reported after the schema. */
+    private String variable(ScalarNode scalar, Field field, String path) {
+        Matcher reference = ENV_REFERENCE.matcher(scalar.getValue());
+        if (reference.matches()) {
+            return reference.group(1);
+        }
+        // The text is probably the secret itself, so the message must not repeat it.
+        String how = scalar.getValue().startsWith("$") ? " written as ${VARIABLE_NAME}, with braces"
+                : ", like " + field.example();
+        throw error(scalar, path, path + " must reference an environment variable" + how + "; a " + field.name()
+                + " written in the plan would end up in version control.", field.expectation());
+    }
+
+    private String tableName(ScalarNode scalar, Field field, String path) {
+        String text = scalar.getValue();
+        if (!TABLE_NAME.matcher(text).matches()) {
+            throw expected(scalar, field, path, quote(text), null, null);
+        }
+        return text;
+    }
+
+    private PlanException unknownField(ScalarNode key, Field section, String path, String childPath) {
+        Optional<String> suggestion = Suggestions.closest(key.getValue(), section.fieldNames());
+        String detail = "unknown field '" + key.getValue() + "' " + section(path) + "."
+                + suggestion.map(s -> " " + didYouMean(s)).orElse("")
+                + " Known fields: " + String.join(", ", section.fieldNames()) + ".";
+        return PlanException.at(file, key.getStartMark(), childPath, detail, section.expectation(), suggestion.orElse(null));
+    }
+
+    private PlanException missingField(Mark anchor, Field child, String path) {
+        String how = child.example() != null && child.type() != FieldType.LIST
+                ? ", for example: " + child.name() + ": " + child.example()
+                : " as " + child.expectation();
+        String detail = "missing required field '" + child.name() + "' " + section(path) + ". Add it" + how + ".";
+        return PlanException.at(file, anchor, join(path, child.name()), detail, child.expectation(), null);
+    }
+
+    private PlanException expected(Node node, Field field, String path, String got, String hint, String suggestion) {
+        String detail = subject(path) + ": expected " + field.expectation() + ", got " + got + "."
+                + (hint == null ? "" : " " + hint);
+        return PlanException.at(file, node.getStartMark(), path, detail, field.expectation(), suggestion);
+    }
+
+    private PlanException error(Node node, String path, String detail, String expectation) {
+        return PlanException.at(file, node.getStartMark(), path, detail, expectation, null);
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+    }
+
+    private static String describe(Node node) {
+        if (isNull(node)) {
+            return "nothing";
+        }
+        if (node instanceof MappingNode) {
+            return "a map";
+        }
+        if (node instanceof SequenceNode) {
+            return "a list";
+        }
+        // A URL pasted in the wrong place may carry a password; never repeat it.
+        return quote(Redaction.redactUrl(((ScalarNode) node).getValue()));
+    }
+
+    private static String quote(String text) {
+        return "'" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'";
+    }
+
+    private static String didYouMean(String suggestion) {
+        return "Did you mean '" + suggestion + "'?";
+    }
+
+    private static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    private static String subject(String path) {
+        return path.isEmpty() ? "the plan" : path;
+    }
+
+    private static String section(String path) {
+        return path.isEmpty() ? "at the top level" : "in '" + path + "'";
+    }
+}

@@ -1,0 +1,24 @@
+package dev.safeshift.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The sample shipped in examples/ must keep loading as the schema evolves. */
+class ExamplePlanTest {
+
+    @Test
+    void samplePaymentsPlanLoads() {
+        Plan plan = PlanLoader.load(RepositoryRoot.find().resolve("examples/plan.yaml"), PlanFiles.ENVIRONMENT);
+
+        assertThat(plan.name()).isEqualTo("payments_move");
+        assertThat(plan.source().password()).isEqualTo(Optional.of("s3cret-source"));
+        assertThat(plan.target().passwordVariable()).contains("TARGET_PGPASSWORD");
+        assertThat(plan.tables()).extracting(t -> t.target().toString())
+                .containsExactly("billing.payments", "billing.payment_refunds");
+        assertThat(plan.copy()).isEqualTo(new CopySettings(4, 250_000));
+        assertThat(plan.control().endpoint()).isEmpty();
+        assertThat(plan.owners()).hasSize(3);
+    }
+}

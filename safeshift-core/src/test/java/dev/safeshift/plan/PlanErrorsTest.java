@@ -1,0 +1,295 @@
+package dev.safeshift.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.safeshift.SafeshiftException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every mistake a user can make in a plan is reported at its line and column, naming the field. */
+class PlanErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file;
+
+    private PlanException error(String yaml) {
+        return error(yaml, PlanFiles.ENVIRONMENT);
+    }
+
+    private PlanException error(String yaml, Map<String, String> environment) {
+        file = PlanFiles.write(dir, yaml);
+        return catchThrowableOfType(PlanException.class, () -> PlanLoader.load(file, environment));
+    }
+
+    private String at(int line, int column) {
+        return file + ":" + line + ":" + column + ": ";
+    }
+
+    @Test
+    void misspelledFieldSuggestsTheClosestKnownField() {
+        PlanException e = error(PlanFiles.MINIMAL + """
+                copy:
+                  parallelism: 4
+                  rows-per-chunck: 1000
+                """);
+
+        assertThat(e).hasMessage(at(10, 3) + "unknown field 'rows-per-chunck' in 'copy'. "
+                + "Did you mean 'rows-per-chunk'? Known fields: parallelism, rows-per-chunk.");
+        assertThat(e.field()).isEqualTo("copy.rows-per-chunck");
+        assertThat(e.suggestion()).contains("rows-per-chunk");
+        assertThat(e.line()).isEqualTo(10);
+        assertThat(e.column()).isEqualTo(3);
+        assertThat(e.kind()).isEqualTo(SafeshiftException.Kind.BAD_PLAN);
+        assertThat(e.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void misspelledTopLevelFieldIsFoundByTransposedLetters() {
+        PlanException e = error("nmae: payments_move\n");
+
+        assertThat(e).hasMessage(at(1, 1) + "unknown field 'nmae' at the top level. Did you mean 'name'? "
+                + "Known fields: name, source, target, tables, control, copy, owners.");
+    }
+
+    @Test
+    void unrelatedUnknownFieldListsKnownFieldsWithoutGuessing() {
+        PlanException e = error(PlanFiles.MINIMAL + "deadline: tomorrow\n");
+
+        assertThat(e).hasMessage(at(8, 1) + "unknown field 'deadline' at the top level. "
+                + "Known fields: name, source, target, tables, control, copy, owners.");
+        assertThat(e.suggestion()).isEmpty();
+    }
+
+    @Test
+    void unknownFieldInATableEntryNamesTheEntry() {
+        PlanException e = error(PlanFiles.MINIMAL + "  - source: refunds\n    colums: [id]\n");
+
+        assertThat(e).hasMessage(at(9, 5) + "unknown field 'colums' in 'tables[1]'. Did you mean 'columns'? "
+                + "Known fields: source, target, columns.");
+        assertThat(e.field()).isEqualTo("tables[1].colums");
+    }
+
+    @Test
+    void missingRequiredFieldPointsAtItsSection() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("  url: jdbc:postgresql://new-db:5432/shop\n",
+                "  user: writer\n"));
+
+        assertThat(e).hasMessage(at(4, 1) + "missing required field 'url' in 'target'. "
+                + "Add it, for example: url: jdbc:postgresql://new-db.internal:5432/shop.");
+        assertThat(e.field()).isEqualTo("target.url");
+    }
+
+    @Test
+    void missingRequiredSectionIsNamed() {
+        PlanException e = error(PlanFiles.MINIMAL.substring(0, PlanFiles.MINIMAL.indexOf("tables:")));
+
+        assertThat(e).hasMessage(at(1, 1) + "missing required field 'tables' at the top level. "
+                + "Add it as a non-empty list of tables.");
+    }
+
+    @Test
+    void writtenPasswordIsRefusedWithoutRepeatingIt() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("  url: jdbc:postgresql://old-db:5432/shop\n",
+                "  url: jdbc:postgresql://old-db:5432/shop\n  password: hunter2\n"));
+
+        assertThat(e).hasMessage(at(4, 13) + "source.password must reference an environment variable, like "
+                + "${SOURCE_PGPASSWORD}; a password written in the plan would end up in version control.");
+        assertThat(e.getMessage()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void referenceWithoutBracesIsExplained() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("  url: jdbc:postgresql://old-db:5432/shop\n",
+                "  url: jdbc:postgresql://old-db:5432/shop\n  password: $PGPASSWORD\n"));
+
+        assertThat(e).hasMessage(at(4, 13) + "source.password must reference an environment variable written as "
+                + "${VARIABLE_NAME}, with braces; a password written in the plan would end up in version control.");
+    }
+
+    @Test
+    void unsetPasswordVariableSaysWhatToExport() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("  url: jdbc:postgresql://old-db:5432/shop\n",
+                "  url: jdbc:postgresql://old-db:5432/shop\n  password: ${PGPASSWORD}\n"), Map.of());
+
+        assertThat(e).hasMessage(at(4, 13) + "source.password refers to environment variable PGPASSWORD, "
+                + "which is not set. Export it before running safeshift.");
+        assertThat(e.field()).isEqualTo("source.password");
+    }
+
+    @Test
+    void urlWithoutJdbcPrefixSuggestsOne() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("url: jdbc:postgresql://old-db", "url: postgres://old-db"));
+
+        assertThat(e).hasMessage(at(3, 8) + "source.url: expected a JDBC URL starting with 'jdbc:', got "
+                + "'postgres://old-db:5432/shop'. Did you mean 'jdbc:postgresql://old-db:5432/shop'?");
+    }
+
+    @Test
+    void urlWithAPasswordIsRefusedWithoutRepeatingIt() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("5432/shop\ntarget", "5432/shop?password=hunter2\ntarget"));
+
+        assertThat(e).hasMessage(at(3, 8) + "source.url contains a password; a password written in the plan "
+                + "would end up in version control. Remove it from the URL and set source.password to an "
+                + "environment variable, like ${PGPASSWORD}, instead.");
+    }
+
+    @Test
+    void wordForAnIntegerIsATypeError() {
+        PlanException e = error(PlanFiles.MINIMAL + "copy:\n  parallelism: four\n");
+
+        assertThat(e).hasMessage(at(9, 16) + "copy.parallelism: expected an integer between 1 and 64, got 'four'.");
+        assertThat(e.expected()).contains("an integer between 1 and 64");
+    }
+
+    @Test
+    void quotedIntegerIsATypeErrorThatSaysToDropTheQuotes() {
+        PlanException e = error(PlanFiles.MINIMAL + "copy:\n  parallelism: \"4\"\n");
+
+        assertThat(e).hasMessage(at(9, 16) + "copy.parallelism: expected an integer between 1 and 64, "
+                + "got the string '4'. Write the number without quotes.");
+    }
+
+    @Test
+    void integerOutOfRangeNamesTheRange() {
+        assertThat(error(PlanFiles.MINIMAL + "copy:\n  parallelism: 65\n"))
+                .hasMessage(at(9, 16) + "copy.parallelism: expected an integer between 1 and 64, got 65.");
+        assertThat(error(PlanFiles.MINIMAL + "copy:\n  rows-per-chunk: 50\n"))
+                .hasMessage(at(9, 19) + "copy.rows-per-chunk: expected an integer of at least 100, got 50.");
+        assertThat(error(PlanFiles.MINIMAL + "copy:\n  parallelism: 2.5\n"))
+                .hasMessage(at(9, 16) + "copy.parallelism: expected an integer between 1 and 64, got '2.5'.");
+    }
+
+    @Test
+    void scalarWhereAListBelongsShowsHowToWriteAList() {
+        PlanException e = error(PlanFiles.MINIMAL + "    columns: id\n");
+
+        assertThat(e).hasMessage(at(8, 14) + "tables[0].columns: expected a non-empty list of column names, "
+                + "got 'id'. Write it as a list, for example: [id, account_id, amount_cents, currency, created_at].");
+        assertThat(e.field()).isEqualTo("tables[0].columns");
+    }
+
+    @Test
+    void tableEntryWithoutDashIsExplained() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("  - source: payments", "  source: payments"));
+
+        assertThat(e).hasMessage(at(7, 3) + "tables: expected a non-empty list of tables, got a map. "
+                + "Start each entry with '- '.");
+    }
+
+    @Test
+    void emptyListsAreRefusedWhereEntriesAreNeeded() {
+        assertThat(error(PlanFiles.MINIMAL.replace("tables:\n  - source: payments\n", "tables: []\n")))
+                .hasMessage(at(6, 9) + "tables: expected a non-empty list of tables, got an empty list.");
+        assertThat(error(PlanFiles.MINIMAL + "    columns: []\n"))
+                .hasMessage(at(8, 14) + "tables[0].columns: expected a non-empty list of column names, got an empty list.");
+    }
+
+    @Test
+    void valueWhereASectionBelongsIsATypeError() {
+        PlanException e = error(PlanFiles.MINIMAL + "copy: fast\n");
+
+        assertThat(e).hasMessage(at(8, 7) + "copy: expected a map with the fields parallelism, rows-per-chunk, "
+                + "got 'fast'.");
+    }
+
+    @Test
+    void bareValueWhereAnEntryBelongsShowsTheMapToWrite() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("tables:\n  - source: payments\n", "tables: [payments]\n"));
+
+        assertThat(e).hasMessage(at(6, 10) + "tables[0]: expected a map with the fields source, target, columns, "
+                + "got 'payments'. Write it as a map, for example: {source: payments}.");
+    }
+
+    @Test
+    void urlInTheWrongPlaceIsRepeatedOnlyWithItsPasswordHidden() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("source:\n  url: jdbc:postgresql://old-db:5432/shop\n",
+                "source: jdbc:postgresql://old-db:5432/shop?user=a&password=hunter2\n"));
+
+        assertThat(e.getMessage()).doesNotContain("hunter2").contains("password=***");
+        assertThat(e.field()).isEqualTo("source");
+    }
+
+    @Test
+    void emptyValueIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("  url: jdbc:postgresql://old-db:5432/shop\n",
+                "  url: jdbc:postgresql://old-db:5432/shop\n  user:\n"));
+
+        assertThat(e).hasMessage(at(4, 8) + "source.user: expected a string, got nothing. "
+                + "Give it a value or remove the line.");
+    }
+
+    @Test
+    void badMigrationNameSuggestsAValidOne() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("name: payments_move", "name: Payments-Move"));
+
+        assertThat(e).hasMessage(at(1, 7) + "name: expected a lower-case name of at most 40 characters (a letter, "
+                + "then letters, digits or _), got 'Payments-Move'. Did you mean 'payments_move'?");
+        assertThat(e.suggestion()).contains("payments_move");
+    }
+
+    @Test
+    void badTableNameIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("source: payments", "source: a.b.c"));
+
+        assertThat(e).hasMessage(at(7, 13) + "tables[0].source: expected a table name, written schema.table or table, "
+                + "got 'a.b.c'.");
+    }
+
+    @Test
+    void tableListedTwiceIsReportedAtTheSecondEntry() {
+        PlanException e = error(PlanFiles.MINIMAL + "  - source: public.PAYMENTS\n");
+
+        assertThat(e).hasMessage(at(8, 13) + "tables[1].source: table public.PAYMENTS is listed twice "
+                + "(first as tables[0].source on line 7). Remove one of the entries.");
+        assertThat(e.field()).isEqualTo("tables[1].source");
+    }
+
+    @Test
+    void twoTablesMovedIntoOneTargetAreReported() {
+        PlanException e = error(PlanFiles.MINIMAL + "  - source: old_payments\n    target: payments\n");
+
+        assertThat(e).hasMessage(at(9, 13) + "tables[1]: target table public.payments already receives the table "
+                + "of tables[0] (line 7); each target table can receive only one source table. "
+                + "Give this entry a different target.");
+        assertThat(e.field()).isEqualTo("tables[1].target");
+    }
+
+    @Test
+    void columnListedTwiceIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL + "    columns: [id, amount, ID]\n");
+
+        assertThat(e).hasMessage(at(8, 27) + "'ID' is listed twice in 'tables[0].columns' (first as "
+                + "tables[0].columns[0]). Remove one of them.");
+        assertThat(e.field()).isEqualTo("tables[0].columns[2]");
+    }
+
+    @Test
+    void fieldWrittenTwiceIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL + "name: again\n");
+
+        assertThat(e).hasMessage(at(8, 1) + "field 'name' is written twice at the top level (first on line 1). "
+                + "Keep one of them.");
+    }
+
+    @Test
+    void controlCredentialsWithoutControlUrlAreReported() {
+        PlanException e = error(PlanFiles.MINIMAL + "control:\n  user: safeshift\n");
+
+        assertThat(e).hasMessage(at(9, 9) + "control.user is set but control.url is not. Without control.url the "
+                + "control store lives in the target database and connects as the target's user; add control.url "
+                + "or remove control.user.");
+    }
+
+    @Test
+    void ownerWithoutRoleIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL + "owners:\n  - name: Ana Lima\n");
+
+        assertThat(e).hasMessage(at(9, 5) + "missing required field 'role' in 'owners[0]'. "
+                + "Add it, for example: role: migration lead.");
+    }
+}

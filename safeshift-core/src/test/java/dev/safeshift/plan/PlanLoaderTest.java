@@ -1,0 +1,131 @@
+package dev.safeshift.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlanLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsEveryFieldIntoTheRecords() {
+        Path file = PlanFiles.write(dir, """
+                name: payments_move
+                source:
+                  url: jdbc:postgresql://old-db:5432/shop
+                  user: migrator
+                  password: ${SOURCE_PGPASSWORD}
+                target:
+                  url: jdbc:postgresql://new-db:5432/billing
+                  user: writer
+                  password: ${TARGET_PGPASSWORD}
+                tables:
+                  - source: public.payments
+                    target: billing.payments
+                    columns: [id, amount_cents, currency]
+                  - source: refunds
+                control:
+                  url: jdbc:postgresql://ops-db:5432/ops
+                  user: safeshift
+                  password: ${CONTROL_PGPASSWORD}
+                  schema: shift_state
+                copy:
+                  parallelism: 8
+                  rows-per-chunk: 100_000
+                owners:
+                  - name: Ana Lima
+                    role: migration lead
+                    contact: ana.lima@example.com
+                  - name: Tomasz Nowak
+                    role: payments service owner
+                """);
+
+        Plan plan = PlanLoader.load(file, PlanFiles.ENVIRONMENT);
+
+        assertThat(plan).isEqualTo(new Plan(
+                file,
+                "payments_move",
+                new Endpoint("jdbc:postgresql://old-db:5432/shop", "migrator",
+                        Optional.of("SOURCE_PGPASSWORD"), Optional.of("s3cret-source")),
+                new Endpoint("jdbc:postgresql://new-db:5432/billing", "writer",
+                        Optional.of("TARGET_PGPASSWORD"), Optional.of("s3cret-target")),
+                List.of(
+                        new TableSpec(new QualifiedName("public", "payments"), new QualifiedName("billing", "payments"),
+                                List.of("id", "amount_cents", "currency")),
+                        new TableSpec(new QualifiedName("public", "refunds"), new QualifiedName("public", "refunds"),
+                                List.of())),
+                new ControlSpec(Optional.of(new Endpoint("jdbc:postgresql://ops-db:5432/ops", "safeshift",
+                        Optional.of("CONTROL_PGPASSWORD"), Optional.of("s3cret-control"))), "shift_state"),
+                new CopySettings(8, 100_000),
+                List.of(new Owner("Ana Lima", "migration lead", "ana.lima@example.com"),
+                        new Owner("Tomasz Nowak", "payments service owner", null))));
+    }
+
+    @Test
+    void appliesDefaultsForEverythingLeftOut() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL);
+
+        assertThat(plan.source()).isEqualTo(Endpoint.of("jdbc:postgresql://old-db:5432/shop", null));
+        assertThat(plan.tables()).containsExactly(new TableSpec(
+                new QualifiedName("public", "payments"), new QualifiedName("public", "payments"), List.of()));
+        assertThat(plan.control()).isEqualTo(new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA));
+        assertThat(plan.controlEndpoint()).isEqualTo(plan.target());
+        assertThat(plan.copy()).isEqualTo(CopySettings.DEFAULTS);
+        assertThat(plan.owners()).isEmpty();
+    }
+
+    @Test
+    void fillsDefaultsInsideAPartlyWrittenSection() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "copy:\n  parallelism: 2\ncontrol:\n  schema: ops\n");
+
+        assertThat(plan.copy()).isEqualTo(new CopySettings(2, CopySettings.DEFAULTS.rowsPerChunk()));
+        assertThat(plan.control()).isEqualTo(new ControlSpec(Optional.empty(), "ops"));
+    }
+
+    @Test
+    void resolvesPasswordFromTheEnvironmentAndKeepsItOutOfToString() {
+        Plan plan = PlanLoader.load(PlanFiles.write(dir, PlanFiles.MINIMAL.replace(
+                "  url: jdbc:postgresql://old-db:5432/shop\n",
+                "  url: jdbc:postgresql://old-db:5432/shop\n  password: ${DB_PASS}\n")),
+                Map.of("DB_PASS", "hunter2-very-secret"));
+
+        assertThat(plan.source().passwordVariable()).contains("DB_PASS");
+        assertThat(plan.source().password()).contains("hunter2-very-secret");
+        assertThat(plan.toString()).doesNotContain("hunter2-very-secret").contains("${DB_PASS}");
+        assertThat(plan.source().toString()).doesNotContain("hunter2-very-secret");
+    }
+
+    @Test
+    void loadsWithTheProcessEnvironmentWhenNoneIsGiven() {
+        Plan plan = PlanLoader.load(PlanFiles.write(dir, PlanFiles.MINIMAL));
+
+        assertThat(plan.name()).isEqualTo("payments_move");
+    }
+
+    @Test
+    void acceptsFlowStyleAndQuotedStrings() {
+        Plan plan = PlanFiles.load(dir, """
+                name: "payments_move"
+                source: {url: 'jdbc:postgresql://old-db/shop', user: "yes"}
+                target: {url: jdbc:postgresql://new-db/shop}
+                tables: [{source: payments, columns: [id]}]
+                """);
+
+        assertThat(plan.source().user()).isEqualTo("yes");
+        assertThat(plan.tables().get(0).columns()).containsExactly("id");
+    }
+
+    @Test
+    void readsAFileWithAByteOrderMark() {
+        Plan plan = PlanFiles.load(dir, "\uFEFF" + PlanFiles.MINIMAL);
+
+        assertThat(plan.name()).isEqualTo("payments_move");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.safeshift.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** docs/plan-reference.md is generated from the schema; this keeps the committed copy current. */
+class PlanReferenceTest {
+
+    private static final Path PAGE = RepositoryRoot.find().resolve("docs/plan-reference.md");
+
+    @Test
+    void committedReferenceMatchesTheSchema() throws IOException {
+        String generated = PlanReference.markdown();
+        if (Boolean.getBoolean("safeshift.writeDocs")) {
+            Files.createDirectories(PAGE.getParent());
+            Files.writeString(PAGE, generated);
+        }
+        String committed = Files.isRegularFile(PAGE) ? Files.readString(PAGE) : "";
+
+        assertThat(committed)
+                .withFailMessage("docs/plan-reference.md is out of date with PlanSchema. Regenerate it with:%n  %s",
+                        PlanReference.REGENERATE)
+                .isEqualTo(generated);
+    }
+
+    @Test
+    void exampleInTheReferenceIsAValidPlanUsingEveryField(@TempDir Path dir) {
+        Plan plan = PlanFiles.load(dir, PlanReference.exampleYaml());
+
+        assertThat(plan.control().endpoint()).isPresent();
+        assertThat(plan.tables()).allSatisfy(t -> assertThat(t.columns()).isNotEmpty());
+        assertThat(plan.owners()).allSatisfy(o -> assertThat(o.contact()).isNotNull());
+        assertThat(PlanReference.exampleYaml()).contains("rows-per-chunk:", "contact:", "schema:");
+    }
+
+    @Test
+    void referenceDocumentsEverySectionAndDefault() {
+        assertThat(PlanReference.markdown())
+                .contains("## `copy`", "## `tables[]`", "## `owners[]`", "## `control`")
+                .contains("| `parallelism` | integer between 1 and 64 | default `4` |")
+                .contains("| `rows-per-chunk` | integer of at least 100 | default `250000` |")
+                .contains("`[a-z][a-z0-9_]{0,39}`");
+    }
+}
