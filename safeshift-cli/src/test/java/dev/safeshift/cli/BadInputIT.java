@@ -59,10 +59,30 @@ class BadInputIT {
     void authenticationFailureNamesTheUserAndHidesThePassword() throws Exception {
         Endpoint target = EmbeddedPostgres.newDatabase("auth_target");
         sql(target, "DO $$ BEGIN CREATE ROLE alice LOGIN PASSWORD 'right'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-        Endpoint source = Endpoint.of(target.url() + "?password=wrong-secret", "alice");
-        Outcome outcome = safeshift("run", plan("auth", source, target, "public.t").toString());
-        assertThat(outcome.exitCode()).isEqualTo(3);
-        assertThat(outcome.error()).contains("alice").containsIgnoringCase("authentication").doesNotContain("wrong-secret");
+        Path file = directory.resolve("auth.yaml");
+        Files.writeString(file, """
+                name: auth
+                source:
+                  url: %s
+                  user: alice
+                  password: ${SAFESHIFT_TEST_PASSWORD}
+                target:
+                  url: %s
+                  user: postgres
+                tables:
+                  - source: public.t
+                """.formatted(target.url(), target.url()));
+        // The password comes from the environment, so the command runs as a child process that has it.
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "-Dsafeshift.log.dir=" + directory, "dev.safeshift.cli.Main", "run", file.toString());
+        builder.environment().put("SAFESHIFT_TEST_PASSWORD", "wrong-secret");
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isEqualTo(3);
+        assertThat(output).contains("alice").containsIgnoringCase("authentication").doesNotContain("wrong-secret")
+                .doesNotContain("\tat ");
     }
 
     @Test

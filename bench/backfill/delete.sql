@@ -1,0 +1,2 @@
+\set id random(1, 5000000)
+DELETE FROM public.payments WHERE id = :id;

@@ -1,0 +1,74 @@
+package dev.safeshift.store;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.jdbc.Connections;
+import dev.safeshift.plan.Endpoint;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Makes sure only one daemon works on a migration at a time: a session-level advisory lock in the
+ * control store's database, held for as long as the daemon's connection lives. A killed daemon's
+ * connection dies with it, so the lock can never be left behind.
+ */
+public final class DaemonLock implements AutoCloseable {
+
+    private final Connection connection;
+
+    private DaemonLock(Connection connection) {
+        this.connection = connection;
+    }
+
+    public static DaemonLock acquire(Endpoint control, String schema, String migrationName) {
+        Connection connection = Connections.open(control, "control store");
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            statement.setLong(1, key(schema + ":" + migrationName));
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                if (!result.getBoolean(1)) {
+                    throw new SafeshiftException(SafeshiftException.Kind.IN_USE,
+                            "another safeshift daemon is already running migration '" + migrationName + "' (it holds "
+                                    + "the migration's lock in the control store at " + control.redactedUrl() + "). "
+                                    + "Stop it with safeshift stop, or wait for it to finish.");
+                }
+            }
+            return new DaemonLock(connection);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof SafeshiftException safeshift) {
+                throw safeshift;
+            }
+            throw new SafeshiftException(SafeshiftException.Kind.INTERNAL,
+                    "could not take the daemon lock in the control store: " + e.getMessage(), e);
+        }
+    }
+
+    /** A stable 64-bit key for the lock: the first 8 bytes of the name's SHA-256. */
+    static long key(String name) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("safeshift:" + name).getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing the session releases the lock either way
+        }
+    }
+}
