@@ -2,8 +2,20 @@ package dev.safeshift.store;
 
 import java.time.Instant;
 
-/** A request row written by a short-lived command (e.g. {@code stop}) for the daemon to act on. */
-public record Request(long id, String kind, String requestedBy, Instant requestedAt) {
+/**
+ * A request row written by a short-lived command (e.g. {@code stop}) for the daemon to act on.
+ * {@code payload} is JSON text with whatever the request kind needs ({@code {}} when nothing).
+ */
+public record Request(long id, String kind, String requestedBy, Instant requestedAt, String payload) {
 
     public static final String STOP = "stop";
+
+    public Request {
+        payload = payload == null ? "{}" : payload;
+    }
+
+    /** A request without payload. */
+    public Request(long id, String kind, String requestedBy, Instant requestedAt) {
+        this(id, kind, requestedBy, requestedAt, "{}");
+    }
 }

@@ -1,0 +1,298 @@
+package dev.safeshift.store;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.jdbc.Connections;
+import dev.safeshift.plan.Endpoint;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The control store: the single source of truth for every migration. Everything a migration did
+ * is a row in one schema of a real database, and its timeline is append-only and hash-chained.
+ *
+ * <p>Thread-safe: methods are synchronized over one connection, because chunk workers report to
+ * the same store concurrently. Changes that span statements run in one transaction; changes to a
+ * migration's history also lock its row, so other processes writing to the same store take turns.
+ */
+public final class ControlStore implements AutoCloseable {
+
+    /** Actor of phase changes made by Safeshift itself rather than on someone's request. */
+    public static final String SYSTEM_ACTOR = "safeshift";
+
+    private final Endpoint endpoint;
+    private final Connection connection;
+    private final MigrationTable migrations;
+    private final TimelineTable timeline;
+    private final ChunkTable chunks;
+    private final StreamTable streams;
+    private final RequestTable requests;
+
+    private ControlStore(Endpoint endpoint, String schema, Connection connection) {
+        this.endpoint = endpoint;
+        this.connection = connection;
+        this.migrations = new MigrationTable(connection, schema);
+        this.timeline = new TimelineTable(connection, schema);
+        this.chunks = new ChunkTable(connection, schema);
+        this.streams = new StreamTable(connection, schema);
+        this.requests = new RequestTable(connection, schema);
+    }
+
+    /** Connects, then creates or upgrades the store's tables in {@code schema}. */
+    public static ControlStore open(Endpoint endpoint, String schema) {
+        StoreSchema.validName(schema);
+        Connection connection = Connections.open(endpoint, "control store");
+        try {
+            StoreSchema.requireCreatable(connection, endpoint, schema);
+            StoreSchema.migrate(endpoint, schema);
+            return new ControlStore(endpoint, schema, connection);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw failure(endpoint, e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /** The migration named {@code name}, registering it with {@code planJson} if it is new. */
+    public synchronized MigrationRecord register(String name, String planJson) {
+        Objects.requireNonNull(name, "name");
+        String plan = Json.requireValid(planJson, "the plan");
+        return work(Isolation.AUTOCOMMIT, () -> migrations.register(name, plan));
+    }
+
+    public synchronized Optional<MigrationRecord> find(String name) {
+        return work(Isolation.AUTOCOMMIT, () -> migrations.find(name));
+    }
+
+    /** The migration named {@code name}, or a {@link SafeshiftException.Kind#STATE} failure saying how to start it. */
+    public synchronized MigrationRecord require(String name) {
+        return find(name).orElseThrow(() -> notFound(name));
+    }
+
+    /** The plan the migration was registered with, as JSON text. */
+    public synchronized Optional<String> planJson(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> migrations.planJson(migrationId));
+    }
+
+    public synchronized void setPhase(long migrationId, Phase phase, String detail) {
+        setPhase(migrationId, phase, detail, SYSTEM_ACTOR);
+    }
+
+    /** Moves the migration to {@code phase}, keeps the change in its history and on the timeline. */
+    public synchronized void setPhase(long migrationId, Phase phase, String detail, String actor) {
+        work(Isolation.TRANSACTION, () -> {
+            Phase from = migrations.lock(migrationId);
+            migrations.changePhase(migrationId, from, phase, detail);
+            var event = Json.object().put("from", from.name()).put("to", phase.name()).put("detail", detail);
+            return timeline.append(migrationId, "phase", actor, Json.text(event));
+        });
+    }
+
+    /** Stores the chunk plan; tables with a finished chunk keep the plan already stored. */
+    public synchronized void saveChunks(long migrationId, List<ChunkRecord> plan) {
+        List<ChunkRecord> copy = List.copyOf(plan);
+        work(Isolation.TRANSACTION, () -> {
+            migrations.lock(migrationId);
+            chunks.save(migrationId, copy);
+            return null;
+        });
+    }
+
+    public synchronized List<ChunkRecord> chunks(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> chunks.list(migrationId));
+    }
+
+    public synchronized void markChunkStarted(long migrationId, String table, int chunkNo) {
+        work(Isolation.AUTOCOMMIT, () -> requireChunk(chunks.markStarted(migrationId, table, chunkNo), table, chunkNo));
+    }
+
+    /** The checkpoint of a copied chunk: a restart skips it. */
+    public synchronized void markChunkDone(long migrationId, String table, int chunkNo, long rows) {
+        work(Isolation.AUTOCOMMIT, () -> requireChunk(chunks.markDone(migrationId, table, chunkNo, rows), table, chunkNo));
+    }
+
+    public synchronized void saveStream(long migrationId, String slot, String publication, String startPosition) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            streams.save(migrationId, slot, publication, startPosition);
+            return null;
+        });
+    }
+
+    public synchronized Optional<StreamState> stream(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> streams.find(migrationId));
+    }
+
+    public synchronized void reportStream(long migrationId, String appliedPosition, long lagBytes, long lagMillis,
+            long eventsApplied) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            if (!streams.report(migrationId, appliedPosition, lagBytes, lagMillis, eventsApplied)) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE,
+                        "migration " + migrationId + " has no change stream in the control store to report on");
+            }
+            return null;
+        });
+    }
+
+    /** Writes a request for the daemon; returns its id. */
+    public synchronized long request(long migrationId, String kind, String requestedBy, String payloadJson) {
+        String payload = Json.requireValid(payloadJson, "the request payload");
+        return work(Isolation.AUTOCOMMIT, () -> requests.insert(migrationId, kind, requestedBy, payload));
+    }
+
+    public synchronized List<Request> pendingRequests(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> requests.pending(migrationId));
+    }
+
+    /** Records how a request was handled. Completing it again keeps the first outcome. */
+    public synchronized void completeRequest(long requestId, String outcome) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            if (requests.complete(requestId, outcome) == RequestTable.Completion.UNKNOWN) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE,
+                        "no request with id " + requestId + " in the control store");
+            }
+            return null;
+        });
+    }
+
+    /** Appends an event to the migration's timeline. {@code detailJson} must be JSON. */
+    public synchronized TimelineEvent append(long migrationId, String kind, String actor, String detailJson) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(actor, "actor");
+        String detail = Json.requireValid(detailJson, "the event detail");
+        return work(Isolation.TRANSACTION, () -> {
+            migrations.lock(migrationId);
+            return timeline.append(migrationId, kind, actor, detail);
+        });
+    }
+
+    public synchronized List<TimelineEvent> timeline(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> timeline.all(migrationId));
+    }
+
+    /** Re-computes the hash chain: reports the first event that was altered, removed or inserted. */
+    public synchronized ChainCheck verifyTimeline(long migrationId) {
+        return work(Isolation.SNAPSHOT, () -> timeline.verify(migrationId));
+    }
+
+    /** Deletes every row of the migration, timeline included (for {@code safeshift abort}). */
+    public synchronized void purge(long migrationId) {
+        work(Isolation.TRANSACTION, () -> {
+            migrations.lock(migrationId);
+            migrations.purge(migrationId);
+            return null;
+        });
+    }
+
+    /** Everything a status view shows, read in one snapshot so the numbers agree with each other. */
+    public synchronized StatusReport status(String name) {
+        return work(Isolation.SNAPSHOT, () -> {
+            MigrationRecord migration = migrations.find(name).orElseThrow(() -> notFound(name));
+            long id = migration.id();
+            return new StatusReport(migration, migration.phase(), TableProgress.of(chunks.list(id)), streams.find(id),
+                    requests.pending(id), timeline.recent(id, StatusReport.RECENT_EVENTS), timeline.verify(id),
+                    timeline.databaseNow());
+        });
+    }
+
+    /** Where the store lives, safe to print. */
+    public String describe() {
+        return endpoint.redactedUrl();
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly(connection);
+    }
+
+    private SafeshiftException notFound(String name) {
+        return new SafeshiftException(SafeshiftException.Kind.STATE, "no migration named " + name
+                + " in the control store at " + endpoint.redactedUrl() + "; start it with `safeshift run plan.yaml`");
+    }
+
+    private static Void requireChunk(boolean found, String table, int chunkNo) {
+        if (!found) {
+            throw new SafeshiftException(SafeshiftException.Kind.STATE,
+                    "chunk " + chunkNo + " of " + table + " is not in the control store's chunk plan");
+        }
+        return null;
+    }
+
+    private enum Isolation { AUTOCOMMIT, TRANSACTION, SNAPSHOT }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T work(Isolation isolation, Work<T> work) {
+        try {
+            if (isolation == Isolation.AUTOCOMMIT) {
+                return work.run();
+            }
+            connection.setAutoCommit(false);
+            try {
+                if (isolation == Isolation.SNAPSHOT) {
+                    // for this transaction only: every read sees the same committed state
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    }
+                }
+                T result = work.run();
+                connection.commit();
+                return result;
+            } catch (Throwable e) {
+                // before autocommit is switched back on, which would commit the partial work
+                rollbackQuietly();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(endpoint, e);
+        }
+    }
+
+    private static SafeshiftException failure(Endpoint endpoint, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08")) {
+            return new SafeshiftException(SafeshiftException.Kind.UNREACHABLE, "lost the connection to the control store at "
+                    + endpoint.redactedUrl() + ". Check that the database is running, then run the command again.", e);
+        }
+        if (state.equals("23503")) {
+            // a row refers to a migration that is not there: it was never registered, or was aborted
+            return new SafeshiftException(SafeshiftException.Kind.STATE, "the migration is no longer in the control store at "
+                    + endpoint.redactedUrl() + " (was it aborted?)", e);
+        }
+        return new SafeshiftException(SafeshiftException.Kind.INTERNAL, "the control store at " + endpoint.redactedUrl()
+                + " refused an operation: " + firstLine(e.getMessage()) + (state.isEmpty() ? "" : " (SQLState " + state + ")"), e);
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is the one worth reporting
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing useful can be done about a failing close
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

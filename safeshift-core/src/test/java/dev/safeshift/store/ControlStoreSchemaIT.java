@@ -1,0 +1,148 @@
+package dev.safeshift.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.plan.Endpoint;
+import dev.safeshift.testing.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ControlStoreSchemaIT {
+
+    @Test
+    void createsItsTablesFromScratchAndReopensWithoutMigratingAgain() throws Exception {
+        Endpoint database = EmbeddedPostgres.newDatabase("schema");
+        try (ControlStore store = ControlStore.open(database, "safeshift")) {
+            store.register("orders", "{}");
+        }
+        try (ControlStore store = ControlStore.open(database, "safeshift")) {
+            assertThat(store.find("orders")).isPresent();
+        }
+
+        assertThat(tables(database, "safeshift")).contains("migration", "phase_change", "chunk", "stream", "request", "timeline");
+        try (Connection connection = EmbeddedPostgres.connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT version, success FROM safeshift.flyway_schema_history WHERE version IS NOT NULL")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString("version")).isEqualTo("1");
+            assertThat(rows.getBoolean("success")).isTrue();
+            assertThat(rows.next()).as("a second open applies no migration again").isFalse();
+        }
+    }
+
+    @Test
+    void keepsEverythingInTheConfiguredSchema() throws Exception {
+        Endpoint database = EmbeddedPostgres.newDatabase("schema_name");
+        try (ControlStore store = ControlStore.open(database, "ops_control")) {
+            MigrationRecord migration = store.register("orders", "{}");
+            store.setPhase(migration.id(), Phase.BACKFILL, "started");
+            assertThat(store.verifyTimeline(migration.id()).ok()).isTrue();
+        }
+
+        assertThat(tables(database, "ops_control")).contains("migration", "timeline");
+        assertThat(tables(database, "public")).isEmpty();
+        assertThat(tables(database, "safeshift")).isEmpty();
+    }
+
+    @Test
+    void opensOnlyOneConnectionThatStaysOpen() throws Exception {
+        Endpoint database = EmbeddedPostgres.newDatabase("schema_connections");
+        try (ControlStore store = ControlStore.open(database, "safeshift")) {
+            store.register("orders", "{}");
+
+            assertThat(connectionsTo(database)).as("schema migration closes its own connections").isEqualTo(1);
+        }
+        // a closed connection's server process exits shortly after, not at once
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (connectionsTo(database) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(connectionsTo(database)).isZero();
+    }
+
+    @Test
+    void aUserWhoMayNotCreateTheSchemaIsToldSo() throws Exception {
+        Endpoint database = EmbeddedPostgres.newDatabase("schema_denied");
+        try (Connection connection = EmbeddedPostgres.connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'safeshift_reader')"
+                    + " THEN CREATE ROLE safeshift_reader LOGIN; END IF; END $$");
+        }
+        Endpoint reader = Endpoint.of(database.url(), "safeshift_reader");
+
+        SafeshiftException failure = catchThrowableOfType(SafeshiftException.class,
+                () -> ControlStore.open(reader, "safeshift"));
+
+        assertThat(failure.kind()).isEqualTo(SafeshiftException.Kind.STATE);
+        String name = database.url().substring(database.url().lastIndexOf('/') + 1);
+        assertThat(failure.getMessage()).isEqualTo("user 'safeshift_reader' may not create the control store schema"
+                + " 'safeshift' in database '" + name + "' at " + database.redactedUrl() + ". Grant it (GRANT CREATE ON DATABASE "
+                + name + " TO safeshift_reader), or create the schema beforehand with that user as its owner.");
+        assertThat(failure.getMessage()).doesNotContain("\n");
+    }
+
+    @Test
+    void aUserWithoutRightsInAnExistingSchemaIsToldSo() throws Exception {
+        Endpoint database = EmbeddedPostgres.newDatabase("schema_foreign");
+        try (Connection connection = EmbeddedPostgres.connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'safeshift_reader')"
+                    + " THEN CREATE ROLE safeshift_reader LOGIN; END IF; END $$");
+            statement.execute("CREATE SCHEMA safeshift");
+        }
+
+        SafeshiftException failure = catchThrowableOfType(SafeshiftException.class,
+                () -> ControlStore.open(Endpoint.of(database.url(), "safeshift_reader"), "safeshift"));
+
+        assertThat(failure.kind()).isEqualTo(SafeshiftException.Kind.STATE);
+        assertThat(failure.getMessage()).startsWith("user 'safeshift_reader' may not create the control store's tables"
+                + " in the existing schema 'safeshift'").contains("GRANT CREATE, USAGE ON SCHEMA safeshift TO safeshift_reader");
+    }
+
+    @Test
+    void aStoreWhoseRecordedSchemaVersionWasAlteredIsRefused() throws Exception {
+        Endpoint database = EmbeddedPostgres.newDatabase("schema_altered");
+        ControlStore.open(database, "safeshift").close();
+        try (Connection connection = EmbeddedPostgres.connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute("UPDATE safeshift.flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+        }
+
+        SafeshiftException failure = catchThrowableOfType(SafeshiftException.class,
+                () -> ControlStore.open(database, "safeshift"));
+
+        assertThat(failure.kind()).isEqualTo(SafeshiftException.Kind.STATE);
+        assertThat(failure.getMessage()).startsWith("could not create or upgrade the control store schema 'safeshift' at "
+                + database.redactedUrl() + " (").doesNotContain("\n");
+    }
+
+    private static long connectionsTo(Endpoint database) throws Exception {
+        String name = database.url().substring(database.url().lastIndexOf('/') + 1);
+        try (Connection connection = EmbeddedPostgres.connect(Endpoint.of(EmbeddedPostgres.url("postgres"), "postgres"));
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + name + "'")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static List<String> tables(Endpoint database, String schema) throws Exception {
+        try (Connection connection = EmbeddedPostgres.connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT table_name FROM information_schema.tables"
+                     + " WHERE table_schema = '" + schema + "' ORDER BY table_name")) {
+            List<String> names = new ArrayList<>();
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+            return names;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.safeshift.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.plan.Endpoint;
+import dev.safeshift.testing.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+
+class StreamProgressIT {
+
+    @Test
+    void reportedProgressIsKeptAcrossReopenAndResetOnlyByANewStart() {
+        Endpoint database = EmbeddedPostgres.newDatabase("stream");
+        long id;
+        try (ControlStore store = ControlStore.open(database, "safeshift")) {
+            id = store.register("orders", "{}").id();
+            assertThat(store.stream(id)).isEmpty();
+
+            store.saveStream(id, "safeshift_orders", "safeshift_orders_pub", "0/16B3740");
+            StreamState fresh = store.stream(id).orElseThrow();
+            assertThat(fresh.appliedPosition()).isEmpty();
+            assertThat(fresh.reportedAt()).isEmpty();
+            assertThat(fresh.eventsApplied()).isZero();
+
+            store.reportStream(id, "0/16B3F40", 2048, 1500, 321);
+            store.saveStream(id, "safeshift_orders", "safeshift_orders_pub", "0/16B3740");
+        }
+        try (ControlStore store = ControlStore.open(database, "safeshift")) {
+            StreamState stream = store.stream(id).orElseThrow();
+            assertThat(stream.slotName()).isEqualTo("safeshift_orders");
+            assertThat(stream.publicationName()).isEqualTo("safeshift_orders_pub");
+            assertThat(stream.startPosition()).isEqualTo("0/16B3740");
+            assertThat(stream.appliedPosition()).contains("0/16B3F40");
+            assertThat(stream.lagBytes()).contains(2048L);
+            assertThat(stream.lagMillis()).contains(1500L);
+            assertThat(stream.eventsApplied()).isEqualTo(321);
+            assertThat(stream.reportedAt()).isPresent();
+
+            store.saveStream(id, "safeshift_orders_2", "safeshift_orders_pub", "0/2000000");
+            StreamState restarted = store.stream(id).orElseThrow();
+            assertThat(restarted.appliedPosition()).isEmpty();
+            assertThat(restarted.eventsApplied()).isZero();
+        }
+    }
+
+    @Test
+    void reportingWithoutASavedStreamFails() {
+        try (ControlStore store = ControlStore.open(EmbeddedPostgres.newDatabase("stream_missing"), "safeshift")) {
+            long id = store.register("orders", "{}").id();
+
+            SafeshiftException failure = catchThrowableOfType(SafeshiftException.class,
+                    () -> store.reportStream(id, "0/1", 0, 0, 0));
+
+            assertThat(failure.kind()).isEqualTo(SafeshiftException.Kind.STATE);
+        }
+    }
+}
