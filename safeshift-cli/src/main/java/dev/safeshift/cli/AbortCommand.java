@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "abort", description = {
+@Command(name = "abort", mixinStandardHelpOptions = true, description = {
         "Give up a migration: drop its replication slot and publication on the source and its state in the "
                 + "control store. Target tables and their rows are left as they are."})
 final class AbortCommand implements Callable<Integer> {

@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = {
-        "Move a busy payments table between two databases on an embedded PostgreSQL, with no setup:",
-        "backfill under a live write workload, stream the changes, then prove source = target row by row."})
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
+        "Move a busy payments table on an embedded PostgreSQL, no setup needed.",
+        "Backfills under a live write workload, streams the changes, then proves source = target row by row."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the payments table (default: ${DEFAULT-VALUE}).")
@@ -113,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
                 throw failure.get();
             }
             System.out.println();
-            System.out.println(StatusFormatter.text(store.status(plan.name())));
+            System.out.println(new StatusFormatter().text(store.status(plan.name())));
             return prove(plan, progress);
         }
     }

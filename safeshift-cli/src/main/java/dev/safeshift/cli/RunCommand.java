@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "run", description = {
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
         "Run the migration daemon: backfill, then stream changes until stopped.",
         "Ctrl-C, SIGTERM or `safeshift stop` stop it cleanly; running it again resumes where it stopped."})
 final class RunCommand implements Callable<Integer> {

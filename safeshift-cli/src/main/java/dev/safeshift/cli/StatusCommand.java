@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", description = "Show where a migration stands, read from the control store only.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show where a migration stands, read from the control store only.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -23,7 +23,7 @@ final class StatusCommand implements Callable<Integer> {
         Plan loaded = plan.load();
         try (ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema())) {
             StatusReport report = store.status(loaded.name());
-            System.out.println(json ? StatusFormatter.json(report) : StatusFormatter.text(report));
+            System.out.println(json ? new StatusFormatter().json(report) : new StatusFormatter().text(report));
             return 0;
         }
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "stop", description = {
+@Command(name = "stop", mixinStandardHelpOptions = true, description = {
         "Ask the running daemon to stop cleanly (it checks for requests every second).",
         "Running `safeshift run` again resumes."})
 final class StopCommand implements Callable<Integer> {

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "validate", description = "Check a plan file without connecting to any database.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a plan file without connecting to any database.")
 final class ValidateCommand implements Callable<Integer> {
 
     @Mixin

@@ -78,7 +78,7 @@ final class AllTypesTable {
     static void create(Connection connection, long rows) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(DDL);
-            statement.execute("INSERT INTO public.everything SELECT " + values("g") + " FROM generate_series(1, " + rows + ") AS g");
+            statement.execute("INSERT INTO public.everything SELECT " + values("g") + " FROM generate_series(1::bigint, " + rows + ") AS g");
             statement.execute("CREATE INDEX everything_v_idx ON public.everything (v)");
             statement.execute("ANALYZE public.everything");
         }

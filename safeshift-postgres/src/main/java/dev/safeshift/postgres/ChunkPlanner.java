@@ -19,7 +19,9 @@ final class ChunkPlanner {
 
     /** Up to this many rows, boundaries come from a full ordered walk of the key. */
     static final long EXACT_LIMIT = 1_000_000;
-    private static final int SAMPLE_ROWS_PER_CHUNK = 200;
+    // Block sampling takes whole pages, so a chunk needs thousands of sampled rows (dozens of pages)
+    // before its boundary stops jumping around with the luck of the draw.
+    private static final int SAMPLE_ROWS_PER_CHUNK = 5_000;
     private static final int MIN_SAMPLE_ROWS = 20_000;
 
     private ChunkPlanner() {
@@ -27,12 +29,18 @@ final class ChunkPlanner {
 
     /** Plans chunks on a connection whose transaction already sees the wanted snapshot. */
     static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk) throws SQLException {
+        return plan(snapshot, table, rowsPerChunk, EXACT_LIMIT);
+    }
+
+    /** As {@link #plan(Connection, TableInfo, long)}, sampling above {@code exactLimit} rows. */
+    static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit)
+            throws SQLException {
         long rows = table.estimatedRows() > 0 ? table.estimatedRows() : count(snapshot, table);
         int chunks = (int) Math.min(100_000, (rows + rowsPerChunk - 1) / rowsPerChunk);
         if (chunks <= 1) {
             return List.of(KeyRange.ALL);
         }
-        List<List<String>> boundaries = rows <= EXACT_LIMIT
+        List<List<String>> boundaries = rows <= exactLimit
                 ? exactBoundaries(snapshot, table, Math.max(1, rows / chunks))
                 : sampledBoundaries(snapshot, table, rows, chunks);
         return ranges(boundaries);
@@ -50,7 +58,7 @@ final class ChunkPlanner {
         String key = Sql.columns(table.primaryKey());
         String sql = "SELECT " + KeyRanges.keyAsText(table) + " FROM (SELECT " + key + ", row_number() OVER (ORDER BY "
                 + key + ") AS safeshift_rn FROM " + Sql.table(table.name()) + ") AS numbered"
-                + " WHERE safeshift_rn % " + step + " = 1 AND safeshift_rn > 1 ORDER BY " + key;
+                + " WHERE safeshift_rn % " + step + " = 1 AND safeshift_rn > 1 ORDER BY safeshift_rn";
         return read(snapshot, sql, table.primaryKey().size());
     }
 

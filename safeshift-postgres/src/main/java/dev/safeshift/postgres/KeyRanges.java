@@ -33,8 +33,15 @@ final class KeyRanges {
         return literals.size() == 1 ? literals.get(0) : "(" + String.join(", ", literals) + ")";
     }
 
-    /** The key columns as text, in key order, for reading boundaries. */
+    /**
+     * The key columns as text, in key order, for reading boundaries. The outputs get their own
+     * names so that an ORDER BY on the key columns sorts by their real types, not as text.
+     */
     static String keyAsText(TableInfo table) {
-        return String.join(", ", table.primaryKey().stream().map(c -> Sql.ident(c) + "::text").toList());
+        List<String> outputs = new ArrayList<>();
+        for (int i = 0; i < table.primaryKey().size(); i++) {
+            outputs.add(Sql.ident(table.primaryKey().get(i)) + "::text AS safeshift_key_" + i);
+        }
+        return String.join(", ", outputs);
     }
 }

@@ -37,7 +37,7 @@ public final class PaymentsTable {
                            jsonb_build_object('channel', CASE WHEN g % 2 = 0 THEN 'web' ELSE 'pos' END, 'risk', g % 100),
                            now() - make_interval(secs => g),
                            now()
-                      FROM generate_series(1, %d) AS g""".formatted(rows));
+                      FROM generate_series(1, ROWS) AS g""".replace("ROWS", Long.toString(rows)));
             statement.execute("CREATE INDEX payments_account_idx ON public.payments (account_id)");
             statement.execute("ANALYZE public.payments");
         }
