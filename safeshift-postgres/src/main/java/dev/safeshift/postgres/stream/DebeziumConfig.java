@@ -1,0 +1,180 @@
+package dev.safeshift.postgres.stream;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.engine.TableMove;
+import dev.safeshift.plan.Endpoint;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the embedded Debezium PostgreSQL connector configuration for one capture.
+ *
+ * <p>The resume point is the replication slot, not Debezium's offset store: offsets live in memory
+ * only, and on start the server streams from the slot's {@code confirmed_flush_lsn}. The slot only
+ * advances when Debezium commits offsets, which happens after the stream has committed the changes
+ * to the target; anything replayed after a crash is recognised by the target's applied position.
+ */
+final class DebeziumConfig {
+
+    /** Every Kafka Connect topic name starts with this; it never leaves the process. */
+    static final String TOPIC_PREFIX = "safeshift";
+
+    /** Heartbeats let offsets (and so the slot) move on while the moved tables are idle. */
+    private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    /** How soon a committed batch is confirmed to the slot; short, as offsets cost nothing in memory. */
+    private static final Duration OFFSET_FLUSH_INTERVAL = Duration.ofMillis(500);
+    /** Attaching is retried briefly: the stream checks beforehand that the slot is free. */
+    private static final int SLOT_RETRIES = 3;
+    private static final Duration SLOT_RETRY_DELAY = Duration.ofSeconds(2);
+
+    private final Endpoint source;
+    private final String captureName;
+    private final List<TableMove> moves;
+
+    DebeziumConfig(Endpoint source, String captureName, List<TableMove> moves) {
+        this.source = source;
+        this.captureName = captureName;
+        this.moves = List.copyOf(moves);
+    }
+
+    Properties build() {
+        JdbcTarget url = JdbcTarget.parse(source.url());
+        Properties p = new Properties();
+        p.setProperty("name", "safeshift-" + captureName);
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("topic.prefix", TOPIC_PREFIX);
+        // Offsets in memory only: the slot is the durable resume point (see class comment).
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+        p.setProperty("offset.flush.interval.ms", Long.toString(OFFSET_FLUSH_INTERVAL.toMillis()));
+
+        p.setProperty("database.hostname", url.host());
+        p.setProperty("database.port", Integer.toString(url.port()));
+        p.setProperty("database.dbname", url.database().isEmpty() ? source.user() : url.database());
+        p.setProperty("database.user", source.user());
+        source.password().or(() -> java.util.Optional.ofNullable(url.parameters().get("password")))
+                .ifPresent(password -> p.setProperty("database.password", password));
+        for (String ssl : List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword")) {
+            String value = url.parameters().get(ssl);
+            if (value != null) {
+                p.setProperty("database." + ssl, value);
+            }
+        }
+
+        // The engine created slot and publication before the backfill; never create or drop them here.
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", captureName);
+        p.setProperty("publication.name", captureName);
+        p.setProperty("publication.autocreate.mode", "disabled");
+        p.setProperty("slot.drop.on.stop", "false");
+        p.setProperty("slot.max.retries", Integer.toString(SLOT_RETRIES));
+        p.setProperty("slot.retry.delay.ms", Long.toString(SLOT_RETRY_DELAY.toMillis()));
+        // The backfill copies the data; Debezium only reads the catalog and then streams.
+        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("snapshot.locking.mode", "none");
+        p.setProperty("table.include.list", tableIncludeList(moves));
+
+        // TRUNCATE must arrive (Debezium skips it by default); deletes need no Kafka tombstones.
+        p.setProperty("skipped.operations", "none");
+        p.setProperty("tombstones.on.delete", "false");
+        // BEGIN/END records let the applier commit whole source transactions (exactly-once key).
+        p.setProperty("provide.transaction.metadata", "true");
+        p.setProperty("heartbeat.interval.ms", Long.toString(HEARTBEAT_INTERVAL.toMillis()));
+
+        // Representations that carry the exact value, so the PostgreSQL text form can be rebuilt.
+        p.setProperty("decimal.handling.mode", "string");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("interval.handling.mode", "string");
+        // Arrays, bit strings and hstore travel as PostgreSQL text (see TextFormConverter for why).
+        p.setProperty("converters", "textform");
+        p.setProperty("textform.type", TextFormConverter.class.getName());
+
+        // A connection hiccup is retried a bounded number of times, then reported as a failure.
+        p.setProperty("errors.max.retries", "10");
+        return p;
+    }
+
+    /** Debezium matches {@code schema.table} against these regular expressions, case-insensitively. */
+    static String tableIncludeList(List<TableMove> moves) {
+        return moves.stream()
+                .map(m -> regexLiteral(m.source().name().schema()) + "\\." + regexLiteral(m.source().name().name()))
+                .distinct()
+                .collect(Collectors.joining(","));
+    }
+
+    private static String regexLiteral(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (Character.isLetterOrDigit(c) || c == '_') {
+                out.append(c);
+            } else {
+                // A backslash before punctuation is a literal in Java regex, and "\," keeps a comma
+                // from splitting Debezium's list.
+                out.append('\\').append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Host, port, database and parameters of a {@code jdbc:postgresql://} URL. */
+    record JdbcTarget(String host, int port, String database, Map<String, String> parameters) {
+
+        static JdbcTarget parse(String url) {
+            String prefix = "jdbc:postgresql://";
+            if (url == null || !url.startsWith(prefix)) {
+                throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN,
+                        "The source URL must look like jdbc:postgresql://host:port/database, got "
+                                + dev.safeshift.plan.Redaction.redactUrl(url) + ".");
+            }
+            String rest = url.substring(prefix.length());
+            String query = "";
+            int question = rest.indexOf('?');
+            if (question >= 0) {
+                query = rest.substring(question + 1);
+                rest = rest.substring(0, question);
+            }
+            int slash = rest.indexOf('/');
+            String hostPort = slash >= 0 ? rest.substring(0, slash) : rest;
+            String database = slash >= 0 ? decode(rest.substring(slash + 1)) : "";
+            if (hostPort.contains(",")) {
+                throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN,
+                        "The change stream needs one source host, but the URL lists several: "
+                                + dev.safeshift.plan.Redaction.redactUrl(url) + ". Name the primary only.");
+            }
+            String host = hostPort;
+            int port = 5432;
+            int colon = hostPort.lastIndexOf(':');
+            if (colon >= 0 && hostPort.indexOf(']') < colon) {
+                host = hostPort.substring(0, colon);
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                host = "localhost";
+            }
+            Map<String, String> parameters = new LinkedHashMap<>();
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = eq >= 0 ? pair.substring(0, eq) : pair;
+                String value = eq >= 0 ? pair.substring(eq + 1) : "";
+                parameters.put(decode(key), decode(value));
+            }
+            return new JdbcTarget(host, port, database, Map.copyOf(parameters));
+        }
+
+        private static String decode(String text) {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.safeshift.postgres.stream;
+
+import dev.safeshift.engine.ColumnInfo;
+import dev.safeshift.engine.TableMove;
+import dev.safeshift.postgres.stream.StreamEvent.Kind;
+import dev.safeshift.postgres.stream.StreamEvent.RowChange;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/** Reads Debezium PostgreSQL connector records into {@link StreamEvent}s for the moved tables. */
+final class RecordReader {
+
+    private static final String TRANSACTION_VALUE_SCHEMA = "io.debezium.connector.common.TransactionMetadataValue";
+    private static final String OLD_KEY_HEADER = "__debezium.oldkey";
+    private static final String NEW_KEY_HEADER = "__debezium.newkey";
+
+    private final Map<String, TableMove> movesBySourceTable = new HashMap<>();
+
+    RecordReader(List<TableMove> moves) {
+        for (TableMove move : moves) {
+            movesBySourceTable.put(tableKey(move.source().name().schema(), move.source().name().name()), move);
+        }
+    }
+
+    StreamEvent read(SourceRecord record) {
+        if (!(record.value() instanceof Struct value)) {
+            return new StreamEvent.Skip();
+        }
+        String schemaName = value.schema().name();
+        if (schemaName != null && schemaName.endsWith(TRANSACTION_VALUE_SCHEMA)) {
+            return transactionBoundary(record, value);
+        }
+        if (value.schema().field("op") == null || value.schema().field("source") == null) {
+            return new StreamEvent.Skip(); // heartbeat or another non-change record
+        }
+        Struct source = value.getStruct("source");
+        TableMove move = movesBySourceTable.get(tableKey(source.getString("schema"), source.getString("table")));
+        if (move == null) {
+            return new StreamEvent.Skip();
+        }
+        long lsn = orZero(source.getInt64("lsn"));
+        long sourceMillis = orZero(source.getInt64("ts_ms"));
+        String op = value.getString("op");
+        return switch (op) {
+            case "c", "u", "r" -> upsert(record, move, value.getStruct("after"), lsn, sourceMillis);
+            case "d" -> delete(record, move, value.getStruct("before"), lsn, sourceMillis);
+            case "t" -> new StreamEvent.Truncate(move, lsn, sourceMillis);
+            default -> new StreamEvent.Skip();
+        };
+    }
+
+    private static StreamEvent transactionBoundary(SourceRecord record, Struct value) {
+        String status = value.getString("status");
+        if ("BEGIN".equals(status)) {
+            return new StreamEvent.Begin();
+        }
+        Object commitLsn = record.sourceOffset().get("lsn_commit");
+        if (!(commitLsn instanceof Number number)) {
+            throw new IllegalStateException("transaction end without a commit position: " + record.sourceOffset());
+        }
+        return new StreamEvent.End(number.longValue());
+    }
+
+    private RowChange upsert(SourceRecord record, TableMove move, Struct after, long lsn, long sourceMillis) {
+        List<String> columns = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        boolean complete = true;
+        for (ColumnInfo column : move.source().columns()) {
+            Field field = requireField(after, move, column.name());
+            Object raw = after.get(field);
+            if (ValueConverter.isUnavailable(raw)) {
+                complete = false;
+                continue;
+            }
+            columns.add(column.name());
+            values.add(ValueConverter.toText(field.schema(), raw, column.type()).orElse(null));
+        }
+        List<String> key = keyOf(after, move);
+        List<String> oldKey = header(record, OLD_KEY_HEADER).map(old -> keyOf(old, move)).orElse(List.of());
+        return new RowChange(move, Kind.UPSERT, columns, values, complete, key, oldKey, lsn, sourceMillis);
+    }
+
+    private RowChange delete(SourceRecord record, TableMove move, Struct before, long lsn, long sourceMillis) {
+        Struct keySource = before != null ? before : (Struct) record.key();
+        if (keySource == null) {
+            throw new IllegalStateException("delete in " + move.key() + " carries no primary key; "
+                    + "the source table's replica identity must include the primary key");
+        }
+        Kind kind = header(record, NEW_KEY_HEADER).isPresent() ? Kind.DELETE_BEFORE_REKEY : Kind.DELETE;
+        return new RowChange(move, kind, List.of(), List.of(), false, keyOf(keySource, move), List.of(), lsn,
+                sourceMillis);
+    }
+
+    private static List<String> keyOf(Struct struct, TableMove move) {
+        List<String> key = new ArrayList<>();
+        for (String column : move.source().primaryKey()) {
+            Field field = requireField(struct, move, column);
+            Object raw = struct.get(field);
+            if (raw == null || ValueConverter.isUnavailable(raw)) {
+                throw new IllegalStateException("primary key column " + column + " of " + move.key()
+                        + " has no value in the change record");
+            }
+            key.add(ValueConverter.toText(field.schema(), raw, move.source().column(column).type()).orElseThrow());
+        }
+        return key;
+    }
+
+    private static Field requireField(Struct struct, TableMove move, String column) {
+        Field field = struct.schema().field(column);
+        if (field == null) {
+            throw new ValueConverter.UnsupportedValueException("column " + column + " of " + move.key()
+                    + " is missing from the change record; its type is probably not supported by the change "
+                    + "stream (columns of unknown types are left out)");
+        }
+        return field;
+    }
+
+    private static Optional<Struct> header(SourceRecord record, String name) {
+        Header header = record.headers().lastWithName(name);
+        return header != null && header.value() instanceof Struct struct ? Optional.of(struct) : Optional.empty();
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private static String tableKey(String schema, String table) {
+        return schema + '\u0000' + table;
+    }
+}
