@@ -82,13 +82,13 @@ class KillAndResumeIT {
             await().atMost(Duration.ofMinutes(3)).until(() -> streamingSince(store, started) || !last.isAlive());
             Thread.sleep(2_000);
             writer.close();
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() ->
-                    RowByRow.compare(source, "public.everything", target, "public.everything", "id").identical());
+            Convergence.awaitIdentical(source, target, "public.everything", Duration.ofMinutes(2), () -> null);
             assertThat(Main.execute("stop", plan.toString())).isZero();
             assertThat(last.waitFor(60, TimeUnit.SECONDS)).as("daemon stops on request").isTrue();
             assertThat(last.exitValue()).isZero();
         }
 
+        System.out.println("kill -9 points (seed " + seed + "): " + killedIn);
         RowByRow.Result result = RowByRow.compare(source, "public.everything", target, "public.everything", "id");
         assertThat(result.differences()).as("seed %d, kills %s", seed, killedIn).isEmpty();
         assertThat(result.identical()).isTrue();

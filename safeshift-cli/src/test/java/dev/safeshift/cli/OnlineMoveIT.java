@@ -59,8 +59,7 @@ class OnlineMoveIT {
             Thread.sleep(5_000);
             writer.close();
 
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> failure.get() != null
-                    || RowByRow.compare(source, "public.everything", target, "public.everything", "id").identical());
+            Convergence.awaitIdentical(source, target, "public.everything", Duration.ofMinutes(2), failure::get);
             daemon.stop();
             runner.join(60_000);
             assertThat(failure.get()).isNull();

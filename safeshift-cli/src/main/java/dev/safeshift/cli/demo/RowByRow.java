@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Compares two PostgreSQL tables by fetching both in primary-key order and comparing each row's
@@ -34,7 +35,8 @@ public final class RowByRow {
             try (Statement left = from.createStatement(); Statement right = to.createStatement()) {
                 left.setFetchSize(10_000);
                 right.setFetchSize(10_000);
-                String query = "SELECT t::text FROM %s AS t ORDER BY " + orderBy;
+                // The alias must not be a column name, or "alias::text" would read that column.
+                String query = "SELECT safeshift_row::text FROM %s AS safeshift_row ORDER BY " + orderBy;
                 try (ResultSet a = left.executeQuery(query.formatted(sourceTable));
                      ResultSet b = right.executeQuery(query.formatted(targetTable))) {
                     return walk(a, b);
@@ -59,7 +61,7 @@ public final class RowByRow {
             if (hasB) {
                 targetRows++;
             }
-            if (left == null || !left.equals(right)) {
+            if (hasA != hasB || !Objects.equals(left, right)) {
                 differing++;
                 if (examples.size() < 10) {
                     examples.add("source " + left + "  target " + right);
