@@ -206,7 +206,10 @@ public final class MigrationDaemon {
                 }
                 stopSignal.await(250, TimeUnit.MILLISECONDS);
             }
-            report(id, capture, stream.progress());
+            StreamProgress last = stream.progress();
+            report(id, capture, last);
+            listener.info(String.format("stream summary: %d changes applied, apply delay of recent changes "
+                    + "p50 %d ms, p99 %d ms", last.eventsApplied(), last.applyLagP50Millis(), last.applyLagP99Millis()));
         }
         stopped(id);
     }

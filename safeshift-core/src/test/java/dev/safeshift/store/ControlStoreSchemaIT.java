@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ControlStoreSchemaIT {
@@ -73,9 +74,9 @@ class ControlStoreSchemaIT {
         try (Connection connection = EmbeddedPostgres.connect(database);
              Statement statement = connection.createStatement()) {
             statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'safeshift_reader')"
-                    + " THEN CREATE ROLE safeshift_reader LOGIN; END IF; END $$");
+                    + " THEN CREATE ROLE safeshift_reader LOGIN PASSWORD 'reader'; END IF; END $$");
         }
-        Endpoint reader = Endpoint.of(database.url(), "safeshift_reader");
+        Endpoint reader = reader(database);
 
         SafeshiftException failure = catchThrowableOfType(SafeshiftException.class,
                 () -> ControlStore.open(reader, "safeshift"));
@@ -94,12 +95,12 @@ class ControlStoreSchemaIT {
         try (Connection connection = EmbeddedPostgres.connect(database);
              Statement statement = connection.createStatement()) {
             statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'safeshift_reader')"
-                    + " THEN CREATE ROLE safeshift_reader LOGIN; END IF; END $$");
+                    + " THEN CREATE ROLE safeshift_reader LOGIN PASSWORD 'reader'; END IF; END $$");
             statement.execute("CREATE SCHEMA safeshift");
         }
 
         SafeshiftException failure = catchThrowableOfType(SafeshiftException.class,
-                () -> ControlStore.open(Endpoint.of(database.url(), "safeshift_reader"), "safeshift"));
+                () -> ControlStore.open(reader(database), "safeshift"));
 
         assertThat(failure.kind()).isEqualTo(SafeshiftException.Kind.STATE);
         assertThat(failure.getMessage()).startsWith("user 'safeshift_reader' may not create the control store's tables"
@@ -144,5 +145,10 @@ class ControlStoreSchemaIT {
             }
             return names;
         }
+    }
+
+    /** The test server asks every role but the superuser for its password. */
+    private static Endpoint reader(Endpoint database) {
+        return new Endpoint(database.url(), "safeshift_reader", Optional.empty(), Optional.of("reader"));
     }
 }
