@@ -57,6 +57,15 @@ class BadInputIT {
     }
 
     @Test
+    void unknownHost() throws Exception {
+        Endpoint target = EmbeddedPostgres.newDatabase("unknown_host_target");
+        Endpoint nowhere = Endpoint.of("jdbc:postgresql://no-such-host.invalid:5432/shop", "postgres");
+        Outcome outcome = safeshift("run", plan("unknownhost", nowhere, target, "public.t").toString());
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.error()).contains("source").contains("no-such-host.invalid");
+    }
+
+    @Test
     void authenticationFailureNamesTheUserAndHidesThePassword() throws Exception {
         Endpoint target = EmbeddedPostgres.newDatabase("auth_target");
         sql(target, "DO $$ BEGIN CREATE ROLE alice LOGIN PASSWORD 'right'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");

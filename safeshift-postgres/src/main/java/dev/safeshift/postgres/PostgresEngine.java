@@ -141,10 +141,16 @@ final class PostgresEngine implements Engine {
 
     @Override
     public Lag lag(String captureName, StreamProgress progress) {
+        // The target is behind by the log the source has not yet sent to the stream, and by what was
+        // sent but not applied (bounded by the stream's queue). PostgreSQL 15+ sends nothing for
+        // transactions on other tables, so the sender's position, not only the applied one, says
+        // how far the stream has really read.
         String sql = """
                 SELECT pg_wal_lsn_diff(pg_current_wal_lsn(),
-                       greatest(coalesce(?::pg_lsn, confirmed_flush_lsn), confirmed_flush_lsn))::bigint
-                  FROM pg_replication_slots WHERE slot_name = ?""";
+                           greatest(?::pg_lsn, s.confirmed_flush_lsn, r.sent_lsn))::bigint
+                  FROM pg_replication_slots s
+                  LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid
+                 WHERE s.slot_name = ?""";
         try (Connection from = Connections.open(source, "source");
              PreparedStatement statement = from.prepareStatement(sql)) {
             statement.setString(1, progress.appliedPosition().orElse(null));

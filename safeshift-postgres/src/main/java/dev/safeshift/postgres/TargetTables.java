@@ -70,7 +70,10 @@ final class TargetTables {
         }
     }
 
-    /** Builds the source's secondary indexes on the target, skipping those already there. */
+    /**
+     * Builds the source's secondary indexes on the target, skipping those already there, then
+     * gathers planner statistics: a freshly loaded table has none until autovacuum gets to it.
+     */
     static void finish(Connection target, TableMove move) throws SQLException {
         try (Statement statement = target.createStatement()) {
             for (String definition : move.source().secondaryIndexes()) {
@@ -82,6 +85,7 @@ final class TargetTables {
                         + matcher.group(2) + " ON " + Sql.table(move.target()) + " " + matcher.group(5);
                 statement.execute(sql);
             }
+            statement.execute("ANALYZE " + Sql.table(move.target()));
         }
     }
 }

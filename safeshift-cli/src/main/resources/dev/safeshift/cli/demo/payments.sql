@@ -1,4 +1,5 @@
--- The benchmark's payments table: same shape as the demo's. :rows is set by the caller.
+-- The payments table of `safeshift demo` and of bench/backfill, filled in the database itself so
+-- that millions of rows take seconds. :rows is the row count (a psql variable; the demo substitutes it).
 DROP TABLE IF EXISTS public.payments;
 CREATE TABLE public.payments (
   id          bigint PRIMARY KEY,
@@ -21,6 +22,6 @@ SELECT g,
        jsonb_build_object('channel', CASE WHEN g % 2 = 0 THEN 'web' ELSE 'pos' END, 'risk', g % 100),
        now() - make_interval(secs => g),
        now()
-  FROM generate_series(1, :rows) AS g;
+  FROM generate_series(1::bigint, :rows) AS g;
 CREATE INDEX payments_account_idx ON public.payments (account_id);
 VACUUM ANALYZE public.payments;
