@@ -74,7 +74,7 @@ class KillAndResumeIT {
                 assertThat(running.isAlive()).as("daemon alive; see " + log()).isTrue();
                 Thread.sleep(random.nextInt(4_000));
                 killedIn.add(phase(store) + " with " + store.stream(migrationId(store)).map(StreamState::eventsApplied)
-                        .orElse(0L) + " events applied");
+                        .orElse(0L) + " changes applied by this daemon");
                 killNine(running);
             }
             Instant started = Instant.now();
@@ -133,9 +133,11 @@ class KillAndResumeIT {
         return id < 0 ? 0 : (int) store.chunks(id).stream().filter(ChunkRecord::done).count();
     }
 
-    /** Streaming, and a daemon started after {@code since} has reported stream progress. */
+    /** Streaming, and a daemon started after {@code since} has reported applying changes. */
     private static boolean streamingSince(ControlStore store, Instant since) {
-        return phase(store) == Phase.STREAMING && store.stream(migrationId(store)).flatMap(StreamState::reportedAt)
+        return phase(store) == Phase.STREAMING && store.stream(migrationId(store))
+                .filter(stream -> stream.eventsApplied() > 0)
+                .flatMap(StreamState::reportedAt)
                 .map(at -> at.isAfter(since)).orElse(false);
     }
 }

@@ -251,7 +251,7 @@ public final class MigrationDaemon {
             store.setPhase(id, Phase.STOPPED, "stopped on request; run again to resume");
         }
         store.append(id, "daemon-stopped", actor, "{}");
-        listener.info("Stopped. Run the same command again to resume.");
+        listener.info("Daemon stopped; running it again resumes from here.");
     }
 
     private void failed(long id, Exception e) {
