@@ -18,11 +18,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.LongConsumer;
 
 /** PostgreSQL to PostgreSQL: binary COPY for the backfill, pgoutput through Debezium for changes. */
 final class PostgresEngine implements Engine {
+
+    /** After this long without applying anything, a stream counts as idle, not behind. */
+    private static final Duration IDLE_AFTER = Duration.ofSeconds(5);
 
     private final Endpoint source;
     private final Endpoint target;
@@ -157,12 +162,23 @@ final class PostgresEngine implements Engine {
             statement.setString(2, captureName);
             try (ResultSet rows = statement.executeQuery()) {
                 long bytes = rows.next() ? Math.max(0, rows.getLong(1)) : 0;
-                long millis = bytes == 0 ? 0 : progress.applyLagP99Millis();
-                return new Lag(bytes, millis);
+                return new Lag(bytes, secondsBehind(progress));
             }
         } catch (SQLException e) {
             throw failure("measuring replication lag", e);
         }
+    }
+
+    /**
+     * How old the changes being applied now are: the delay of the last applied change, while
+     * changes keep arriving. A stream that has applied nothing for a while is idle, not behind
+     * (a stalled stream fails and says so instead).
+     */
+    private static long secondsBehind(StreamProgress progress) {
+        boolean recentlyApplied = progress.lastAppliedAt()
+                .map(at -> at.isAfter(Instant.now().minus(IDLE_AFTER)))
+                .orElse(false);
+        return recentlyApplied ? progress.lastApplyDelayMillis() : 0;
     }
 
     @Override

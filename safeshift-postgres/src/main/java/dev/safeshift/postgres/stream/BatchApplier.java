@@ -48,6 +48,8 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private volatile long reportedPosition;
     private volatile long eventsApplied;
     private volatile long lastSourceMillis;
+    private volatile long lastAppliedMillis;
+    private volatile long lastApplyDelayMillis;
     private volatile boolean stopping;
     private long replayedTransactions;
 
@@ -192,6 +194,10 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         for (long[] run : groupSourceMillisRuns) {
             lag.record(now - run[0], run[1], now);
         }
+        if (groupLastSourceMillis > 0) {
+            lastApplyDelayMillis = Math.max(0, now - groupLastSourceMillis);
+            lastAppliedMillis = now;
+        }
         applier.committed();
         committed = position;
         reportedPosition = groupCommitLsn;
@@ -239,12 +245,15 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         long now = System.currentTimeMillis();
         long position = reportedPosition;
         long last = lastSourceMillis;
+        long applied = lastAppliedMillis;
         return new StreamProgress(
                 position == 0 ? Optional.empty() : Optional.of(LogPositions.format(position)),
                 eventsApplied,
                 last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)),
                 lag.percentile(50, now),
-                lag.percentile(99, now));
+                lag.percentile(99, now),
+                applied == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(applied)),
+                lastApplyDelayMillis);
     }
 
     void closeStatements() {

@@ -134,7 +134,7 @@ public final class PostgresChangeStream implements ChangeStream {
     public StreamProgress progress() {
         BatchApplier current = applier;
         return current == null
-                ? new StreamProgress(Optional.empty(), 0, Optional.empty(), 0, 0)
+                ? StreamProgress.NONE
                 : current.progress();
     }
 
