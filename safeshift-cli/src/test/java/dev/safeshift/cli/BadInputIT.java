@@ -119,6 +119,16 @@ class BadInputIT {
     }
 
     @Test
+    void deferrablePrimaryKey() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("deferrable_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("deferrable_target");
+        sql(source, "CREATE TABLE public.slots (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED)");
+        Outcome outcome = safeshift("run", plan("deferrable", source, target, "public.slots").toString());
+        assertThat(outcome.exitCode()).isEqualTo(5);
+        assertThat(outcome.error()).contains("DEFERRABLE primary key").contains("NOT DEFERRABLE");
+    }
+
+    @Test
     void unsupportedColumnType() throws Exception {
         Endpoint source = EmbeddedPostgres.newDatabase("type_source");
         Endpoint target = EmbeddedPostgres.newDatabase("type_target");

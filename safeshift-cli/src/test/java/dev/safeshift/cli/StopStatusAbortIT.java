@@ -47,6 +47,10 @@ class StopStatusAbortIT {
             assertThat(daemon.get(60, TimeUnit.SECONDS)).as("daemon exit code").isZero();
             assertThat(store.find("accounts").map(MigrationRecord::phase)).contains(Phase.STOPPED);
 
+            StringWriter stopErr = new StringWriter();
+            assertThat(Main.execute(new PrintWriter(stopErr, true), "stop", plan.toString())).isEqualTo(8);
+            assertThat(stopErr.toString()).contains("no daemon is running migration 'accounts'");
+
             String status = stdoutOf("status", "--json", plan.toString());
             assertThat(status).contains("\"STOPPED\"").contains("accounts");
 

@@ -70,6 +70,10 @@ public final class MigrationDaemon {
         MigrationRecord migration = store.register(plan.name(), PlanSummary.json(plan));
         long id = migration.id();
         store.append(id, "daemon-started", actor, PlanSummary.daemonDetail());
+        for (Request stale : store.pendingRequests(id)) {
+            // made while no daemon was running; acting on it now would surprise whoever started this one
+            store.completeRequest(stale.id(), "expired: made before this daemon started");
+        }
         try {
             engine.preflight();
             List<TableMove> moves = describeAndPrepare();

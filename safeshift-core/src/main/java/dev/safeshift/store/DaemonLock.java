@@ -53,6 +53,18 @@ public final class DaemonLock implements AutoCloseable {
         }
     }
 
+    /** Whether a daemon is running the migration right now (holds its lock). */
+    public static boolean isHeld(Endpoint control, String schema, String migrationName) {
+        try (DaemonLock ignored = acquire(control, schema, migrationName)) {
+            return false;
+        } catch (SafeshiftException e) {
+            if (e.kind() == SafeshiftException.Kind.IN_USE) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
     /** A stable 64-bit key for the lock: the first 8 bytes of the name's SHA-256. */
     static long key(String name) {
         try {

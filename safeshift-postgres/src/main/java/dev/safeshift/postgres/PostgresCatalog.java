@@ -48,6 +48,9 @@ final class PostgresCatalog {
              WHERE i.indrelid = ? AND i.indisprimary
              ORDER BY k.ord""";
 
+    private static final String DEFERRABLE_KEY = """
+            SELECT count(*) FROM pg_constraint WHERE conrelid = ? AND contype = 'p' AND condeferrable""";
+
     private static final String SECONDARY_INDEXES = """
             SELECT pg_get_indexdef(i.indexrelid)
               FROM pg_index i
@@ -87,6 +90,14 @@ final class PostgresCatalog {
             throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
                     "the source table " + name + " has no primary key. Safeshift copies and streams rows by primary key, "
                             + "so it needs one: add it with ALTER TABLE " + name + " ADD PRIMARY KEY (...) and run again.");
+        }
+        if (!strings(connection, DEFERRABLE_KEY, table.oid()).get(0).equals("0")) {
+            // Within a transaction a deferrable key may hold duplicates, which an apply keyed by
+            // primary key cannot reproduce in order.
+            throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
+                    "the source table " + name + " has a DEFERRABLE primary key. Safeshift applies changes by primary "
+                            + "key and cannot follow keys that are briefly duplicated inside a transaction; make the "
+                            + "constraint NOT DEFERRABLE (ALTER TABLE ... ALTER CONSTRAINT ... NOT DEFERRABLE) first.");
         }
         List<ColumnInfo> selected = new ArrayList<>();
         for (String column : spec.columns().isEmpty() ? List.copyOf(byName.keySet()) : spec.columns()) {
@@ -157,7 +168,7 @@ final class PostgresCatalog {
         }
         List<String> primaryKey = strings(connection, PRIMARY_KEY, oid);
         List<String> indexes = strings(connection, SECONDARY_INDEXES, oid);
-        return new CatalogTable(new TableInfo(name, columns, primaryKey, estimatedRows, sizeBytes, indexes), unsupported);
+        return new CatalogTable(oid, new TableInfo(name, columns, primaryKey, estimatedRows, sizeBytes, indexes), unsupported);
     }
 
     private static List<String> strings(Connection connection, String sql, long oid) throws SQLException {
@@ -174,6 +185,6 @@ final class PostgresCatalog {
     }
 
     /** A table as the catalog shows it, with the reason each unsupported column cannot be moved. */
-    private record CatalogTable(TableInfo info, Map<String, String> unsupported) {
+    private record CatalogTable(long oid, TableInfo info, Map<String, String> unsupported) {
     }
 }
