@@ -6,11 +6,11 @@ import dev.safeshift.plan.Endpoint;
 import dev.safeshift.testing.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,14 +83,12 @@ class BadInputIT {
                   - source: public.t
                 """.formatted(target.url(), target.url()));
         // The password comes from the environment, so the command runs as a child process that has it.
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                "-Dsafeshift.log.dir=" + directory, "dev.safeshift.cli.Main", "run", file.toString());
-        builder.environment().put("SAFESHIFT_TEST_PASSWORD", "wrong-secret");
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(output).isEqualTo(3);
+        Path outputFile = directory.resolve("auth-output.log");
+        Process process = ChildProcess.start(directory, outputFile, Map.of("SAFESHIFT_TEST_PASSWORD", "wrong-secret"),
+                "run", file.toString());
+        process.waitFor();
+        String output = Files.readString(outputFile);
+        assertThat(process.exitValue()).as(output).isEqualTo(3);
         assertThat(output).contains("alice").containsIgnoringCase("authentication").doesNotContain("wrong-secret")
                 .doesNotContain("\tat ");
     }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -99,12 +100,7 @@ class KillAndResumeIT {
     }
 
     private Process startDaemon(Path plan) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "-Dsafeshift.log.dir=" + directory, "dev.safeshift.cli.Main", "run", plan.toString());
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log()));
-        return builder.start();
+        return ChildProcess.start(directory, log().toPath(), Map.of(), "run", plan.toString());
     }
 
     private File log() {

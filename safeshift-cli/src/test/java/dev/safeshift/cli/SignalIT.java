@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +33,7 @@ class SignalIT {
             statement.execute("INSERT INTO public.notes SELECT g, 'note ' || g FROM generate_series(1, 1000) g");
         }
         Path plan = PlanFiles.write(directory, "notes", source, target, "public.notes", "");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process daemon = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dsafeshift.log.dir=" + directory, "dev.safeshift.cli.Main", "run", plan.toString())
-                .redirectErrorStream(true).redirectOutput(directory.resolve("out.log").toFile()).start();
+        Process daemon = ChildProcess.start(directory, directory.resolve("out.log"), Map.of(), "run", plan.toString());
         try (ControlStore store = ControlStore.open(target, "safeshift")) {
             await().atMost(Duration.ofMinutes(2)).until(() -> !daemon.isAlive()
                     || store.find("notes").map(m -> m.phase() == Phase.STREAMING).orElse(false));
