@@ -94,7 +94,10 @@ public final class MigrationDaemon {
                 finishBackfill(id, moves);
             } else {
                 requireCapture(capture);
-                if (store.find(plan.name()).map(MigrationRecord::phase).orElse(Phase.PLANNED) == Phase.BACKFILL) {
+                Phase phase = store.require(plan.name()).phase();
+                if (phase != Phase.STREAMING && phase != Phase.STOPPED) {
+                    // Copied, but the index build may not have finished (a crash or a failure there);
+                    // building indexes is idempotent.
                     finishBackfill(id, moves);
                 }
             }
