@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "safeshift",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        description = "Moves production tables online: rehearsed, verified, gated and reversible.",
+        description = "Moves production tables between databases online: consistent backfill plus change capture.",
         subcommands = {
                 ValidateCommand.class,
                 RunCommand.class,
