@@ -32,7 +32,16 @@ public final class Connections {
      *             connection cannot be made; the message never contains a password
      */
     public static Connection open(Endpoint endpoint, String role) {
+        return open(endpoint, role, new Properties());
+    }
+
+    /**
+     * As {@link #open(Endpoint, String)}, with driver properties of the caller's own (such as a
+     * replication mode or an application name) added to the endpoint's user and password.
+     */
+    public static Connection open(Endpoint endpoint, String role, Properties driverProperties) {
         Properties properties = new Properties();
+        properties.putAll(driverProperties);
         if (endpoint.user() != null) {
             properties.setProperty("user", endpoint.user());
         }

@@ -6,7 +6,6 @@ import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -105,16 +104,12 @@ final class Capture {
         }
     }
 
-    private static Connection openReplication(Endpoint source) throws SQLException {
+    private static Connection openReplication(Endpoint source) {
         Properties properties = new Properties();
-        if (source.user() != null) {
-            PGProperty.USER.set(properties, source.user());
-        }
-        source.password().ifPresent(p -> PGProperty.PASSWORD.set(properties, p));
         PGProperty.REPLICATION.set(properties, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-        return DriverManager.getConnection(source.url(), properties);
+        return Connections.open(source, "source", properties);
     }
 
     private static void closeQuietly(Connection connection) {

@@ -5,20 +5,20 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Quoting for identifiers and literals. SQL text is never built by pasting unquoted values. */
-final class Sql {
+public final class Sql {
 
     private Sql() {
     }
 
-    static String ident(String name) {
+    public static String ident(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    static String table(QualifiedName name) {
+    public static String table(QualifiedName name) {
         return ident(name.schema()) + "." + ident(name.name());
     }
 
-    static String columns(List<String> names) {
+    public static String columns(List<String> names) {
         return names.stream().map(Sql::ident).collect(Collectors.joining(", "));
     }
 
@@ -26,7 +26,7 @@ final class Sql {
      * A string literal. Safe with {@code standard_conforming_strings = on} (the default since
      * PostgreSQL 9.1, checked at preflight), where a backslash is an ordinary character.
      */
-    static String literal(String value) {
+    public static String literal(String value) {
         if (value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("NUL character in SQL literal");
         }

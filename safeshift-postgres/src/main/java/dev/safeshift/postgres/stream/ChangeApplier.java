@@ -1,5 +1,6 @@
 package dev.safeshift.postgres.stream;
 
+import dev.safeshift.postgres.Sql;
 import dev.safeshift.engine.ColumnInfo;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.postgres.stream.StreamEvent.RowChange;
@@ -88,7 +89,7 @@ final class ChangeApplier implements AutoCloseable {
     void truncate(TableMove move) throws SQLException {
         flush();
         try (Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE " + Sql.quote(move.target()));
+            statement.execute("TRUNCATE " + Sql.table(move.target()));
         }
     }
 
@@ -216,21 +217,21 @@ final class ChangeApplier implements AutoCloseable {
         }
 
         String sql() {
-            String table = Sql.quote(move.target());
+            String table = Sql.table(move.target());
             List<ColumnInfo> columns = move.source().columns();
             List<String> key = move.source().primaryKey();
             return switch (kind) {
                 case UPSERT -> {
-                    String names = columns.stream().map(c -> Sql.quote(c.name())).collect(Collectors.joining(", "));
+                    String names = columns.stream().map(c -> Sql.ident(c.name())).collect(Collectors.joining(", "));
                     String values = columns.stream().map(Shape::parameter).collect(Collectors.joining(", "));
-                    String conflict = key.stream().map(Sql::quote).collect(Collectors.joining(", "));
+                    String conflict = key.stream().map(Sql::ident).collect(Collectors.joining(", "));
                     List<String> updates = columns.stream().map(ColumnInfo::name).filter(c -> !key.contains(c))
-                            .map(c -> Sql.quote(c) + " = EXCLUDED." + Sql.quote(c)).toList();
+                            .map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).toList();
                     yield "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ") ON CONFLICT (" + conflict
                             + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates));
                 }
                 case UPDATE, REKEY -> "UPDATE " + table + " SET "
-                        + setColumns.stream().map(c -> Sql.quote(c) + " = " + parameter(move.source().column(c)))
+                        + setColumns.stream().map(c -> Sql.ident(c) + " = " + parameter(move.source().column(c)))
                                 .collect(Collectors.joining(", "))
                         + " WHERE " + keyCondition("")
                         + (kind == Kind.REKEY ? " AND NOT EXISTS (SELECT 1 FROM " + table + " taken WHERE "
@@ -241,7 +242,7 @@ final class ChangeApplier implements AutoCloseable {
 
         private String keyCondition(String qualifier) {
             return move.source().primaryKey().stream()
-                    .map(c -> qualifier + Sql.quote(c) + " = " + parameter(move.source().column(c)))
+                    .map(c -> qualifier + Sql.ident(c) + " = " + parameter(move.source().column(c)))
                     .collect(Collectors.joining(" AND "));
         }
 

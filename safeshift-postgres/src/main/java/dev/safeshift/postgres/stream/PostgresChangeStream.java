@@ -3,6 +3,7 @@ package dev.safeshift.postgres.stream;
 import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
+import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.postgres.stream.AppliedPositionTable.AppliedPosition;
 import io.debezium.embedded.Connect;
@@ -11,7 +12,6 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -222,16 +222,14 @@ public final class PostgresChangeStream implements ChangeStream {
         }
     }
 
-    private static Connection connect(Endpoint endpoint, boolean forApply) throws SQLException {
+    private static Connection connect(Endpoint endpoint, boolean forApply) {
         Properties properties = new Properties();
-        properties.setProperty("user", endpoint.user());
-        endpoint.password().ifPresent(password -> properties.setProperty("password", password));
         properties.setProperty("ApplicationName", forApply ? "safeshift change apply" : "safeshift");
         if (forApply) {
             // consecutive upserts go to the server as multi-row INSERTs
             properties.setProperty("reWriteBatchedInserts", "true");
         }
-        return DriverManager.getConnection(endpoint.url(), properties);
+        return Connections.open(endpoint, forApply ? "target" : "source", properties);
     }
 
     private static void closeQuietly(Connection connection) {
