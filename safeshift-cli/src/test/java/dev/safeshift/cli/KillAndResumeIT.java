@@ -53,7 +53,7 @@ class KillAndResumeIT {
         List<String> killedIn = new ArrayList<>();
 
         try (AllTypesWriter writer = new AllTypesWriter(source, ROWS, 200).start();
-             ControlStore store = openStoreWhenCreated(target)) {
+             ControlStore store = ControlStore.open(target, "safeshift")) {
             // Three kills while chunks are being copied, at random chunk counts and delays.
             Process daemon = startDaemon(plan);
             await().atMost(Duration.ofMinutes(2)).until(() -> chunksDone(store) >= 1 || !daemon.isAlive());
@@ -110,10 +110,6 @@ class KillAndResumeIT {
     private static void killNine(Process process) throws InterruptedException {
         process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
-
-    private static ControlStore openStoreWhenCreated(Endpoint target) {
-        return ControlStore.open(target, "safeshift");
     }
 
     private static long migrationId(ControlStore store) {

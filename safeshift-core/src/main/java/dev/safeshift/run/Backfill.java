@@ -63,6 +63,7 @@ final class Backfill {
                 if (stopRequested.getAsBoolean()) {
                     return null;
                 }
+                store.markChunkStarted(migrationId, chunk.table(), chunk.chunkNo());
                 TableMove move = byKey.get(chunk.table());
                 KeyRange range = new KeyRange(chunk.lowerInclusive().map(BoundCodec::decode),
                         chunk.upperExclusive().map(BoundCodec::decode));

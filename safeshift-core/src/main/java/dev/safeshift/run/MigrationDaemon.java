@@ -40,7 +40,6 @@ public final class MigrationDaemon {
     private final String actor;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
-    private volatile Optional<StreamStatus> lastStreamStatus = Optional.empty();
 
     public MigrationDaemon(Plan plan, ControlStore store, Engine engine, RunListener listener, String actor) {
         this.plan = plan;
@@ -59,10 +58,6 @@ public final class MigrationDaemon {
     public void stop() {
         stopRequested.set(true);
         stopSignal.countDown();
-    }
-
-    public Optional<StreamStatus> lastStreamStatus() {
-        return lastStreamStatus;
     }
 
     /** Runs until stopped (by {@link #stop()} or a stop request in the store) or until it fails. */
@@ -227,7 +222,6 @@ public final class MigrationDaemon {
         store.reportStream(id, position, lag.bytes(), lag.millis(), progress.eventsApplied());
         StreamStatus status = new StreamStatus(lag.bytes(), lag.millis(), progress.eventsApplied(),
                 progress.applyLagP50Millis(), progress.applyLagP99Millis(), position);
-        lastStreamStatus = Optional.of(status);
         listener.streaming(status);
     }
 

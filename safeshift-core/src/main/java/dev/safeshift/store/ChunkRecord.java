@@ -17,8 +17,4 @@ public record ChunkRecord(
         boolean done,
         long rowsCopied,
         Optional<Instant> finishedAt) {
-
-    public ChunkRecord withDone(long rows, Instant at) {
-        return new ChunkRecord(table, chunkNo, lowerInclusive, upperExclusive, estimatedRows, true, rows, Optional.of(at));
-    }
 }

@@ -199,11 +199,6 @@ public final class ControlStore implements AutoCloseable {
         });
     }
 
-    /** Where the store lives, safe to print. */
-    public String describe() {
-        return endpoint.redactedUrl();
-    }
-
     @Override
     public synchronized void close() {
         closeQuietly(connection);

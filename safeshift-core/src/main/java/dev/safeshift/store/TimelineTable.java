@@ -29,19 +29,9 @@ final class TimelineTable {
      * ({@link MigrationTable#lock}): the chain head read here stays valid until commit.
      */
     TimelineEvent append(long migrationId, String kind, String actor, String detail) throws SQLException {
-        long seq;
-        String previousHash;
-        try (PreparedStatement head = connection.prepareStatement(
-                "SELECT timeline_seq, timeline_hash FROM " + table("migration") + " WHERE id = ?")) {
-            head.setLong(1, migrationId);
-            try (ResultSet rows = head.executeQuery()) {
-                if (!rows.next()) {
-                    throw MigrationTable.unknown(migrationId);
-                }
-                seq = rows.getLong(1) + 1;
-                previousHash = rows.getString(2);
-            }
-        }
+        ChainHead head = head(migrationId);
+        long seq = head.seq() + 1;
+        String previousHash = head.hash();
         // Read after the lock was taken, so events' times never go backwards along the chain.
         Instant at = databaseNow();
         String hash = TimelineHash.of(previousHash, seq, at, kind, actor, detail);
@@ -82,6 +72,12 @@ final class TimelineTable {
 
     ChainCheck verify(long migrationId) throws SQLException {
         List<TimelineEvent> events = all(migrationId);
+        ChainHead head = head(migrationId);
+        return TimelineHash.verify(events, head.seq(), head.hash());
+    }
+
+    /** The last event's seq and hash as recorded on the migration row (seq 0 before any event). */
+    private ChainHead head(long migrationId) throws SQLException {
         try (PreparedStatement head = connection.prepareStatement(
                 "SELECT timeline_seq, timeline_hash FROM " + table("migration") + " WHERE id = ?")) {
             head.setLong(1, migrationId);
@@ -89,9 +85,12 @@ final class TimelineTable {
                 if (!rows.next()) {
                     throw MigrationTable.unknown(migrationId);
                 }
-                return TimelineHash.verify(events, rows.getLong(1), rows.getString(2));
+                return new ChainHead(rows.getLong(1), rows.getString(2));
             }
         }
+    }
+
+    private record ChainHead(long seq, String hash) {
     }
 
     Instant databaseNow() throws SQLException {

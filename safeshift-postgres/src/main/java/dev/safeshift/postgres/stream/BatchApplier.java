@@ -160,7 +160,7 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void endOfSourceTransaction(long commitLsn) throws SQLException {
         AppliedPosition done = committed;
-        if (done != null && Long.compareUnsigned(commitLsn, done.commitLsn()) <= 0) {
+        if (done != null && LogPositions.compare(commitLsn, done.commitLsn()) <= 0) {
             // Replayed from the slot after a restart: the target already holds this transaction.
             // Log order means everything before it in the open group is a replay too.
             if (dirty) {
