@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 StopCommand.class,
                 AbortCommand.class,
+                VerifyCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -50,6 +50,12 @@ public interface Engine extends AutoCloseable {
     /** Current distance between the source's log and {@code appliedPosition}. */
     Lag lag(String captureName, StreamProgress progress);
 
+    /**
+     * Opens read access to both databases for verification, with up to {@code parallelism}
+     * connections to each. Fails with a message when a database cannot run the comparison.
+     */
+    TableComparer openComparer(int parallelism);
+
     @Override
     void close();
 }

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Splits a table into key ranges holding about the same number of rows. Boundaries are row-count
@@ -35,6 +36,15 @@ final class ChunkPlanner {
     /** As {@link #plan(Connection, TableInfo, long)}, sampling above {@code exactLimit} rows. */
     static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit)
             throws SQLException {
+        return plan(snapshot, table, rowsPerChunk, exactLimit, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #plan(Connection, TableInfo, long, long)}; with a seed, the block sample is
+     * repeatable, so an unchanged table gets the same boundaries again.
+     */
+    static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit,
+                               OptionalLong seed) throws SQLException {
         long rows = table.estimatedRows() > 0 ? table.estimatedRows() : count(snapshot, table);
         int chunks = (int) Math.min(100_000, (rows + rowsPerChunk - 1) / rowsPerChunk);
         if (chunks <= 1) {
@@ -42,7 +52,7 @@ final class ChunkPlanner {
         }
         List<List<String>> boundaries = rows <= exactLimit
                 ? exactBoundaries(snapshot, table, Math.max(1, rows / chunks))
-                : sampledBoundaries(snapshot, table, rows, chunks);
+                : sampledBoundaries(snapshot, table, rows, chunks, seed);
         return ranges(boundaries);
     }
 
@@ -62,12 +72,14 @@ final class ChunkPlanner {
         return read(snapshot, sql, table.primaryKey().size());
     }
 
-    private static List<List<String>> sampledBoundaries(Connection snapshot, TableInfo table, long rows, int chunks)
-            throws SQLException {
+    private static List<List<String>> sampledBoundaries(Connection snapshot, TableInfo table, long rows, int chunks,
+                                                        OptionalLong seed) throws SQLException {
         long wanted = Math.max(MIN_SAMPLE_ROWS, (long) chunks * SAMPLE_ROWS_PER_CHUNK);
         double percent = Math.min(100.0, Math.max(0.001, 100.0 * wanted / rows));
         String sql = "SELECT " + KeyRanges.keyAsText(table) + " FROM " + Sql.table(table.name())
-                + " TABLESAMPLE SYSTEM (" + percent + ") ORDER BY " + Sql.columns(table.primaryKey());
+                + " TABLESAMPLE SYSTEM (" + percent + ")"
+                + (seed.isPresent() ? " REPEATABLE (" + seed.getAsLong() + ")" : "")
+                + " ORDER BY " + Sql.columns(table.primaryKey());
         List<List<String>> sample = read(snapshot, sql, table.primaryKey().size());
         List<List<String>> boundaries = new ArrayList<>();
         for (int i = 1; i < chunks && !sample.isEmpty(); i++) {

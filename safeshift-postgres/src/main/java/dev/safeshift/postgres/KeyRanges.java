@@ -19,12 +19,14 @@ final class KeyRanges {
         return parts.isEmpty() ? "TRUE" : String.join(" AND ", parts);
     }
 
-    private static String key(TableInfo table) {
+    /** The key as one comparable SQL value: the column, or a row of the columns. */
+    static String key(TableInfo table) {
         String columns = Sql.columns(table.primaryKey());
         return table.primaryKey().size() == 1 ? columns : "(" + columns + ")";
     }
 
-    private static String values(TableInfo table, List<String> bound) {
+    /** A key value as a typed SQL literal comparable with {@link #key}. */
+    static String values(TableInfo table, List<String> bound) {
         List<String> literals = new ArrayList<>();
         for (int i = 0; i < bound.size(); i++) {
             String type = table.column(table.primaryKey().get(i)).type();

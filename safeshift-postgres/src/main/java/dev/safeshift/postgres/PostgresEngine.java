@@ -7,6 +7,7 @@ import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
 import dev.safeshift.engine.StreamProgress;
+import dev.safeshift.engine.TableComparer;
 import dev.safeshift.engine.TableInfo;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
@@ -28,6 +29,7 @@ final class PostgresEngine implements Engine {
 
     /** After this long without applying anything, a stream counts as idle, not behind. */
     private static final Duration IDLE_AFTER = Duration.ofSeconds(5);
+    private static final int MIN_VERIFY_VERSION = 130_000;
 
     private final Endpoint source;
     private final Endpoint target;
@@ -179,6 +181,28 @@ final class PostgresEngine implements Engine {
                 .map(at -> at.isAfter(Instant.now().minus(IDLE_AFTER)))
                 .orElse(false);
         return recentlyApplied ? progress.lastApplyDelayMillis() : 0;
+    }
+
+    @Override
+    public TableComparer openComparer(int parallelism) {
+        requireVerifiable(source, "source");
+        requireVerifiable(target, "target");
+        return new PostgresComparer(source, target, parallelism);
+    }
+
+    private static void requireVerifiable(Endpoint endpoint, String role) {
+        try (Connection connection = Connections.open(endpoint, role);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT current_setting('server_version_num')::int")) {
+            rows.next();
+            if (rows.getInt(1) < MIN_VERIFY_VERSION) {
+                throw new SafeshiftException(SafeshiftException.Kind.SOURCE_NOT_READY, "verification needs PostgreSQL 13 "
+                        + "or later on both sides (for trim_scale, which makes 1.0 and 1.00 the same amount); the "
+                        + role + " runs version " + rows.getInt(1) + ".");
+            }
+        } catch (SQLException e) {
+            throw failure("checking the " + role + " before verification", e);
+        }
     }
 
     @Override

@@ -1,0 +1,117 @@
+package dev.safeshift.verify;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.engine.Checksum;
+import dev.safeshift.engine.KeyRange;
+import dev.safeshift.engine.Side;
+import dev.safeshift.engine.TableComparer;
+import dev.safeshift.engine.TableMove;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Verifies one table: plan chunks, checksum the chosen ones on both sides in parallel, narrow
+ * the mismatching ones to suspect keys, and re-check the suspects against the change stream.
+ */
+final class TableVerification {
+
+    /** What a run over a table found, with the sample's facts for the promise. */
+    record Result(TableVerdict verdict, int chunks, int sampled, long sampledRows) {
+    }
+
+    private final TableComparer comparer;
+    private final TableMove move;
+    private final VerifySettings settings;
+    private final Optional<StreamBarrier> barrier;
+    private final VerifyListener listener;
+    private final List<String> notes;
+
+    TableVerification(TableComparer comparer, TableMove move, VerifySettings settings, Optional<StreamBarrier> barrier,
+                      VerifyListener listener, List<String> notes) {
+        this.comparer = comparer;
+        this.move = move;
+        this.settings = settings;
+        this.barrier = barrier;
+        this.listener = listener;
+        this.notes = notes;
+    }
+
+    Result run(Scope scope, ExecutorService workers) throws InterruptedException {
+        long started = System.nanoTime();
+        String table = move.source().name().toString();
+        List<KeyRange> chunks = comparer.planChunks(move, settings.rowsPerChunk(), scope.seed());
+        List<Integer> chosen = ChunkSample.choose(chunks.size(), scope);
+        listener.tableStarted(table, chunks.size(), chosen.size());
+
+        Future<Long> sourceCount = null;
+        Future<Long> targetCount = null;
+        if (!scope.isFull()) {
+            // A sample does not read every row, so the counts are separate whole-table queries.
+            sourceCount = workers.submit(() -> comparer.countRows(Side.SOURCE, move));
+            targetCount = workers.submit(() -> comparer.countRows(Side.TARGET, move));
+        }
+        AtomicInteger checked = new AtomicInteger();
+        AtomicInteger mismatched = new AtomicInteger();
+        AtomicLong sourceRows = new AtomicLong();
+        AtomicLong targetRows = new AtomicLong();
+        List<Future<Set<List<String>>>> results = new ArrayList<>();
+        for (int index : chosen) {
+            KeyRange range = chunks.get(index);
+            results.add(workers.submit(() -> {
+                Checksum source = comparer.checksum(Side.SOURCE, move, range);
+                Checksum target = comparer.checksum(Side.TARGET, move, range);
+                sourceRows.addAndGet(source.rows());
+                targetRows.addAndGet(target.rows());
+                listener.chunkChecked(table, checked.incrementAndGet(), chosen.size(), sourceRows.get());
+                if (source.equals(target)) {
+                    return Set.<List<String>>of();
+                }
+                mismatched.incrementAndGet();
+                return new Narrowing(comparer, move, settings).suspects(range, source, target);
+            }));
+        }
+        Set<List<String>> suspects = new LinkedHashSet<>();
+        for (Future<Set<List<String>>> result : results) {
+            suspects.addAll(await(result));
+        }
+        long sampledRows = sourceRows.get();
+        long sourceTotal = sourceCount == null ? sourceRows.get() : await(sourceCount);
+        long targetTotal = targetCount == null ? targetRows.get() : await(targetCount);
+
+        SuspectRecheck.Outcome outcome = new SuspectRecheck.Outcome(List.of(), List.of());
+        if (!suspects.isEmpty()) {
+            listener.recheckStarted(table, suspects.size());
+            outcome = new SuspectRecheck(comparer, move, settings, barrier, notes).run(suspects);
+        }
+        List<RowDifference> differences = new ArrayList<>(outcome.differences());
+        differences.sort(Comparator.comparing(RowDifference::key, KeyOrder.INSTANCE));
+        List<List<String>> unsettled = new ArrayList<>(outcome.unsettled());
+        unsettled.sort(KeyOrder.INSTANCE);
+        TableVerdict verdict = new TableVerdict(table, sourceTotal, targetTotal, chunks.size(), chosen.size(),
+                mismatched.get(), sampledRows, differences, unsettled, Duration.ofNanos(System.nanoTime() - started));
+        listener.tableFinished(verdict);
+        return new Result(verdict, chunks.size(), chosen.size(), sampledRows);
+    }
+
+    private static <T> T await(Future<T> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SafeshiftException failure) {
+                throw failure;
+            }
+            throw new SafeshiftException(SafeshiftException.Kind.INTERNAL,
+                    "verification failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}
