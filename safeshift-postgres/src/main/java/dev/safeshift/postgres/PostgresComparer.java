@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +33,11 @@ final class PostgresComparer implements TableComparer {
     /** Keys looked up per statement when fetching rows. */
     private static final int LOOKUP_BATCH = 500;
 
+    /** The alias every read gives its table, for whole-row hashing. */
+    private static final String ALIAS = "safeshift_t";
+
     private final ComparerConnections connections;
+    private final Map<String, Map<Side, String>> rowHashes = new ConcurrentHashMap<>();
 
     PostgresComparer(Endpoint source, Endpoint target, int parallelism) {
         this.connections = new ComparerConnections(source, target, parallelism);
@@ -60,8 +65,8 @@ final class PostgresComparer implements TableComparer {
     @Override
     public Checksum checksum(Side side, TableMove move, KeyRange range) {
         TableInfo table = table(side, move);
-        String sql = "SELECT count(*), coalesce(sum(" + RowNormalizer.rowHash(table) + "), 0)::text FROM "
-                + Sql.table(table.name()) + " WHERE " + KeyRanges.condition(table, range);
+        String sql = "SELECT count(*), coalesce(sum(" + rowHash(side, move) + "), 0)::text FROM "
+                + from(table) + " WHERE " + KeyRanges.condition(table, range);
         return query(side, "computing a checksum of " + table.name(), connection -> {
             try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
                 rows.next();
@@ -98,8 +103,8 @@ final class PostgresComparer implements TableComparer {
                     .append(KeyRanges.values(table, splitKeys.get(i))).append(" THEN ").append(i);
         }
         part.append(" ELSE ").append(splitKeys.size()).append(" END");
-        String sql = "SELECT " + part + " AS safeshift_part, count(*), coalesce(sum(" + RowNormalizer.rowHash(table)
-                + "), 0)::text FROM " + Sql.table(table.name()) + " WHERE " + KeyRanges.condition(table, range)
+        String sql = "SELECT " + part + " AS safeshift_part, count(*), coalesce(sum(" + rowHash(side, move)
+                + "), 0)::text FROM " + from(table) + " WHERE " + KeyRanges.condition(table, range)
                 + " GROUP BY safeshift_part";
         return query(side, "computing checksums of " + table.name(), connection -> {
             List<Checksum> sums = new ArrayList<>(java.util.Collections.nCopies(splitKeys.size() + 1, Checksum.EMPTY));
@@ -116,8 +121,8 @@ final class PostgresComparer implements TableComparer {
     public List<RowDigest> digests(Side side, TableMove move, KeyRange range) {
         TableInfo table = table(side, move);
         int keyColumns = table.primaryKey().size();
-        String sql = "SELECT " + RowNormalizer.keyTexts(table) + ", " + RowNormalizer.rowHash(table) + " FROM "
-                + Sql.table(table.name()) + " WHERE " + KeyRanges.condition(table, range);
+        String sql = "SELECT " + RowNormalizer.keyTexts(table) + ", " + rowHash(side, move) + " FROM "
+                + from(table) + " WHERE " + KeyRanges.condition(table, range);
         return query(side, "reading row digests of " + table.name(), connection -> {
             List<RowDigest> digests = new ArrayList<>();
             connection.setAutoCommit(false); // a fetch size only streams inside a transaction
@@ -163,6 +168,26 @@ final class PostgresComparer implements TableComparer {
     @Override
     public void close() {
         connections.close();
+    }
+
+    private static String from(TableInfo table) {
+        return Sql.table(table.name()) + " AS " + ALIAS;
+    }
+
+    /**
+     * The row hash for a side: of the stored row when the table has exactly the compared columns,
+     * in order, and each hashes as stored; else of a row built from the (cast) compared columns.
+     * Both give the same hash for the same values, so each side may take its own way.
+     */
+    private String rowHash(Side side, TableMove move) {
+        return rowHashes.computeIfAbsent(move.key(), key -> new ConcurrentHashMap<>()).computeIfAbsent(side, s -> {
+            TableInfo compared = table(s, move);
+            boolean wholeRow = compared.columns().stream().allMatch(RowNormalizer::hashableAsIs)
+                    && query(s, "reading the definition of " + compared.name(), connection ->
+                    PostgresCatalog.describeAll(connection, compared.name(), s.label()).columnNames()
+                            .equals(compared.columnNames()));
+            return RowNormalizer.rowHash(compared, wholeRow, ALIAS);
+        });
     }
 
     /** The table as it is named on {@code side}; the target has the source's columns and key. */

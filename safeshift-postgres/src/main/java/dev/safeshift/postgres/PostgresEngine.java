@@ -29,7 +29,7 @@ final class PostgresEngine implements Engine {
 
     /** After this long without applying anything, a stream counts as idle, not behind. */
     private static final Duration IDLE_AFTER = Duration.ofSeconds(5);
-    private static final int MIN_VERIFY_VERSION = 130_000;
+    private static final int MIN_VERIFY_VERSION = 140_000;
 
     private final Endpoint source;
     private final Endpoint target;
@@ -196,8 +196,8 @@ final class PostgresEngine implements Engine {
              ResultSet rows = statement.executeQuery("SELECT current_setting('server_version_num')::int")) {
             rows.next();
             if (rows.getInt(1) < MIN_VERIFY_VERSION) {
-                throw new SafeshiftException(SafeshiftException.Kind.SOURCE_NOT_READY, "verification needs PostgreSQL 13 "
-                        + "or later on both sides (for trim_scale, which makes 1.0 and 1.00 the same amount); the "
+                throw new SafeshiftException(SafeshiftException.Kind.SOURCE_NOT_READY, "verification needs PostgreSQL 14 "
+                        + "or later on both sides (for its record hash, hash_record_extended); the "
                         + role + " runs version " + rows.getInt(1) + ".");
             }
         } catch (SQLException e) {

@@ -7,12 +7,11 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The SQL that turns a row into the normalized text both sides hash, PostgreSQL to PostgreSQL.
- * Two values that mean the same must give the same text, and two that differ must not; the table
- * of rules is in docs/verification.md. Together with the session settings of
- * {@link ComparerConnections} (UTC, ISO dates, hex bytea, shortest exact floats) this is the
- * whole normalization; both the checksums and the rows shown side by side use it, so a reported
- * difference is always one the checksum saw.
+ * The SQL that hashes rows and prints them for comparison, PostgreSQL to PostgreSQL. Two values
+ * that are equal by design must hash and print alike, and two that differ must not; the table of
+ * rules is in docs/verification.md. The hash decides which keys are suspect; the printed values
+ * (with the session settings of {@link ComparerConnections}: UTC, ISO dates, hex bytea, shortest
+ * exact floats) decide whether a suspect still differs and are what a report shows.
  */
 final class RowNormalizer {
 
@@ -44,15 +43,51 @@ final class RowNormalizer {
         return ref;
     }
 
-    /** The whole row as one text value; NULL and '' stay apart (record output quotes ''). */
-    static String rowText(TableInfo table) {
-        return "ROW(" + table.columns().stream().map(RowNormalizer::value).collect(Collectors.joining(", ")) + ")::text";
+    /**
+     * The row's 64-bit hash: PostgreSQL's own record hash, which hashes each column with its
+     * type's hash function. Those agree with the type's equality, so values that are equal by
+     * design (1.0 and 1.00, -0.0 and 0, 'ab' and 'ab   ' in char(n), jsonb with keys in another
+     * order, one instant in two time zones) hash alike, and no value is turned into text.
+     *
+     * @param wholeRow the table's alias when the table's columns are exactly the compared ones
+     *                 and none needs a cast: hashing the stored row as it is saves building one
+     */
+    static String rowHash(TableInfo table, boolean wholeRow, String alias) {
+        if (wholeRow) {
+            return "hash_record_extended(" + alias + ".*, 0)";
+        }
+        return "hash_record_extended(ROW(" + table.columns().stream().map(RowNormalizer::hashInput)
+                .collect(Collectors.joining(", ")) + "), 0)";
     }
 
-    /** The row's 64-bit hash. Both sides are PostgreSQL, so its own extended text hash serves. */
-    static String rowHash(TableInfo table) {
-        return "hashtextextended(" + rowText(table) + ", 0)";
+    /** Whether a column can be hashed as stored (its type has a hash function). */
+    static boolean hashableAsIs(ColumnInfo column) {
+        return hashInput(column).equals(Sql.ident(column.name()));
     }
+
+    /** The column as the record hash takes it: as stored, or cast to a type that has a hash function. */
+    static String hashInput(ColumnInfo column) {
+        String ref = Sql.ident(column.name());
+        String type = column.type().toLowerCase(Locale.ROOT);
+        boolean array = type.endsWith("[]");
+        String base = array ? type.substring(0, type.indexOf('[')) : type;
+        String suffix = array ? "[]" : "";
+        if (base.equals("json")) {
+            return ref + "::jsonb" + suffix;
+        }
+        if (base.equals("money")) {
+            return ref + "::numeric" + suffix;
+        }
+        if (HASHABLE.stream().anyMatch(base::startsWith)) {
+            return ref;
+        }
+        return ref + "::text"; // a type without a hash function compares by its text form
+    }
+
+    /** Type names (as format_type prints them) whose values hash consistently with their equality. */
+    private static final List<String> HASHABLE = List.of("smallint", "integer", "bigint", "numeric", "text",
+            "character", "boolean", "timestamp", "date", "time", "uuid", "jsonb", "bytea", "double precision",
+            "real", "interval", "inet", "cidr", "macaddr", "oid");
 
     /** Each column's normalized value as text, in table order. */
     static String columnTexts(TableInfo table) {
