@@ -39,6 +39,7 @@ class OnlineMoveIT {
                 List.of(new TableSpec(new QualifiedName("public", "everything"), new QualifiedName("public", "everything"), List.of())),
                 new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA), new CopySettings(2, 20_000), List.of());
 
+        System.setProperty("safeshift.rowCountCheckpointSeconds", "1");
         AllTypesWriter writer = new AllTypesWriter(source, ROWS, 300).start();
         try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
              Engine engine = Engines.forEndpoints(source, target)) {
@@ -63,6 +64,17 @@ class OnlineMoveIT {
             daemon.stop();
             runner.join(60_000);
             assertThat(failure.get()).isNull();
+
+            List<String> checkpoints = store.timeline(store.require("everything").id()).stream()
+                    .filter(event -> event.kind().equals("row-count-checkpoint"))
+                    .map(event -> event.detail())
+                    .toList();
+            assertThat(checkpoints).anySatisfy(detail -> assertThat(detail)
+                    .contains("\"stage\":\"during backfill\"").contains("\"consistent\":true"));
+            assertThat(checkpoints).last().satisfies(detail -> assertThat(detail)
+                    .contains("\"stage\":\"backfill complete\"").contains("\"consistent\":true"));
+        } finally {
+            System.clearProperty("safeshift.rowCountCheckpointSeconds");
         }
 
         RowByRow.Result result = RowByRow.compare(source, "public.everything", target, "public.everything", "id");

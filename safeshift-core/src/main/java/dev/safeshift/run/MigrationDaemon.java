@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one process that moves data: backfill, then stream changes until stopped. What to do next
@@ -30,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * means stream from the committed position.
  */
 public final class MigrationDaemon {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationDaemon.class);
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
 
@@ -86,6 +90,7 @@ public final class MigrationDaemon {
                         return;
                     }
                 }
+                checkCopiedRows(id, moves);
                 finishBackfill(id, moves);
             } else {
                 requireCapture(capture);
@@ -148,11 +153,12 @@ public final class MigrationDaemon {
                 return;
             }
         }
+        checkCopiedRows(id, moves);
         finishBackfill(id, moves);
     }
 
     private boolean backfill(long id, List<TableMove> moves, String snapshotId) throws InterruptedException {
-        Thread watcher = new Thread(this::watchRequestsDuringBackfill, "safeshift-requests");
+        Thread watcher = new Thread(() -> watchDuringBackfill(moves), "safeshift-requests");
         watcher.setDaemon(true);
         watcher.start();
         try {
@@ -163,17 +169,41 @@ public final class MigrationDaemon {
         }
     }
 
-    private void watchRequestsDuringBackfill() {
+    /** Handles requests and records row-count checkpoints while the backfill threads copy. */
+    private void watchDuringBackfill(List<TableMove> moves) {
         long id = store.require(plan.name()).id();
+        RowCountCheckpoint checkpoint = new RowCountCheckpoint(engine, store, id, actor);
+        // How often the backfill records row counts; a system property shortens it for tests.
+        Duration every = Duration.ofSeconds(Long.getLong("safeshift.rowCountCheckpointSeconds", 30));
+        long nextCount = System.nanoTime() + every.toNanos();
         while (!stopRequested.get()) {
             try {
                 handleRequests(id);
+                if (System.nanoTime() >= nextCount) {
+                    checkpoint.record(moves, false);
+                    nextCount = System.nanoTime() + every.toNanos();
+                }
                 if (stopSignal.await(1, TimeUnit.SECONDS)) {
                     return;
                 }
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // a count that failed is a missing checkpoint, not a reason to stop the copy
+                LOG.warn("row-count checkpoint failed", e);
             }
+        }
+    }
+
+    /**
+     * The final row-count checkpoint: with every chunk copied and the stream not yet started, the
+     * target must hold exactly the rows the chunks copied.
+     */
+    private void checkCopiedRows(long id, List<TableMove> moves) {
+        if (!new RowCountCheckpoint(engine, store, id, actor).record(moves, true)) {
+            listener.info("WARNING: the target's row count differs from the rows the backfill copied (details in the "
+                    + "timeline, event " + RowCountCheckpoint.EVENT + "). Something else writes to the target table; "
+                    + "run safeshift verify to see the rows.");
         }
     }
 
