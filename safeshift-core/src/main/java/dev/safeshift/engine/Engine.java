@@ -56,6 +56,16 @@ public interface Engine extends AutoCloseable {
      */
     TableComparer openComparer(int parallelism);
 
+    /**
+     * Writes a mark into the source's change log, ordered with the source's transactions, and
+     * returns its log position. Once {@link #hasApplied} is true for that position, every change the
+     * source committed before this call is in the target.
+     */
+    String markSourceLog(String captureName);
+
+    /** Whether the capture's change stream has applied the target up to {@code position} (from {@link #markSourceLog}). */
+    boolean hasApplied(String captureName, String position);
+
     @Override
     void close();
 }

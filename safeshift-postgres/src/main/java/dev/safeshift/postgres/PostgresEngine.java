@@ -14,6 +14,7 @@ import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.TableSpec;
 import dev.safeshift.postgres.stream.PostgresChangeStream;
+import dev.safeshift.postgres.stream.SourceLogMarks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -168,6 +169,24 @@ final class PostgresEngine implements Engine {
             }
         } catch (SQLException e) {
             throw failure("measuring replication lag", e);
+        }
+    }
+
+    @Override
+    public String markSourceLog(String captureName) {
+        try (Connection from = Connections.open(source, "source")) {
+            return SourceLogMarks.write(from, captureName);
+        } catch (SQLException e) {
+            throw failure("writing a mark into the source's log", e);
+        }
+    }
+
+    @Override
+    public boolean hasApplied(String captureName, String position) {
+        try (Connection to = Connections.open(target, "target")) {
+            return SourceLogMarks.applied(to, captureName, position);
+        } catch (SQLException e) {
+            throw failure("reading how far the change stream has applied", e);
         }
     }
 

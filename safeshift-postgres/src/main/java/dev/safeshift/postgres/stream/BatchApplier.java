@@ -121,6 +121,8 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         } else if (event instanceof StreamEvent.End end) {
             inSourceTransaction = false;
             endOfSourceTransaction(end.commitLsn());
+        } else if (event instanceof StreamEvent.Mark) {
+            marked();
         } else if (event instanceof StreamEvent.RowChange change) {
             requireSourceTransaction();
             applier.apply(change);
@@ -142,6 +144,18 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         if (!inSourceTransaction) {
             throw new IllegalStateException("a change arrived outside a source transaction; "
                     + "transaction metadata must be enabled in the connector");
+        }
+    }
+
+    /**
+     * A mark makes its transaction one to commit, so that the applied position reaches the mark's
+     * transaction even when it changes no row. It is no change: counts and lag stay as they are.
+     * Marks are always written in a transaction; one written outside (by hand) has no commit
+     * position to record and is passed over.
+     */
+    private void marked() {
+        if (inSourceTransaction) {
+            dirty = true;
         }
     }
 
@@ -187,7 +201,9 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                     + "the log; the target is out of step with the source and the table needs copying again");
         }
         long total = eventsBeforeStart + eventsApplied + groupEvents;
-        AppliedPosition position = new AppliedPosition(groupCommitLsn, groupEventLsn, total, Instant.now());
+        // a group of marks only applied no row change: the last one applied stays as it was
+        long eventLsn = groupEvents > 0 ? groupEventLsn : committed == null ? 0 : committed.eventLsn();
+        AppliedPosition position = new AppliedPosition(groupCommitLsn, eventLsn, total, Instant.now());
         AppliedPositionTable.write(connection, captureName, position);
         connection.commit();
         long now = System.currentTimeMillis();
@@ -197,12 +213,12 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         if (groupLastSourceMillis > 0) {
             lastApplyDelayMillis = Math.max(0, now - groupLastSourceMillis);
             lastAppliedMillis = now;
+            lastSourceMillis = groupLastSourceMillis;
         }
         applier.committed();
         committed = position;
         reportedPosition = groupCommitLsn;
         eventsApplied += groupEvents;
-        lastSourceMillis = groupLastSourceMillis;
         if (replayedTransactions > 0) {
             LOG.info("Capture {}: skipped {} source transactions already applied before the restart",
                     captureName, replayedTransactions);

@@ -85,6 +85,9 @@ final class DebeziumConfig {
         p.setProperty("tombstones.on.delete", "false");
         // BEGIN/END records let the applier commit whole source transactions (exactly-once key).
         p.setProperty("provide.transaction.metadata", "true");
+        // Watermarks (SourceLogMarks) arrive as logical decoding messages; Debezium asks pgoutput for
+        // them on PostgreSQL 14 and later. Messages of other tools are dropped inside the connector.
+        p.setProperty("message.prefix.include.list", SourceLogMarks.PREFIX);
         p.setProperty("heartbeat.interval.ms", Long.toString(HEARTBEAT_INTERVAL.toMillis()));
         // Debezium holds a batch back until it is full or this interval has passed (500 ms by
         // default), which alone put the median apply delay near a second at 1,000 writes/s. A short

@@ -84,7 +84,7 @@ public final class PostgresChangeStream implements ChangeStream {
             AppliedPositionTable.ensureExists(targetConnection);
             Optional<AppliedPosition> resumeFrom = AppliedPositionTable.read(targetConnection, captureName);
             targetConnection.setAutoCommit(false);
-            BatchApplier batchApplier = new BatchApplier(captureName, targetConnection, new RecordReader(moves), resumeFrom);
+            BatchApplier batchApplier = new BatchApplier(captureName, targetConnection, new RecordReader(captureName, moves), resumeFrom);
             applier = batchApplier;
             DebeziumEngine<RecordChangeEvent<SourceRecord>> created = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(config.build())

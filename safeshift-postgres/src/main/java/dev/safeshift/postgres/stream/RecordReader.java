@@ -5,6 +5,7 @@ import dev.safeshift.engine.TableMove;
 import dev.safeshift.postgres.stream.StreamEvent.Kind;
 import dev.safeshift.postgres.stream.StreamEvent.RowChange;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,16 @@ import org.apache.kafka.connect.source.SourceRecord;
 final class RecordReader {
 
     private static final String TRANSACTION_VALUE_SCHEMA = "io.debezium.connector.common.TransactionMetadataValue";
+    /** Debezium's record for a logical decoding message ({@code pg_logical_emit_message}). */
+    private static final String MESSAGE_VALUE_SCHEMA = "io.debezium.connector.postgresql.MessageValue";
     private static final String OLD_KEY_HEADER = "__debezium.oldkey";
     private static final String NEW_KEY_HEADER = "__debezium.newkey";
 
     private final Map<String, TableMove> movesBySourceTable = new HashMap<>();
+    private final byte[] markContent;
 
-    RecordReader(List<TableMove> moves) {
+    RecordReader(String captureName, List<TableMove> moves) {
+        this.markContent = SourceLogMarks.content(captureName);
         for (TableMove move : moves) {
             movesBySourceTable.put(tableKey(move.source().name().schema(), move.source().name().name()), move);
         }
@@ -36,6 +41,9 @@ final class RecordReader {
         String schemaName = value.schema().name();
         if (schemaName != null && schemaName.endsWith(TRANSACTION_VALUE_SCHEMA)) {
             return transactionBoundary(record, value);
+        }
+        if (schemaName != null && schemaName.endsWith(MESSAGE_VALUE_SCHEMA)) {
+            return message(value);
         }
         if (value.schema().field("op") == null || value.schema().field("source") == null) {
             return new StreamEvent.Skip(); // heartbeat or another non-change record
@@ -66,6 +74,17 @@ final class RecordReader {
             throw new IllegalStateException("transaction end without a commit position: " + record.sourceOffset());
         }
         return new StreamEvent.End(number.longValue());
+    }
+
+    /** Marks of other captures sharing the source, and other tools' messages, are passed over. */
+    private StreamEvent message(Struct value) {
+        Struct message = value.getStruct("message");
+        if (message == null || !SourceLogMarks.PREFIX.equals(message.getString("prefix"))) {
+            return new StreamEvent.Skip();
+        }
+        // binary.handling.mode=bytes: the content arrives as the raw bytes that were written
+        byte[] content = message.getBytes("content");
+        return Arrays.equals(content, markContent) ? new StreamEvent.Mark() : new StreamEvent.Skip();
     }
 
     private RowChange upsert(SourceRecord record, TableMove move, Struct after, long lsn, long sourceMillis) {

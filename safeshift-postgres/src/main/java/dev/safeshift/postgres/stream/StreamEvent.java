@@ -18,6 +18,13 @@ sealed interface StreamEvent {
     record End(long commitLsn) implements StreamEvent {
     }
 
+    /**
+     * This capture's mark in the source log (see {@link SourceLogMarks}): the source transaction it
+     * is in must advance the applied position even when it changes no row.
+     */
+    record Mark() implements StreamEvent {
+    }
+
     /** Heartbeats, changes of tables this stream does not move, and anything else to pass over. */
     record Skip() implements StreamEvent {
     }

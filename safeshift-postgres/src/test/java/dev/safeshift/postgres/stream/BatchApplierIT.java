@@ -11,6 +11,8 @@ import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.testing.EmbeddedPostgres;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -150,11 +152,38 @@ class BatchApplierIT {
         }
     }
 
+    @Test
+    void aTransactionWithOnlyThisCapturesMarkAdvancesTheAppliedPosition() throws Exception {
+        try (Connection connection = targetConnection()) {
+            BatchApplier applier = applier(connection, Optional.empty());
+            applier.handleBatch(List.of(begin(), upsert(1, "a", 100), end(200)), committer);
+            applier.handleBatch(List.of(begin(), message("safeshift", "cap"), end(300)), committer);
+            AppliedPositionTable.AppliedPosition position = AppliedPositionTable.read(connection, "cap").orElseThrow();
+            assertThat(position.commitLsn()).isEqualTo(300);
+            assertThat(position.eventLsn()).as("last row change").isEqualTo(100);
+            assertThat(position.eventsApplied()).isEqualTo(1);
+            assertThat(applier.progress().eventsApplied()).isEqualTo(1);
+            assertThat(committer.markedCommits()).containsExactly(200L, 300L);
+
+            // other captures' marks, other prefixes and a mark outside a transaction change nothing
+            applier.handleBatch(List.of(begin(), message("safeshift", "cap_other"), end(400),
+                    begin(), message("other_tool", "cap"), end(500), message("safeshift", "cap")), committer);
+            assertThat(AppliedPositionTable.read(connection, "cap").orElseThrow().commitLsn()).isEqualTo(300);
+            assertThat(applier.progress().appliedPosition()).contains(LogPositions.format(500));
+
+            // replayed after a restart, the mark's transaction is recognised as applied
+            BatchApplier restarted = applier(connection, AppliedPositionTable.read(connection, "cap"));
+            Committer second = new Committer();
+            restarted.handleBatch(List.of(begin(), message("safeshift", "cap"), end(300)), second);
+            assertThat(AppliedPositionTable.read(connection, "cap").orElseThrow()).isEqualTo(position);
+        }
+    }
+
     private BatchApplier applier(Connection connection, Optional<AppliedPositionTable.AppliedPosition> start)
             throws SQLException {
         AppliedPositionTable.ensureExists(connection);
         connection.commit();
-        return new BatchApplier("cap", connection, new RecordReader(List.of(move)), start);
+        return new BatchApplier("cap", connection, new RecordReader("cap", List.of(move)), start);
     }
 
     private Connection targetConnection() throws SQLException {
@@ -175,6 +204,18 @@ class BatchApplierIT {
     private static RecordChangeEvent<SourceRecord> end(long commitLsn) {
         return event(new SourceRecord(Map.of(), Map.of("lsn_commit", commitLsn), "t", null, TRANSACTION,
                 new Struct(TRANSACTION).put("status", "END").put("id", "1")));
+    }
+
+    private static final Schema MESSAGE_BLOCK = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Message")
+            .field("prefix", Schema.OPTIONAL_STRING_SCHEMA).field("content", Schema.OPTIONAL_BYTES_SCHEMA).build();
+    private static final Schema MESSAGE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.MessageValue")
+            .field("op", Schema.STRING_SCHEMA).field("message", MESSAGE_BLOCK).build();
+
+    /** A logical decoding message as the connector delivers it with binary.handling.mode=bytes. */
+    private static RecordChangeEvent<SourceRecord> message(String prefix, String content) {
+        Struct value = new Struct(MESSAGE).put("op", "m").put("message", new Struct(MESSAGE_BLOCK)
+                .put("prefix", prefix).put("content", ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8))));
+        return event(new SourceRecord(Map.of(), Map.of("lsn", 1L), "t", null, MESSAGE, value));
     }
 
     private static RecordChangeEvent<SourceRecord> upsert(int id, String note, long lsn) {

@@ -41,6 +41,7 @@ class DebeziumConfigTest {
         assertThat(p.getProperty("snapshot.mode")).isEqualTo("no_data");
         assertThat(p.getProperty("skipped.operations")).isEqualTo("none");
         assertThat(p.getProperty("provide.transaction.metadata")).isEqualTo("true");
+        assertThat(p.getProperty("message.prefix.include.list")).isEqualTo(SourceLogMarks.PREFIX);
         assertThat(p.getProperty("offset.storage")).isEqualTo("org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
     }
 

@@ -147,6 +147,16 @@ final class StreamFixture implements AutoCloseable {
         }
     }
 
+    static String text(Endpoint endpoint, String sql) {
+        try (Connection connection = EmbeddedPostgres.connect(endpoint); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The applied position row of this capture: commit_lsn, event_lsn, events_applied. */
     Optional<long[]> appliedPosition() {
         try (Connection connection = EmbeddedPostgres.connect(target); Statement statement = connection.createStatement();
