@@ -7,6 +7,12 @@ import dev.safeshift.engine.TableComparer;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.TableSpec;
+import dev.safeshift.run.MigrationDaemon;
+import dev.safeshift.store.ControlStore;
+import dev.safeshift.store.DaemonLock;
+import dev.safeshift.store.MigrationRecord;
+import dev.safeshift.store.Phase;
+import dev.safeshift.verify.LogMarkBarrier;
 import dev.safeshift.verify.Scope;
 import dev.safeshift.verify.StreamBarrier;
 import dev.safeshift.verify.VerificationReport;
@@ -71,7 +77,7 @@ final class VerifyCommand implements Callable<Integer> {
             VerificationReport report;
             try (TableComparer comparer = engine.openComparer(parallelism)) {
                 Verifier verifier = new Verifier(comparer, VerifySettings.DEFAULTS.withParallelism(parallelism),
-                        barrier(), json ? dev.safeshift.verify.VerifyListener.NONE : new VerifyProgress(System.err));
+                        barrier(loaded, engine), json ? dev.safeshift.verify.VerifyListener.NONE : new VerifyProgress(System.err));
                 report = verifier.verify(loaded.name(), moves, chosen);
             }
             System.out.println(new VerifyReportText(show).render(report));
@@ -82,8 +88,21 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private Optional<StreamBarrier> barrier() {
-        return Optional.empty();
+    /**
+     * Suspects can wait for the change stream only while a daemon streams this migration; a
+     * stopped daemon applies nothing, and waiting for it would only time out.
+     */
+    private static Optional<StreamBarrier> barrier(Plan loaded, Engine engine) {
+        boolean streaming = DaemonLock.isHeld(loaded.controlEndpoint(), loaded.control().schema(), loaded.name())
+                && storePhase(loaded).filter(phase -> phase == Phase.STREAMING).isPresent();
+        return streaming ? Optional.of(new LogMarkBarrier(engine, MigrationDaemon.captureName(loaded)))
+                : Optional.empty();
+    }
+
+    private static Optional<Phase> storePhase(Plan loaded) {
+        try (ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema())) {
+            return store.find(loaded.name()).map(MigrationRecord::phase);
+        }
     }
 
     private Scope scope() {
