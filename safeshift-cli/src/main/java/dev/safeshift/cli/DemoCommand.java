@@ -81,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
                     List.of(new TableSpec(new QualifiedName("public", "payments"), new QualifiedName("public", "payments"), List.of())),
                     new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA),
                     new CopySettings(2, Math.max(1_000, rows / 10)),
+                    Optional.empty(),
                     List.of(new Owner("Demo Operator", "migration lead", null)));
             return move(plan, progress);
         }

@@ -37,7 +37,8 @@ class OnlineMoveIT {
         }
         Plan plan = new Plan(null, "everything", source, target,
                 List.of(new TableSpec(new QualifiedName("public", "everything"), new QualifiedName("public", "everything"), List.of())),
-                new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA), new CopySettings(2, 20_000), List.of());
+                new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA), new CopySettings(2, 20_000), Optional.empty(),
+                List.of());
 
         System.setProperty("safeshift.rowCountCheckpointSeconds", "1");
         AllTypesWriter writer = new AllTypesWriter(source, ROWS, 300).start();

@@ -1,5 +1,6 @@
 package dev.safeshift.plan;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,8 @@ import org.yaml.snakeyaml.error.Mark;
  * A value that passed the schema check, with the path and place it came from so later checks
  * (duplicates, environment variables) can still point at the line to fix.
  *
- * @param value a {@code String}, a {@code Long}, a {@code List<Checked>} or a {@code Map<String, Checked>}
+ * @param value a {@code String}, a {@code Long}, a {@code Duration}, a {@code Double} (a percentage),
+ *              a {@code List<Checked>} or a {@code Map<String, Checked>}
  * @param mark  where the value was written; for defaults, where its section starts
  */
 record Checked(Object value, String path, Mark mark) {
@@ -30,6 +32,14 @@ record Checked(Object value, String path, Mark mark) {
 
     long number() {
         return (Long) value;
+    }
+
+    Duration duration() {
+        return (Duration) value;
+    }
+
+    double percent() {
+        return (Double) value;
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package dev.safeshift.plan;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * @param name         the key as written in YAML; empty for list entries
  * @param defaultValue the value used when the field is absent (a {@code String} or {@code Long}), or null
  * @param defaultText  how the reference page shows a default that is not a plain value, or null
- * @param min          the smallest integer allowed, or null
+ * @param min          the smallest integer allowed, or for a duration the fewest seconds; null for no minimum
  * @param max          the largest integer allowed, or null
  * @param pattern      what a string must match in full, or null
  * @param patternHint  the pattern said in words, used as the expectation in errors
@@ -68,6 +69,9 @@ public record Field(
             case STRING -> patternHint != null ? patternHint : "a string";
             case INTEGER -> min != null && max != null ? "an integer between " + min + " and " + max
                     : min != null ? "an integer of at least " + min : "an integer";
+            case DURATION -> "a duration" + (min != null ? " of at least " + Durations.format(Duration.ofSeconds(min)) : "")
+                    + ", such as 30m, 1h or 2h30m";
+            case PERCENT -> "a percentage of more than 0% and at most 100%, such as 5%";
             case JDBC_URL -> "a JDBC URL starting with 'jdbc:'";
             case ENV_REFERENCE -> "a reference to an environment variable, like " + example;
             case TABLE_NAME -> "a table name, written schema.table or table";
@@ -123,6 +127,12 @@ public record Field(
 
         public Builder atLeast(long min) {
             this.min = min;
+            return this;
+        }
+
+        /** The shortest duration allowed, kept in {@link Field#min} as whole seconds. */
+        public Builder atLeast(Duration shortest) {
+            this.min = shortest.getSeconds();
             return this;
         }
 

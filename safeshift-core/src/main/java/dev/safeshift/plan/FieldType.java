@@ -8,6 +8,9 @@ public enum FieldType {
     STRING("string", "Text. Quotes are optional unless the text would otherwise read as a number, "
             + "`true`/`false` or `null`."),
     INTEGER("integer", "A whole number, written without quotes. Underscores may group digits: `250_000`."),
+    DURATION("duration", "A length of time: a whole number and its unit, `s`, `m`, `h` or `d`. Units may be "
+            + "combined, largest first, without spaces: `30s`, `15m`, `1h`, `2h30m`."),
+    PERCENT("percentage", "A number followed by `%`, such as `5%` or `0.5%`: more than 0% and at most 100%."),
     JDBC_URL("jdbc-url", "A JDBC connection URL starting with `jdbc:`, such as "
             + "`jdbc:postgresql://db.example.com:5432/shop`. It must not contain a password: use the "
             + "`password` field for that."),

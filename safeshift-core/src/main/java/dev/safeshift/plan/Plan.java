@@ -2,8 +2,13 @@ package dev.safeshift.plan;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
-/** A parsed, validated plan file. Nothing downstream reads YAML again. */
+/**
+ * A parsed, validated plan file. Nothing downstream reads YAML again.
+ *
+ * @param verify the verification schedule; empty when the plan schedules none
+ */
 public record Plan(
         Path file,
         String name,
@@ -12,6 +17,7 @@ public record Plan(
         List<TableSpec> tables,
         ControlSpec control,
         CopySettings copy,
+        Optional<VerifySchedule> verify,
         List<Owner> owners) {
 
     public Plan {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Turns a checked plan into records. The rules that need more than one field live here:
@@ -32,6 +33,7 @@ final class PlanBinder {
                 tables(root.get("tables")),
                 control(root.get("control")),
                 copy(root.get("copy")),
+                root.find("verify").map(PlanBinder::verify),
                 owners(root.get("owners")));
     }
 
@@ -105,6 +107,11 @@ final class PlanBinder {
         // The schema bounds parallelism to 1..64, so the narrowing cannot overflow.
         return new CopySettings(Math.toIntExact(section.get("parallelism").number()),
                 section.get("rows-per-chunk").number());
+    }
+
+    private static VerifySchedule verify(Checked section) {
+        OptionalDouble sample = section.find("sample").map(s -> OptionalDouble.of(s.percent())).orElse(OptionalDouble.empty());
+        return new VerifySchedule(section.get("every").duration(), sample);
     }
 
     private static List<Owner> owners(Checked list) {

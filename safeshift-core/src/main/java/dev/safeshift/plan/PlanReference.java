@@ -1,5 +1,6 @@
 package dev.safeshift.plan;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,9 +28,9 @@ public final class PlanReference {
                 .append("<!-- Generated from PlanSchema by PlanReference. Do not edit by hand: change the schema,\n")
                 .append("     then regenerate with: ").append(REGENERATE).append(" -->\n\n")
                 .append("A plan file (`plan.yaml`) describes one migration: where the tables come from, where they\n")
-                .append("go, where Safeshift keeps its state, how the copy runs and who is accountable. Safeshift\n")
-                .append("reads it once and reports the first problem it finds with the file, line, column and field,\n")
-                .append("for example:\n\n")
+                .append("go, where Safeshift keeps its state, how the copy runs, how often the result is verified\n")
+                .append("and who is accountable. Safeshift reads it once and reports the first problem it finds with\n")
+                .append("the file, line, column and field, for example:\n\n")
                 .append("```\nplan.yaml:12:3: unknown field 'rows-per-chunck' in 'copy'. Did you mean 'rows-per-chunk'? ")
                 .append("Known fields: parallelism, rows-per-chunk.\n```\n\n")
                 .append("Passwords are never written in the plan. A `password` field names an environment variable,\n")
@@ -124,6 +125,8 @@ public final class PlanReference {
     private static String typeText(Field field) {
         return switch (field.type()) {
             case INTEGER -> field.expectation().replaceFirst("^an ", "");
+            case DURATION -> field.min() == null ? "duration"
+                    : "duration of at least " + Durations.format(Duration.ofSeconds(field.min()));
             case LIST -> (field.nonEmpty() ? "non-empty " : "") + "list of " + field.itemsNoun();
             default -> field.type().docName();
         };

@@ -1,10 +1,12 @@
 package dev.safeshift.plan;
 
+import static dev.safeshift.plan.FieldType.DURATION;
 import static dev.safeshift.plan.FieldType.ENV_REFERENCE;
 import static dev.safeshift.plan.FieldType.INTEGER;
 import static dev.safeshift.plan.FieldType.JDBC_URL;
 import static dev.safeshift.plan.FieldType.LIST;
 import static dev.safeshift.plan.FieldType.MAP;
+import static dev.safeshift.plan.FieldType.PERCENT;
 import static dev.safeshift.plan.FieldType.STRING;
 import static dev.safeshift.plan.FieldType.TABLE_NAME;
 
@@ -40,10 +42,10 @@ public final class PlanSchema {
                     .items("tables", table()).build(),
             control(),
             copy(),
+            verify(),
             Field.of("owners", LIST)
                     .description("The people accountable for this migration. Reports and the go/no-go "
                             + "checklist name them.")
-                    
                     .items("owners", owner()).build())
             .build();
 
@@ -121,6 +123,23 @@ public final class PlanSchema {
                                         + "a checkpoint: after a restart only unfinished chunks are copied "
                                         + "again.")
                                 .example("250000").build())
+                .build();
+    }
+
+    private static Field verify() {
+        return Field.of("verify", MAP).defaultText("not scheduled")
+                .description("How often the target is verified against the source while the migration runs, "
+                        + "and how much of it each time. Each result is kept in the control store and on the "
+                        + "timeline. Leave the section out to schedule no verification.")
+                .fields(
+                        Field.of("every", DURATION).required().atLeast(VerifySchedule.MINIMUM_EVERY)
+                                .description("Time from the end of one verification to the start of the next.")
+                                .example("1h").build(),
+                        Field.of("sample", PERCENT).defaultText("every chunk (a full verification)")
+                                .description("The share of each table's chunks checked, chosen at random each "
+                                        + "time. A sample is quicker; the result says what it can promise about "
+                                        + "the chunks it did not check.")
+                                .example("5%").build())
                 .build();
     }
 

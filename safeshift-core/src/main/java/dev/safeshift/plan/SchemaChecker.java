@@ -1,6 +1,7 @@
 package dev.safeshift.plan;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -31,6 +32,8 @@ final class SchemaChecker {
     private static final Pattern TABLE_NAME = Pattern.compile(IDENTIFIER + "(\\." + IDENTIFIER + ")?");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9][0-9_]*");
+    private static final Pattern PERCENT = Pattern.compile("([-+]?[0-9]+(?:\\.[0-9]+)?)\\s*%");
+    private static final Pattern NUMBER = Pattern.compile("[-+]?[0-9]+(?:\\.[0-9]+)?");
 
     private final Path file;
 
@@ -93,10 +96,16 @@ final class SchemaChecker {
         return new Checked(Collections.unmodifiableMap(values), path, anchor);
     }
 
-    /** The value of a field that was left out: its default, an empty list, or a section of defaults. */
+    /**
+     * The value of a field that was left out: its default, an empty list, or a section of defaults.
+     * A section with a required field has no defaults to fill: left out, it stays absent.
+     */
     private Optional<Checked> absent(Field field, String path, Mark anchor) {
         return switch (field.type()) {
             case MAP -> {
+                if (field.fields().stream().anyMatch(Field::required)) {
+                    yield Optional.empty();
+                }
                 Map<String, Checked> values = new LinkedHashMap<>();
                 for (Field child : field.fields()) {
                     absent(child, join(path, child.name()), anchor).ifPresent(v -> values.put(child.name(), v));
@@ -142,6 +151,8 @@ final class SchemaChecker {
         return switch (field.type()) {
             case STRING -> string(scalar, field, path);
             case INTEGER -> integer(scalar, field, path);
+            case DURATION -> duration(scalar, field, path);
+            case PERCENT -> percent(scalar, field, path);
             case JDBC_URL -> jdbcUrl(scalar, field, path);
             case ENV_REFERENCE -> variable(scalar, field, path);
             case TABLE_NAME -> tableName(scalar, field, path);
@@ -176,6 +187,46 @@ final class SchemaChecker {
             throw expected(scalar, field, path, text, null, null);
         }
         return value;
+    }
+
+    private Duration duration(ScalarNode scalar, Field field, String path) {
+        String text = scalar.getValue();
+        Optional<Duration> duration = Durations.parse(text.strip());
+        if (duration.isEmpty()) {
+            if (DECIMAL.matcher(text).matches()) {
+                throw expected(scalar, field, path, quote(text), "A number alone has no unit: add s, m, h or d, "
+                        + "as in " + text + "m.", null);
+            }
+            Optional<String> respelled = Durations.respell(text).filter(d -> Durations.parse(d).isPresent());
+            throw expected(scalar, field, path, quote(text), respelled.map(SchemaChecker::didYouMean).orElse(null),
+                    respelled.orElse(null));
+        }
+        if (field.min() != null && duration.get().getSeconds() < field.min()) {
+            throw expected(scalar, field, path, quote(text), null, null);
+        }
+        return duration.get();
+    }
+
+    private Double percent(ScalarNode scalar, Field field, String path) {
+        String text = scalar.getValue().strip();
+        Matcher percent = PERCENT.matcher(text);
+        if (percent.matches()) {
+            double value = Double.parseDouble(percent.group(1));
+            if (value > 0 && value <= 100) {
+                return value;
+            }
+            throw expected(scalar, field, path, quote(text), null, null);
+        }
+        if (NUMBER.matcher(text).matches()) {
+            // 0.05 may be meant as a fraction (5%) or as 0.05%: only whole-looking numbers are guessed at.
+            double value = Double.parseDouble(text);
+            String written = text + "%";
+            boolean guess = value >= 1 && value <= 100;
+            String hint = guess ? didYouMean(written) : "Write it with a percent sign; a fraction such as 0.05 "
+                    + "is written 5%.";
+            throw expected(scalar, field, path, quote(text), hint, guess ? written : null);
+        }
+        throw expected(scalar, field, path, quote(text), null, null);
     }
 
     private String jdbcUrl(ScalarNode scalar, Field field, String path) {

@@ -3,6 +3,7 @@ package dev.safeshift.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.safeshift.plan.Durations;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.TableSpec;
 import java.lang.management.ManagementFactory;
@@ -30,6 +31,15 @@ final class PlanSummary {
         }
         root.put("parallelism", plan.copy().parallelism());
         root.put("rowsPerChunk", plan.copy().rowsPerChunk());
+        // status reads verify.everySeconds and verify.samplePercent back to say when the next is due
+        plan.verify().ifPresent(schedule -> {
+            ObjectNode verify = root.putObject("verify");
+            verify.put("every", Durations.format(schedule.every()));
+            verify.put("everySeconds", schedule.every().getSeconds());
+            if (!schedule.full()) {
+                verify.put("samplePercent", schedule.samplePercent().getAsDouble());
+            }
+        });
         return root.toString();
     }
 

@@ -3,6 +3,8 @@ package dev.safeshift.store;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
+import dev.safeshift.plan.VerifySchedule;
+import dev.safeshift.verify.VerificationReport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,6 +25,9 @@ public final class ControlStore implements AutoCloseable {
     /** Actor of phase changes made by Safeshift itself rather than on someone's request. */
     public static final String SYSTEM_ACTOR = "safeshift";
 
+    /** How many row differences of each table a stored verification report keeps; its counts cover all. */
+    public static final int STORED_DIFFERENCES_PER_TABLE = 100;
+
     private final Endpoint endpoint;
     private final Connection connection;
     private final MigrationTable migrations;
@@ -30,6 +35,7 @@ public final class ControlStore implements AutoCloseable {
     private final ChunkTable chunks;
     private final StreamTable streams;
     private final RequestTable requests;
+    private final VerificationTable verifications;
 
     private ControlStore(Endpoint endpoint, String schema, Connection connection) {
         this.endpoint = endpoint;
@@ -39,6 +45,7 @@ public final class ControlStore implements AutoCloseable {
         this.chunks = new ChunkTable(connection, schema);
         this.streams = new StreamTable(connection, schema);
         this.requests = new RequestTable(connection, schema);
+        this.verifications = new VerificationTable(connection, schema);
     }
 
     /** Connects, then creates or upgrades the store's tables in {@code schema}. */
@@ -159,6 +166,27 @@ public final class ControlStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Stores a finished verification and appends a {@code verification} event with its totals to the
+     * timeline, in one transaction. The stored report keeps at most
+     * {@link #STORED_DIFFERENCES_PER_TABLE} row differences per table; the timeline keeps no row data.
+     */
+    public synchronized VerificationSummary recordVerification(long migrationId, VerificationReport report, String actor) {
+        Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(actor, "actor");
+        return work(Isolation.TRANSACTION, () -> {
+            migrations.lock(migrationId);
+            VerificationSummary summary = verifications.insert(migrationId, report);
+            timeline.append(migrationId, "verification", actor, VerificationTable.timelineDetail(summary));
+            return summary;
+        });
+    }
+
+    /** The verification that finished last, if any was recorded. */
+    public synchronized Optional<VerificationSummary> lastVerification(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> verifications.latest(migrationId));
+    }
+
     /** Appends an event to the migration's timeline. {@code detailJson} must be JSON. */
     public synchronized TimelineEvent append(long migrationId, String kind, String actor, String detailJson) {
         Objects.requireNonNull(kind, "kind");
@@ -193,9 +221,10 @@ public final class ControlStore implements AutoCloseable {
         return work(Isolation.SNAPSHOT, () -> {
             MigrationRecord migration = migrations.find(name).orElseThrow(() -> notFound(name));
             long id = migration.id();
+            Optional<VerifySchedule> schedule = migrations.planJson(id).flatMap(PlanJson::verifySchedule);
             return new StatusReport(migration, migration.phase(), TableProgress.of(chunks.list(id)), streams.find(id),
-                    requests.pending(id), timeline.recent(id, StatusReport.RECENT_EVENTS), timeline.verify(id),
-                    timeline.databaseNow());
+                    verifications.latest(id), schedule, requests.pending(id),
+                    timeline.recent(id, StatusReport.RECENT_EVENTS), timeline.verify(id), timeline.databaseNow());
         });
     }
 

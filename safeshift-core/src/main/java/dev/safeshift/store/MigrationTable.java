@@ -98,7 +98,8 @@ final class MigrationTable {
             // Lets the timeline's append-only trigger accept these deletes, for this transaction only.
             statement.execute("SET LOCAL safeshift.allow_purge = 'on'");
         }
-        for (String child : new String[] {"timeline", "chunk", "stream", "request", "phase_change", "migration"}) {
+        for (String child : new String[] {"timeline", "verification", "chunk", "stream", "request", "phase_change",
+                "migration"}) {
             String key = child.equals("migration") ? "id" : "migration_id";
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM " + table(child) + " WHERE " + key + " = ?")) {

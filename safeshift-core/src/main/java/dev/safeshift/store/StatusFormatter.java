@@ -13,7 +13,10 @@ public final class StatusFormatter {
 
     private static final int DETAIL_WIDTH = 100;
 
-    /** A compact view: phase, per-table progress, stream lag and its age, pending requests, last events. */
+    /**
+     * A compact view: phase, per-table progress, stream lag and its age, the last verification,
+     * pending requests, last events.
+     */
     public String text(StatusReport report) {
         StringBuilder out = new StringBuilder();
         MigrationRecord migration = report.migration();
@@ -22,6 +25,7 @@ public final class StatusFormatter {
                 .append(")\n");
         appendTables(out, report);
         appendStream(out, report);
+        out.append(VerificationStatus.line(report)).append('\n');
         if (report.pendingRequests().isEmpty()) {
             out.append("requests  none pending\n");
         } else {
@@ -71,6 +75,7 @@ public final class StatusFormatter {
         } else {
             root.putNull("stream");
         }
+        VerificationStatus.json(report, root);
         ArrayNode requests = root.putArray("pendingRequests");
         for (Request request : report.pendingRequests()) {
             requests.addObject().put("id", request.id()).put("kind", request.kind())
@@ -130,14 +135,19 @@ public final class StatusFormatter {
 
     /** "3 s ago", "4 min ago", "2 h ago": whole units, enough to see whether the daemon is alive. */
     static String ago(long millis) {
+        return span(millis) + " ago";
+    }
+
+    /** "3 s", "4 min", "2 h": whole units, rounded down. */
+    static String span(long millis) {
         long seconds = millis / 1000;
         if (seconds < 120) {
-            return seconds + " s ago";
+            return seconds + " s";
         }
         if (seconds < 2 * 3600) {
-            return seconds / 60 + " min ago";
+            return seconds / 60 + " min";
         }
-        return seconds / 3600 + " h ago";
+        return seconds / 3600 + " h";
     }
 
     static String seconds(long millis) {
@@ -152,7 +162,7 @@ public final class StatusFormatter {
         return at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static String iso(Instant at) {
+    static String iso(Instant at) {
         return at == null ? null : at.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.safeshift.store;
 
+import dev.safeshift.plan.VerifySchedule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +8,8 @@ import java.util.Optional;
 /**
  * A consistent picture of one migration, read from the store in a single snapshot.
  *
+ * @param lastVerification the verification that finished last, if any was recorded
+ * @param verifySchedule   the plan's verification schedule, as the migration was registered with it
  * @param generatedAt the store's clock when the picture was taken; ages ("reported 3 s ago") are
  *                    measured against it, so a command on another machine with a skewed clock
  *                    still reports them correctly
@@ -16,6 +19,8 @@ public record StatusReport(
         Phase phase,
         List<TableProgress> tables,
         Optional<StreamState> stream,
+        Optional<VerificationSummary> lastVerification,
+        Optional<VerifySchedule> verifySchedule,
         List<Request> pendingRequests,
         List<TimelineEvent> recentEvents,
         ChainCheck chain,
@@ -34,5 +39,21 @@ public record StatusReport(
     public Optional<Long> streamReportAgeMillis() {
         return stream.flatMap(StreamState::reportedAt)
                 .map(at -> Math.max(0, generatedAt.toEpochMilli() - at.toEpochMilli()));
+    }
+
+    /** Milliseconds between recording the last verification and {@link #generatedAt}, if one was recorded. */
+    public Optional<Long> lastVerificationAgeMillis() {
+        return lastVerification.map(v -> Math.max(0, generatedAt.toEpochMilli() - v.recordedAt().toEpochMilli()));
+    }
+
+    /**
+     * Milliseconds until the next scheduled verification is due (0 when it is due now), if the plan
+     * schedules any. Due one interval after the last was recorded, or now when none was; the daemon's
+     * scheduler keeps the same rule.
+     */
+    public Optional<Long> nextVerificationDueInMillis() {
+        return verifySchedule.map(schedule -> lastVerificationAgeMillis()
+                .map(age -> Math.max(0, schedule.every().toMillis() - age))
+                .orElse(0L));
     }
 }

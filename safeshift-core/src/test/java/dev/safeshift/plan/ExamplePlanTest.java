@@ -2,7 +2,9 @@ package dev.safeshift.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /** The sample shipped in examples/ must keep loading as the schema evolves. */
@@ -19,6 +21,7 @@ class ExamplePlanTest {
                 .containsExactly("billing.payments", "billing.payment_refunds");
         assertThat(plan.copy()).isEqualTo(new CopySettings(4, 250_000));
         assertThat(plan.control().endpoint()).isEmpty();
+        assertThat(plan.verify()).contains(new VerifySchedule(Duration.ofHours(1), OptionalDouble.of(5)));
         assertThat(plan.owners()).hasSize(3);
     }
 }

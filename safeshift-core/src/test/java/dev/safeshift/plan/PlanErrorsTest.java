@@ -53,7 +53,7 @@ class PlanErrorsTest {
         PlanException e = error("nmae: payments_move\n");
 
         assertThat(e).hasMessage(at(1, 1) + "unknown field 'nmae' at the top level. Did you mean 'name'? "
-                + "Known fields: name, source, target, tables, control, copy, owners.");
+                + "Known fields: name, source, target, tables, control, copy, verify, owners.");
     }
 
     @Test
@@ -61,7 +61,7 @@ class PlanErrorsTest {
         PlanException e = error(PlanFiles.MINIMAL + "deadline: tomorrow\n");
 
         assertThat(e).hasMessage(at(8, 1) + "unknown field 'deadline' at the top level. "
-                + "Known fields: name, source, target, tables, control, copy, owners.");
+                + "Known fields: name, source, target, tables, control, copy, verify, owners.");
         assertThat(e.suggestion()).isEmpty();
     }
 
@@ -291,5 +291,93 @@ class PlanErrorsTest {
 
         assertThat(e).hasMessage(at(9, 5) + "missing required field 'role' in 'owners[0]'. "
                 + "Add it, for example: role: migration lead.");
+    }
+
+    @Test
+    void durationInWordsSuggestsTheShortForm() {
+        PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 1 hour\n");
+
+        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+                + "2h30m, got '1 hour'. Did you mean '1h'?");
+        assertThat(e.field()).isEqualTo("verify.every");
+        assertThat(e.suggestion()).contains("1h");
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 1.5h\n").suggestion()).contains("1h30m");
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 90min\n").suggestion()).contains("1h30m");
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 2 hours 30 minutes\n").suggestion()).contains("2h30m");
+    }
+
+    @Test
+    void unreadableDurationIsATypeError() {
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: hourly\n"))
+                .hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or 2h30m, "
+                        + "got 'hourly'.");
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 30m1h\n").suggestion()).as("smallest unit first")
+                .contains("1h30m");
+    }
+
+    @Test
+    void durationWithoutAUnitAsksForOne() {
+        PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 90\n");
+
+        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+                + "2h30m, got '90'. A number alone has no unit: add s, m, h or d, as in 90m.");
+        assertThat(e.suggestion()).isEmpty();
+    }
+
+    @Test
+    void durationBelowTheMinimumIsRefused() {
+        PlanException e = error(PlanFiles.MINIMAL + "verify: {every: 30s}\n");
+
+        assertThat(e).hasMessage(at(8, 17) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+                + "2h30m, got '30s'.");
+        assertThat(e.expected()).contains("a duration of at least 1m, such as 30m, 1h or 2h30m");
+        assertThat(error(PlanFiles.MINIMAL + "verify: {every: 0m}\n")).hasMessageContaining("got '0m'.");
+    }
+
+    @Test
+    void percentOutOfRangeIsRefused() {
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: 0%\n"))
+                .hasMessage(at(10, 11) + "verify.sample: expected a percentage of more than 0% and at most 100%, "
+                        + "such as 5%, got '0%'.");
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: 150%\n"))
+                .hasMessageEndingWith("got '150%'.");
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: -5%\n"))
+                .hasMessageEndingWith("got '-5%'.");
+        assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: lots\n"))
+                .hasMessageEndingWith("got 'lots'.");
+    }
+
+    @Test
+    void percentWithoutItsSignIsExplained() {
+        PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: 5\n");
+
+        assertThat(e).hasMessage(at(10, 11) + "verify.sample: expected a percentage of more than 0% and at most 100%, "
+                + "such as 5%, got '5'. Did you mean '5%'?");
+        assertThat(e.suggestion()).contains("5%");
+        PlanException fraction = error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: 0.05\n");
+        assertThat(fraction).hasMessageEndingWith("got '0.05'. Write it with a percent sign; a fraction such as 0.05 "
+                + "is written 5%.");
+        assertThat(fraction.suggestion()).isEmpty();
+    }
+
+    @Test
+    void misspelledVerifyFieldSuggestsTheKnownOne() {
+        PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sampel: 5%\n");
+
+        assertThat(e).hasMessage(at(10, 3) + "unknown field 'sampel' in 'verify'. Did you mean 'sample'? "
+                + "Known fields: every, sample.");
+        assertThat(e.suggestion()).contains("sample");
+        assertThat(error(PlanFiles.MINIMAL + "verfiy:\n  every: 1h\n").suggestion()).contains("verify");
+    }
+
+    @Test
+    void scheduleWithoutEveryIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL + "verify:\n  sample: 5%\n");
+
+        assertThat(e).hasMessage(at(8, 1) + "missing required field 'every' in 'verify'. "
+                + "Add it, for example: every: 1h.");
+        assertThat(error(PlanFiles.MINIMAL + "verify: 1h\n"))
+                .hasMessage(at(8, 9) + "verify: expected a map with the fields every, sample, got '1h'. "
+                        + "Write it as a map, for example: {every: 1h}.");
     }
 }

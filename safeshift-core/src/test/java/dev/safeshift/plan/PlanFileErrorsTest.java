@@ -61,7 +61,7 @@ class PlanFileErrorsTest {
     @Test
     void topLevelListIsATypeError() {
         assertThat(error("- name: payments_move\n")).hasMessage(at(1, 1) + "the plan: expected a map with the fields "
-                + "name, source, target, tables, control, copy, owners, got a list.");
+                + "name, source, target, tables, control, copy, verify, owners, got a list.");
     }
 
     @Test

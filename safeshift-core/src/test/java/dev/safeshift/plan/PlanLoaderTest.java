@@ -3,9 +3,11 @@ package dev.safeshift.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +41,9 @@ class PlanLoaderTest {
                 copy:
                   parallelism: 8
                   rows-per-chunk: 100_000
+                verify:
+                  every: 2h30m
+                  sample: 5%
                 owners:
                   - name: Ana Lima
                     role: migration lead
@@ -64,6 +69,7 @@ class PlanLoaderTest {
                 new ControlSpec(Optional.of(new Endpoint("jdbc:postgresql://ops-db:5432/ops", "safeshift",
                         Optional.of("CONTROL_PGPASSWORD"), Optional.of("s3cret-control"))), "shift_state"),
                 new CopySettings(8, 100_000),
+                Optional.of(new VerifySchedule(Duration.ofHours(2).plusMinutes(30), OptionalDouble.of(5))),
                 List.of(new Owner("Ana Lima", "migration lead", "ana.lima@example.com"),
                         new Owner("Tomasz Nowak", "payments service owner", null))));
     }
@@ -79,6 +85,7 @@ class PlanLoaderTest {
         assertThat(plan.controlEndpoint()).isEqualTo(plan.target());
         assertThat(plan.copy()).isEqualTo(CopySettings.DEFAULTS);
         assertThat(plan.owners()).isEmpty();
+        assertThat(plan.verify()).isEmpty();
     }
 
     @Test
@@ -120,6 +127,36 @@ class PlanLoaderTest {
 
         assertThat(plan.source().user()).isEqualTo("yes");
         assertThat(plan.tables().get(0).columns()).containsExactly("id");
+    }
+
+    @Test
+    void readsAVerificationScheduleWrittenInline() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "verify: { every: 1h, sample: 5% }\n");
+
+        assertThat(plan.verify()).contains(new VerifySchedule(Duration.ofHours(1), OptionalDouble.of(5)));
+        assertThat(plan.verify().get().full()).isFalse();
+    }
+
+    @Test
+    void aScheduleWithoutASampleVerifiesEverything() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "verify:\n  every: 15m\n");
+
+        assertThat(plan.verify()).contains(new VerifySchedule(Duration.ofMinutes(15), OptionalDouble.empty()));
+        assertThat(plan.verify().get().full()).isTrue();
+    }
+
+    @Test
+    void acceptsEveryDurationAndPercentageForm() {
+        String[][] cases = {{"1m", "60", "100%"}, {"90s", "90", "0.5%"}, {"2h30m", "9000", "'12.5 %'"},
+                {"1d", "86400", "\"50%\""}, {"1d2h3m4s", "93784", "1%"}};
+        double[] percents = {100, 0.5, 12.5, 50, 1};
+        for (int i = 0; i < cases.length; i++) {
+            Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "verify:\n  every: " + cases[i][0]
+                    + "\n  sample: " + cases[i][2] + "\n");
+
+            assertThat(plan.verify().get().every()).as(cases[i][0]).hasSeconds(Long.parseLong(cases[i][1]));
+            assertThat(plan.verify().get().samplePercent()).as(cases[i][2]).hasValue(percents[i]);
+        }
     }
 
     @Test

@@ -35,6 +35,7 @@ class PlanReferenceTest {
         assertThat(plan.control().endpoint()).isPresent();
         assertThat(plan.tables()).allSatisfy(t -> assertThat(t.columns()).isNotEmpty());
         assertThat(plan.owners()).allSatisfy(o -> assertThat(o.contact()).isNotNull());
+        assertThat(plan.verify()).isPresent();
         assertThat(PlanReference.exampleYaml()).contains("rows-per-chunk:", "contact:", "schema:");
     }
 
@@ -44,6 +45,8 @@ class PlanReferenceTest {
                 .contains("## `copy`", "## `tables[]`", "## `owners[]`", "## `control`")
                 .contains("| `parallelism` | integer between 1 and 64 | default `4` |")
                 .contains("| `rows-per-chunk` | integer of at least 100 | default `250000` |")
-                .contains("`[a-z][a-z0-9_]{0,39}`");
+                .contains("`[a-z][a-z0-9_]{0,39}`")
+                .contains("## `verify`", "| `every` | duration of at least 1m | required |")
+                .contains("| `sample` | percentage | default: every chunk (a full verification) |");
     }
 }

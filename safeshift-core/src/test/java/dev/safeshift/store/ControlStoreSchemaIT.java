@@ -26,14 +26,18 @@ class ControlStoreSchemaIT {
             assertThat(store.find("orders")).isPresent();
         }
 
-        assertThat(tables(database, "safeshift")).contains("migration", "phase_change", "chunk", "stream", "request", "timeline");
+        assertThat(tables(database, "safeshift")).contains("migration", "phase_change", "chunk", "stream", "request", "timeline",
+                "verification");
         try (Connection connection = EmbeddedPostgres.connect(database);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
-                     "SELECT version, success FROM safeshift.flyway_schema_history WHERE version IS NOT NULL")) {
-            assertThat(rows.next()).isTrue();
-            assertThat(rows.getString("version")).isEqualTo("1");
-            assertThat(rows.getBoolean("success")).isTrue();
+                     "SELECT version, success FROM safeshift.flyway_schema_history WHERE version IS NOT NULL"
+                             + " ORDER BY installed_rank")) {
+            for (String version : List.of("1", "2")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString("version")).isEqualTo(version);
+                assertThat(rows.getBoolean("success")).isTrue();
+            }
             assertThat(rows.next()).as("a second open applies no migration again").isFalse();
         }
     }

@@ -9,6 +9,7 @@ import dev.safeshift.testing.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -90,14 +91,16 @@ class MigrationLifecycleIT {
 
             assertThat(store.find("orders")).isEmpty();
             assertThat(store.find("invoices")).isPresent();
-            assertThat(store.timeline(kept)).hasSize(2);
+            assertThat(store.timeline(kept)).hasSize(3);
+            assertThat(store.lastVerification(kept)).isPresent();
+            assertThat(store.lastVerification(doomed)).isEmpty();
             assertThat(store.chunks(kept)).hasSize(1);
             assertThat(store.verifyTimeline(kept).ok()).isTrue();
             assertThat(store.register("orders", "{}").phase()).as("the name can be used again").isEqualTo(Phase.PLANNED);
         }
         try (Connection connection = EmbeddedPostgres.connect(database);
              Statement statement = connection.createStatement()) {
-            for (String table : new String[] {"timeline", "chunk", "stream", "request", "phase_change"}) {
+            for (String table : new String[] {"timeline", "verification", "chunk", "stream", "request", "phase_change"}) {
                 try (ResultSet rows = statement.executeQuery(
                         "SELECT count(*) FROM safeshift." + table + " WHERE migration_id NOT IN (SELECT id FROM safeshift.migration)")) {
                     rows.next();
@@ -115,6 +118,7 @@ class MigrationLifecycleIT {
                 Optional.empty())));
         store.saveStream(id, "slot_" + name, "pub_" + name, "0/1");
         store.request(id, Request.STOP, "bob", "{}");
+        store.recordVerification(id, Reports.clean(name, Instant.parse("2025-03-01T10:00:00Z"), 10), "bob");
         return id;
     }
 }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safeshift.plan.VerifySchedule;
+import dev.safeshift.verify.Scope;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class StatusFormatterTest {
@@ -16,12 +20,13 @@ class StatusFormatterTest {
     @Test
     void aMigrationWithNothingYetSaysSo() throws Exception {
         StatusReport report = new StatusReport(new MigrationRecord(1, "orders", Phase.PLANNED, NOW, NOW), Phase.PLANNED,
-                List.of(), Optional.empty(), List.of(), List.of(), ChainCheck.intact(0), NOW);
+                List.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), ChainCheck.intact(0), NOW);
 
         assertThat(new StatusFormatter().text(report)).isEqualTo("""
                 orders  phase PLANNED  (since 2025-03-01T10:00:00Z, id 1)
                 tables  no chunk plan yet
                 stream  not started
+                Last verification: none yet
                 requests  none pending
                 timeline  chain intact (0 events)
                 """);
@@ -29,6 +34,8 @@ class StatusFormatterTest {
         assertThat(json.path("stream").isNull()).isTrue();
         assertThat(json.path("tables").isArray()).isTrue();
         assertThat(json.path("createdAt").asText()).isEqualTo("2025-03-01T10:00:00Z");
+        assertThat(json.path("lastVerification").isNull()).isTrue();
+        assertThat(json.path("verifySchedule").isNull()).isTrue();
     }
 
     @Test
@@ -37,7 +44,7 @@ class StatusFormatterTest {
                 Optional.empty());
         ChainCheck broken = new ChainCheck(false, 3, Optional.of(3L), Optional.of("event 3 was altered"));
         StatusReport report = new StatusReport(new MigrationRecord(1, "orders", Phase.STREAMING, NOW, NOW), Phase.STREAMING,
-                List.of(), Optional.of(stream), List.of(), List.of(), broken, NOW);
+                List.of(), Optional.of(stream), Optional.empty(), Optional.empty(), List.of(), List.of(), broken, NOW);
 
         String text = new StatusFormatter().text(report);
 
@@ -49,12 +56,86 @@ class StatusFormatterTest {
     }
 
     @Test
+    void aCleanVerificationShowsItsScopeRowsAndAge() throws Exception {
+        VerificationSummary full = verification(Scope.full(), true, 0, 0, 0, 0, Duration.ofMinutes(12));
+        StatusReport report = withVerification(Optional.of(full), Optional.empty());
+
+        assertThat(VerificationStatus.line(report))
+                .isEqualTo("Last verification: clean - full, 5,000,000 rows checked, 12 min ago");
+        JsonNode json = new ObjectMapper().readTree(new StatusFormatter().json(report)).path("lastVerification");
+        assertThat(json.path("ageMillis").asLong()).isEqualTo(720_000);
+        assertThat(json.path("scope").path("kind").asText()).isEqualTo("full");
+        assertThat(json.path("clean").asBoolean()).isTrue();
+        assertThat(json.path("rowsChecked").asLong()).isEqualTo(5_000_000);
+        assertThat(json.path("recordedAt").asText()).isEqualTo("2025-03-01T09:48:00Z");
+
+        VerificationSummary sample = verification(Scope.sample(12.5, 42), true, 0, 0, 0, 0, Duration.ofSeconds(3));
+        assertThat(VerificationStatus.line(withVerification(Optional.of(sample), Optional.empty())))
+                .isEqualTo("Last verification: clean - 12.5% sample, 5,000,000 rows checked, 3 s ago");
+    }
+
+    @Test
+    void differencesAreCountedByKind() throws Exception {
+        VerificationSummary found = verification(Scope.sample(5, 42), false, 3, 1, 2, 0, Duration.ofHours(2));
+        StatusReport report = withVerification(Optional.of(found), Optional.empty());
+
+        assertThat(VerificationStatus.line(report)).isEqualTo(
+                "Last verification: DIFFERENCES - 3 missing in target, 1 extra, 2 differing (5% sample), 2 h ago");
+        assertThat(new StatusFormatter().text(report)).contains("\nLast verification: DIFFERENCES - ");
+        JsonNode json = new ObjectMapper().readTree(new StatusFormatter().json(report)).path("lastVerification");
+        assertThat(json.path("scope").toString()).isEqualTo("{\"kind\":\"sample\",\"percent\":5.0,\"seed\":42}");
+        assertThat(json.path("missingInTarget").asLong()).isEqualTo(3);
+        assertThat(json.path("extraInTarget").asLong()).isEqualTo(1);
+        assertThat(json.path("differing").asLong()).isEqualTo(2);
+
+        VerificationSummary undecided = verification(Scope.full(), false, 0, 0, 0, 4, Duration.ofMinutes(3));
+        assertThat(VerificationStatus.line(withVerification(Optional.of(undecided), Optional.empty())))
+                .isEqualTo("Last verification: UNSETTLED - 4 unsettled (full), 3 min ago");
+    }
+
+    @Test
+    void aScheduleSaysWhenTheNextIsDue() throws Exception {
+        Optional<VerifySchedule> hourly = Optional.of(new VerifySchedule(Duration.ofHours(1), OptionalDouble.of(5)));
+        VerificationSummary recent = verification(Scope.sample(5, 1), true, 0, 0, 0, 0, Duration.ofMinutes(12));
+        StatusReport report = withVerification(Optional.of(recent), hourly);
+
+        assertThat(VerificationStatus.line(report)).endsWith(", 12 min ago; next in 48 min");
+        JsonNode json = new ObjectMapper().readTree(new StatusFormatter().json(report)).path("verifySchedule");
+        assertThat(json.toString()).isEqualTo("{\"every\":\"1h\",\"everySeconds\":3600,\"samplePercent\":5.0,"
+                + "\"nextDueInMillis\":2880000}");
+
+        VerificationSummary old = verification(Scope.full(), true, 0, 0, 0, 0, Duration.ofHours(3));
+        assertThat(VerificationStatus.line(withVerification(Optional.of(old), hourly)))
+                .endsWith(", 3 h ago; next due now");
+        assertThat(VerificationStatus.line(withVerification(Optional.empty(), hourly)))
+                .isEqualTo("Last verification: none yet (scheduled every 1h, 5% sample)");
+        assertThat(VerificationStatus.line(withVerification(Optional.empty(),
+                Optional.of(new VerifySchedule(Duration.ofMinutes(90), OptionalDouble.empty())))))
+                .isEqualTo("Last verification: none yet (scheduled every 1h30m)");
+    }
+
+    private static VerificationSummary verification(Scope scope, boolean clean, long missing, long extra, long differing,
+                                                    long unsettled, Duration age) {
+        Instant recorded = NOW.minus(age);
+        return new VerificationSummary(7, 1, recorded.minusSeconds(60), recorded.minusMillis(10), recorded, scope, clean,
+                5_000_000, 40, missing + extra + differing > 0 ? 1 : 0, missing, extra, differing, unsettled);
+    }
+
+    private static StatusReport withVerification(Optional<VerificationSummary> last, Optional<VerifySchedule> schedule) {
+        return new StatusReport(new MigrationRecord(1, "orders", Phase.STREAMING, NOW, NOW), Phase.STREAMING, List.of(),
+                Optional.empty(), last, schedule, List.of(), List.of(), ChainCheck.intact(0), NOW);
+    }
+
+    @Test
     void ageIsShownInWholeUnits() {
         assertThat(StatusFormatter.ago(3_400)).isEqualTo("3 s ago");
         assertThat(StatusFormatter.ago(119_999)).isEqualTo("119 s ago");
         assertThat(StatusFormatter.ago(300_000)).isEqualTo("5 min ago");
         assertThat(StatusFormatter.ago(3 * 3_600_000)).isEqualTo("3 h ago");
         assertThat(StatusFormatter.seconds(2_500)).isEqualTo("2.5 s");
+        assertThat(StatusFormatter.span(300_000)).isEqualTo("5 min");
+        assertThat(VerificationStatus.percent(5.0)).isEqualTo("5%");
+        assertThat(VerificationStatus.percent(0.25)).isEqualTo("0.25%");
     }
 
     @Test
