@@ -15,6 +15,7 @@ import dev.safeshift.store.Phase;
 import dev.safeshift.verify.LogMarkBarrier;
 import dev.safeshift.verify.Scope;
 import dev.safeshift.verify.StreamBarrier;
+import dev.safeshift.verify.VerificationJson;
 import dev.safeshift.verify.VerificationReport;
 import dev.safeshift.verify.Verifier;
 import dev.safeshift.verify.VerifySettings;
@@ -35,6 +36,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     static final int DIFFERENCES = 10;
     static final int UNDECIDED = 11;
+    /** Differing rows per table a JSON result carries at least; the counts always cover all of them. */
+    private static final int JSON_DIFFERENCES = 1_000;
 
     @Mixin
     Options.PlanArgument plan = new Options.PlanArgument();
@@ -80,7 +83,9 @@ final class VerifyCommand implements Callable<Integer> {
                         barrier(loaded, engine), json ? dev.safeshift.verify.VerifyListener.NONE : new VerifyProgress(System.err));
                 report = verifier.verify(loaded.name(), moves, chosen);
             }
-            System.out.println(new VerifyReportText(show).render(report));
+            record(loaded, report);
+            System.out.println(json ? VerificationJson.toJson(report, Math.max(show, JSON_DIFFERENCES)).toPrettyString()
+                    : new VerifyReportText(show).render(report));
             if (report.clean()) {
                 return 0;
             }
@@ -97,6 +102,13 @@ final class VerifyCommand implements Callable<Integer> {
                 && storePhase(loaded).filter(phase -> phase == Phase.STREAMING).isPresent();
         return streaming ? Optional.of(new LogMarkBarrier(engine, MigrationDaemon.captureName(loaded)))
                 : Optional.empty();
+    }
+
+    /** Puts the result on the migration's record (and timeline), when the migration has one. */
+    private static void record(Plan loaded, VerificationReport report) {
+        try (ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema())) {
+            store.find(loaded.name()).ifPresent(migration -> store.recordVerification(migration.id(), report, Options.actor()));
+        }
     }
 
     private static Optional<Phase> storePhase(Plan loaded) {

@@ -13,10 +13,13 @@ import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.plan.TableSpec;
+import dev.safeshift.plan.VerifySchedule;
 import dev.safeshift.run.MigrationDaemon;
 import dev.safeshift.run.RunListener;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.Phase;
+import dev.safeshift.store.StatusFormatter;
+import dev.safeshift.store.VerificationSummary;
 import dev.safeshift.testing.EmbeddedPostgres;
 import dev.safeshift.verify.LogMarkBarrier;
 import dev.safeshift.verify.RowDifference;
@@ -32,7 +35,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,7 +59,9 @@ class VerifyUnderWritesIT {
         }
         TableSpec spec = new TableSpec(new QualifiedName("public", "everything"), new QualifiedName("public", "everything"), List.of());
         Plan plan = new Plan(null, "verify_live", source, target, List.of(spec),
-                new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA), new CopySettings(2, 20_000), List.of());
+                new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA), new CopySettings(2, 20_000),
+                // the daemon's own schedule: due at once when streaming starts, then hourly
+                Optional.of(new VerifySchedule(Duration.ofHours(1), OptionalDouble.of(50))), List.of());
 
         try (AllTypesWriter writer = new AllTypesWriter(source, ROWS, 200).start();
              ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
@@ -99,6 +106,14 @@ class VerifyUnderWritesIT {
                          Statement statement = connection.createStatement()) {
                         statement.execute("INSERT INTO public.everything (id, t) VALUES (-5, 'only in the target')");
                     }
+                    // The scheduled verification ran alongside, under the same writes, and was clean.
+                    long id = store.require("verify_live").id();
+                    VerificationSummary scheduled = store.lastVerification(id).orElseThrow();
+                    assertThat(scheduled.clean()).isTrue();
+                    assertThat(scheduled.scope().samplePercent()).hasValue(50);
+                    assertThat(store.timeline(id)).anyMatch(event -> event.kind().equals("verification"));
+                    assertThat(new StatusFormatter().text(store.status("verify_live"))).contains("Last verification: clean");
+
                     VerificationReport report = verifier.verify(plan.name(), List.of(move), Scope.full());
                     assertThat(report.tables().get(0).differences())
                             .extracting(RowDifference::kind, RowDifference::key)

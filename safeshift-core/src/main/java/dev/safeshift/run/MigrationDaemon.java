@@ -218,7 +218,10 @@ public final class MigrationDaemon {
             store.setPhase(id, Phase.STREAMING, "resumed");
         }
         listener.info("Streaming changes from slot " + capture + ".");
-        try (ChangeStream stream = engine.openStream(capture, moves)) {
+        try (ChangeStream stream = engine.openStream(capture, moves);
+             ScheduledVerification verification = plan.verify().map(schedule -> new ScheduledVerification(engine,
+                     store, id, plan.name(), moves, capture, schedule, plan.copy().parallelism(), listener, actor))
+                     .orElse(null)) {
             stream.start();
             long nextReport = 0;
             while (!stopRequested.get()) {
@@ -232,6 +235,9 @@ public final class MigrationDaemon {
                             "the change stream stopped: " + cause.getMessage(), cause);
                 }
                 handleRequests(id);
+                if (verification != null) {
+                    verification.startIfDue();
+                }
                 if (System.currentTimeMillis() >= nextReport) {
                     report(id, capture, stream.progress());
                     nextReport = System.currentTimeMillis() + REPORT_EVERY.toMillis();
