@@ -1,5 +1,7 @@
 package dev.safeshift.verify;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,7 +18,7 @@ final class ChunkSample {
         if (scope.isFull() || chunks == 0) {
             return IntStream.range(0, chunks).boxed().toList();
         }
-        int wanted = (int) Math.max(1, Math.ceil(chunks * scope.samplePercent().getAsDouble() / 100.0));
+        int wanted = wanted(chunks, scope.samplePercent().getAsDouble());
         List<Integer> indexes = new ArrayList<>(IntStream.range(0, chunks).boxed().toList());
         Random random = new Random(scope.seed());
         for (int i = 0; i < wanted; i++) { // the first steps of a Fisher-Yates shuffle
@@ -26,5 +28,14 @@ final class ChunkSample {
             indexes.set(j, swap);
         }
         return indexes.subList(0, wanted).stream().sorted().toList();
+    }
+
+    /**
+     * The percentage of the chunks rounded up, at least one. Computed in decimal: in binary,
+     * 375 * 8.8 / 100 comes out a hair above 33 and would round up to 34.
+     */
+    private static int wanted(int chunks, double percent) {
+        BigDecimal exact = BigDecimal.valueOf(chunks).multiply(BigDecimal.valueOf(percent)).movePointLeft(2);
+        return Math.max(1, exact.setScale(0, RoundingMode.CEILING).intValueExact());
     }
 }

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.List;
 
-/** Orders keys for reports: numbers as numbers, everything else as text, column by column. */
+/** Orders keys for reports, column by column: numbers as numbers, then everything else as text. */
 final class KeyOrder implements Comparator<List<String>> {
 
     static final KeyOrder INSTANCE = new KeyOrder();
@@ -30,7 +30,13 @@ final class KeyOrder implements Comparator<List<String>> {
         BigDecimal x = number(a);
         BigDecimal y = number(b);
         if (x != null && y != null) {
-            return x.compareTo(y);
+            int order = x.compareTo(y);
+            return order != 0 ? order : a.compareTo(b);
+        }
+        if (x != null || y != null) {
+            // Numbers before other text: comparing a number with text as text would make the order
+            // circular ("2" < "10" as numbers, "10" < "1a" < "2" as text), which sorting rejects.
+            return x != null ? -1 : 1;
         }
         return a.compareTo(b);
     }
