@@ -59,7 +59,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random sample; the same seed checks the same chunks again (default: random, printed).")
     Long seed;
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Chunk checks running at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", paramLabel = "N", description = "Queries running at once, source and target together (default: ${DEFAULT-VALUE}).")
     int parallelism = VerifySettings.DEFAULTS.parallelism();
 
     @Option(names = "--show", paramLabel = "N", description = "Differing rows shown side by side per table (default: ${DEFAULT-VALUE}).")

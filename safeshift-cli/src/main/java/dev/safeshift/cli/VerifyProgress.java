@@ -2,7 +2,10 @@ package dev.safeshift.cli;
 
 import dev.safeshift.verify.TableVerdict;
 import dev.safeshift.verify.VerifyListener;
+import dev.safeshift.engine.Side;
 import java.io.PrintStream;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** Verification progress on the terminal, at most a line every two seconds per table. */
 final class VerifyProgress implements VerifyListener {
@@ -10,6 +13,7 @@ final class VerifyProgress implements VerifyListener {
     private static final long EVERY_NANOS = 2_000_000_000L;
 
     private final PrintStream out;
+    private final Map<Side, Double> scanned = new EnumMap<>(Side.class);
     private long lastPrinted = System.nanoTime();
 
     VerifyProgress(PrintStream out) {
@@ -17,7 +21,8 @@ final class VerifyProgress implements VerifyListener {
     }
 
     @Override
-    public void tableStarted(String table, int chunks, int toCheck) {
+    public synchronized void tableStarted(String table, int chunks, int toCheck) {
+        scanned.clear();
         out.println("Verifying " + table + ": " + toCheck + " of " + chunks + " chunks");
     }
 
@@ -29,6 +34,21 @@ final class VerifyProgress implements VerifyListener {
             out.println("  " + table + ": " + checked + "/" + toCheck + " chunks, "
                     + VerifyReportText.number(rowsChecked) + " rows");
         }
+    }
+
+    @Override
+    public synchronized void scanned(String table, Side side, double fraction) {
+        scanned.put(side, fraction);
+        long now = System.nanoTime();
+        if (now - lastPrinted >= EVERY_NANOS) {
+            lastPrinted = now;
+            out.println("  " + table + ": scanned " + percent(Side.SOURCE) + " of the source, "
+                    + percent(Side.TARGET) + " of the target");
+        }
+    }
+
+    private String percent(Side side) {
+        return Math.round(100 * scanned.getOrDefault(side, 0.0)) + "%";
     }
 
     @Override

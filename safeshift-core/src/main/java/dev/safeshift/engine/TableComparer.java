@@ -3,6 +3,7 @@ package dev.safeshift.engine;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
 
 /**
  * Reads both databases of a migration for verification. Everything that touches row data is
@@ -39,6 +40,14 @@ public interface TableComparer extends AutoCloseable {
      * covers keys from split i-1 (inclusive) to split i (exclusive).
      */
     List<Checksum> checksums(Side side, TableMove move, KeyRange range, List<List<String>> splitKeys);
+
+    /**
+     * Checksums of every chunk of the table in one pass over it, as of one moment: chunk i holds
+     * the keys from {@code bounds[i-1]} (inclusive) to {@code bounds[i]} (exclusive), the first and
+     * last chunks are open. Cheaper than a query per chunk when all of them are wanted.
+     * {@code progress} is told the fraction done, from any thread.
+     */
+    List<Checksum> checksumChunks(Side side, TableMove move, List<List<String>> bounds, DoubleConsumer progress);
 
     /** Key and hash of every row in {@code range}. */
     List<RowDigest> digests(Side side, TableMove move, KeyRange range);

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TableVerification {
 
+    static final long MAX_CHUNKS = 10_000;
+
     /** What a run over a table found, with the sample's facts for the promise. */
     record Result(TableVerdict verdict, int chunks, int sampled, long sampledRows) {
     }
@@ -49,7 +51,9 @@ final class TableVerification {
     Result run(Scope scope, ExecutorService workers) throws InterruptedException {
         long started = System.nanoTime();
         String table = move.source().name().toString();
-        List<KeyRange> chunks = comparer.planChunks(move, settings.rowsPerChunk(), scope.seed());
+        // Past MAX_CHUNKS, chunks grow instead: finding a row's chunk gets slower with their number.
+        long rowsPerChunk = Math.max(settings.rowsPerChunk(), move.source().estimatedRows() / MAX_CHUNKS);
+        List<KeyRange> chunks = comparer.planChunks(move, rowsPerChunk, scope.seed());
         List<Integer> chosen = ChunkSample.choose(chunks.size(), scope);
         listener.tableStarted(table, chunks.size(), chosen.size());
 
@@ -65,33 +69,55 @@ final class TableVerification {
         AtomicLong sourceRows = new AtomicLong();
         AtomicLong targetRows = new AtomicLong();
         List<Future<Set<List<String>>>> results = new ArrayList<>();
-        for (int index : chosen) {
-            KeyRange range = chunks.get(index);
-            results.add(workers.submit(() -> {
-                Checksum source = comparer.checksum(Side.SOURCE, move, range);
-                Checksum target = comparer.checksum(Side.TARGET, move, range);
+        if (scope.isFull()) {
+            // Every chunk is wanted: one pass over each table sums all chunks at once, both sides at
+            // the same time; only the chunks that differ are then read again, range by range.
+            List<List<String>> bounds = chunks.subList(0, chunks.size() - 1).stream()
+                    .map(chunk -> chunk.upper().orElseThrow()).toList();
+            Future<List<Checksum>> sourcePass = workers.submit(() -> comparer.checksumChunks(Side.SOURCE, move, bounds,
+                    fraction -> listener.scanned(table, Side.SOURCE, fraction)));
+            Future<List<Checksum>> targetPass = workers.submit(() -> comparer.checksumChunks(Side.TARGET, move, bounds,
+                    fraction -> listener.scanned(table, Side.TARGET, fraction)));
+            List<Checksum> sourceSums = await(sourcePass);
+            List<Checksum> targetSums = await(targetPass);
+            for (int i = 0; i < chunks.size(); i++) {
+                Checksum source = sourceSums.get(i);
+                Checksum target = targetSums.get(i);
                 sourceRows.addAndGet(source.rows());
                 targetRows.addAndGet(target.rows());
-                listener.chunkChecked(table, checked.incrementAndGet(), chosen.size(), sourceRows.get());
-                if (source.equals(target)) {
-                    return Set.<List<String>>of();
+                if (!source.equals(target)) {
+                    mismatched.incrementAndGet();
+                    KeyRange range = chunks.get(i);
+                    results.add(workers.submit(() -> new Narrowing(comparer, move, settings).suspects(range, source, target)));
                 }
-                mismatched.incrementAndGet();
-                return new Narrowing(comparer, move, settings).suspects(range, source, target);
-            }));
+            }
+            listener.chunkChecked(table, chunks.size(), chunks.size(), sourceRows.get());
+        } else {
+            for (int index : chosen) {
+                KeyRange range = chunks.get(index);
+                results.add(workers.submit(() -> {
+                    Checksum source = comparer.checksum(Side.SOURCE, move, range);
+                    Checksum target = comparer.checksum(Side.TARGET, move, range);
+                    sourceRows.addAndGet(source.rows());
+                    targetRows.addAndGet(target.rows());
+                    listener.chunkChecked(table, checked.incrementAndGet(), chosen.size(), sourceRows.get());
+                    if (source.equals(target)) {
+                        return Set.<List<String>>of();
+                    }
+                    mismatched.incrementAndGet();
+                    return new Narrowing(comparer, move, settings).suspects(range, source, target);
+                }));
+            }
         }
         Set<List<String>> suspects = new LinkedHashSet<>();
         for (Future<Set<List<String>>> result : results) {
             suspects.addAll(await(result));
         }
         long sampledRows = sourceRows.get();
+        // A full pass puts every row of each side in exactly one chunk, whatever order that side
+        // gives the keys, so its sums are the exact table counts; a sample counts separately.
         long sourceTotal = sourceCount == null ? sourceRows.get() : await(sourceCount);
-        long targetTotal = targetCount != null ? await(targetCount)
-                : mismatched.get() == 0 ? targetRows.get()
-                // The chunks partition the source's keys in the source's order. A target that orders
-                // keys otherwise (another collation) may see some of its rows in two chunks, which then
-                // do not match; when every chunk matched, each target row was counted exactly once.
-                : comparer.countRows(Side.TARGET, move);
+        long targetTotal = targetCount == null ? targetRows.get() : await(targetCount);
 
         SuspectRecheck.Outcome outcome = new SuspectRecheck.Outcome(List.of(), List.of());
         if (!suspects.isEmpty()) {

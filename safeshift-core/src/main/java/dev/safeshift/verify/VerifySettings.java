@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * How a verification splits and spreads its work.
  *
- * @param parallelism    chunk checks running at once (each holds one connection per side)
+ * @param parallelism    queries running at once, source and target together
  * @param rowsPerChunk   rows per checksum chunk; small enough that narrowing one mismatching
  *                       chunk costs little next to the whole table
  * @param splitParts     sub-ranges a mismatching range is split into per narrowing step

@@ -36,15 +36,16 @@ final class ChunkPlanner {
     /** As {@link #plan(Connection, TableInfo, long)}, sampling above {@code exactLimit} rows. */
     static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit)
             throws SQLException {
-        return plan(snapshot, table, rowsPerChunk, exactLimit, OptionalLong.empty());
+        return plan(snapshot, table, rowsPerChunk, exactLimit, OptionalLong.empty(), SAMPLE_ROWS_PER_CHUNK);
     }
 
     /**
      * As {@link #plan(Connection, TableInfo, long, long)}; with a seed, the block sample is
-     * repeatable, so an unchanged table gets the same boundaries again.
+     * repeatable, so an unchanged table gets the same boundaries again. Fewer sampled rows per
+     * chunk plan faster and make chunk sizes vary more.
      */
     static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit,
-                               OptionalLong seed) throws SQLException {
+                               OptionalLong seed, int sampleRowsPerChunk) throws SQLException {
         long rows = table.estimatedRows() > 0 ? table.estimatedRows() : count(snapshot, table);
         int chunks = (int) Math.min(100_000, (rows + rowsPerChunk - 1) / rowsPerChunk);
         if (chunks <= 1) {
@@ -52,7 +53,7 @@ final class ChunkPlanner {
         }
         List<List<String>> boundaries = rows <= exactLimit
                 ? exactBoundaries(snapshot, table, Math.max(1, rows / chunks))
-                : sampledBoundaries(snapshot, table, rows, chunks, seed);
+                : sampledBoundaries(snapshot, table, rows, chunks, seed, sampleRowsPerChunk);
         return ranges(boundaries);
     }
 
@@ -73,8 +74,8 @@ final class ChunkPlanner {
     }
 
     private static List<List<String>> sampledBoundaries(Connection snapshot, TableInfo table, long rows, int chunks,
-                                                        OptionalLong seed) throws SQLException {
-        long wanted = Math.max(MIN_SAMPLE_ROWS, (long) chunks * SAMPLE_ROWS_PER_CHUNK);
+                                                        OptionalLong seed, int sampleRowsPerChunk) throws SQLException {
+        long wanted = Math.max(MIN_SAMPLE_ROWS, (long) chunks * sampleRowsPerChunk);
         double percent = Math.min(100.0, Math.max(0.001, 100.0 * wanted / rows));
         String sql = "SELECT " + KeyRanges.keyAsText(table) + " FROM " + Sql.table(table.name())
                 + " TABLESAMPLE SYSTEM (" + percent + ")"

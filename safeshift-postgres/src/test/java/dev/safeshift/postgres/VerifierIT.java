@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleConsumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,6 +203,7 @@ class VerifierIT {
             assertThat(recorded.largestDigestRead.get()).isLessThanOrEqualTo((int) settings.leafRows());
             // deep: 2,000 rows > 500 > 125 > 40, three splits at least in each of the 10 chunks
             assertThat(recorded.splits.get()).isGreaterThanOrEqualTo(settings == deep ? 30 : 10);
+            assertThat(recorded.passes.get()).as("one pass over each side").isEqualTo(2);
         }
 
         Map<List<String>, RowDifference> byKey = verdict.differences().stream()
@@ -648,6 +650,7 @@ class VerifierIT {
     private static final class Recorded {
         final Collection<KeyRange> checksummed = new ConcurrentLinkedQueue<>();
         final AtomicInteger splits = new AtomicInteger();
+        final AtomicInteger passes = new AtomicInteger();
         final AtomicInteger largestDigestRead = new AtomicInteger();
 
         TableComparer wrap(TableComparer real) {
@@ -679,6 +682,13 @@ class VerifierIT {
                 @Override
                 public List<Checksum> checksums(Side side, TableMove move, KeyRange range, List<List<String>> splitKeys) {
                     return real.checksums(side, move, range, splitKeys);
+                }
+
+                @Override
+                public List<Checksum> checksumChunks(Side side, TableMove move, List<List<String>> bounds,
+                                                     DoubleConsumer progress) {
+                    passes.incrementAndGet();
+                    return real.checksumChunks(side, move, bounds, progress);
                 }
 
                 @Override
