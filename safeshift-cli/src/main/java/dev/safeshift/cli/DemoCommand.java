@@ -5,6 +5,8 @@ import dev.safeshift.cli.demo.PaymentsWorkload;
 import dev.safeshift.cli.demo.RowByRow;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.Engines;
+import dev.safeshift.engine.TableComparer;
+import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.ControlSpec;
 import dev.safeshift.plan.CopySettings;
@@ -17,6 +19,12 @@ import dev.safeshift.run.MigrationDaemon;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.Phase;
 import dev.safeshift.store.StatusFormatter;
+import dev.safeshift.verify.LogMarkBarrier;
+import dev.safeshift.verify.Scope;
+import dev.safeshift.verify.VerificationReport;
+import dev.safeshift.verify.Verifier;
+import dev.safeshift.verify.VerifyListener;
+import dev.safeshift.verify.VerifySettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +42,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
         "Move a busy payments table on an embedded PostgreSQL, no setup needed.",
-        "Backfills under a live write workload, streams the changes, then proves source = target row by row."})
+        "Backfills under a live write workload, streams the changes, verifies with checksums computed in both",
+        "databases while the stream runs, then proves source = target row by row."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the payments table (default: ${DEFAULT-VALUE}).")
@@ -108,6 +117,7 @@ final class DemoCommand implements Callable<Integer> {
             progress.info(String.format("Application stopped after %,d writes. Waiting for the stream to drain ...",
                     workload.writes()));
             awaitDrained(plan, runner);
+            boolean verified = verify(plan, store, engine, progress);
             daemon.stop();
             runner.join();
             if (failure.get() != null) {
@@ -115,7 +125,26 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println();
             System.out.println(new StatusFormatter().text(store.status(plan.name())));
-            return prove(plan, progress);
+            return prove(plan, progress) == 0 && verified ? 0 : 1;
+        }
+    }
+
+    /** What `safeshift verify` does, run while the stream is still live; the result goes on record. */
+    private static boolean verify(Plan plan, ControlStore store, Engine engine, TerminalProgress progress)
+            throws InterruptedException {
+        progress.info("Verifying: per-chunk checksums computed inside both databases while the stream runs ...");
+        TableSpec table = plan.tables().get(0);
+        TableMove move = new TableMove(engine.describeSource(table), table.target());
+        VerifySettings settings = VerifySettings.DEFAULTS.withParallelism(2);
+        try (TableComparer comparer = engine.openComparer(settings.parallelism())) {
+            VerificationReport report = new Verifier(comparer, settings,
+                    Optional.of(new LogMarkBarrier(engine, MigrationDaemon.captureName(plan))), VerifyListener.NONE)
+                    .verify(plan.name(), List.of(move), Scope.full());
+            store.recordVerification(store.require(plan.name()).id(), report, Options.actor());
+            System.out.println();
+            System.out.println(new VerifyReportText(5).render(report));
+            System.out.println();
+            return report.clean();
         }
     }
 

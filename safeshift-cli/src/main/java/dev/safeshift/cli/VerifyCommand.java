@@ -18,6 +18,7 @@ import dev.safeshift.verify.StreamBarrier;
 import dev.safeshift.verify.VerificationJson;
 import dev.safeshift.verify.VerificationReport;
 import dev.safeshift.verify.Verifier;
+import dev.safeshift.verify.VerifyListener;
 import dev.safeshift.verify.VerifySettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,15 +76,18 @@ final class VerifyCommand implements Callable<Integer> {
         if (parallelism < 1 || parallelism > 64) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--parallelism must be between 1 and 64, not " + parallelism);
         }
-        try (Engine engine = Engines.forEndpoints(loaded.source(), loaded.target())) {
+        try (Engine engine = Engines.forEndpoints(loaded.source(), loaded.target());
+             ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema())) {
             List<TableMove> moves = moves(loaded, engine);
+            Optional<MigrationRecord> migration = store.find(loaded.name());
             VerificationReport report;
             try (TableComparer comparer = engine.openComparer(parallelism)) {
                 Verifier verifier = new Verifier(comparer, VerifySettings.DEFAULTS.withParallelism(parallelism),
-                        barrier(loaded, engine), json ? dev.safeshift.verify.VerifyListener.NONE : new VerifyProgress(System.err));
+                        barrier(loaded, engine, migration), json ? VerifyListener.NONE : new VerifyProgress(System.err));
                 report = verifier.verify(loaded.name(), moves, chosen);
             }
-            record(loaded, report);
+            // on the migration's record (and timeline), when it has one
+            migration.ifPresent(m -> store.recordVerification(m.id(), report, Options.actor()));
             System.out.println(json ? VerificationJson.toJson(report, Math.max(show, JSON_DIFFERENCES)).toPrettyString()
                     : new VerifyReportText(show).render(report));
             if (report.clean()) {
@@ -97,24 +101,11 @@ final class VerifyCommand implements Callable<Integer> {
      * Suspects can wait for the change stream only while a daemon streams this migration; a
      * stopped daemon applies nothing, and waiting for it would only time out.
      */
-    private static Optional<StreamBarrier> barrier(Plan loaded, Engine engine) {
-        boolean streaming = DaemonLock.isHeld(loaded.controlEndpoint(), loaded.control().schema(), loaded.name())
-                && storePhase(loaded).filter(phase -> phase == Phase.STREAMING).isPresent();
+    private static Optional<StreamBarrier> barrier(Plan loaded, Engine engine, Optional<MigrationRecord> migration) {
+        boolean streaming = migration.map(MigrationRecord::phase).filter(phase -> phase == Phase.STREAMING).isPresent()
+                && DaemonLock.isHeld(loaded.controlEndpoint(), loaded.control().schema(), loaded.name());
         return streaming ? Optional.of(new LogMarkBarrier(engine, MigrationDaemon.captureName(loaded)))
                 : Optional.empty();
-    }
-
-    /** Puts the result on the migration's record (and timeline), when the migration has one. */
-    private static void record(Plan loaded, VerificationReport report) {
-        try (ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema())) {
-            store.find(loaded.name()).ifPresent(migration -> store.recordVerification(migration.id(), report, Options.actor()));
-        }
-    }
-
-    private static Optional<Phase> storePhase(Plan loaded) {
-        try (ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema())) {
-            return store.find(loaded.name()).map(MigrationRecord::phase);
-        }
     }
 
     private Scope scope() {

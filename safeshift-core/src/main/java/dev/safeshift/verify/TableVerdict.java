@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * What verification found in one table.
  *
- * @param sourceRows      rows counted in the source (whole table)
- * @param targetRows      rows counted in the target (whole table)
+ * @param sourceRows      rows counted in the source's checked chunks (the whole table in a full run)
+ * @param targetRows      rows counted in the target's checked chunks (the whole table in a full run)
  * @param chunks          chunks the table was split into
  * @param chunksChecked   chunks whose checksums were compared (all of them unless sampled)
  * @param chunksMismatched checked chunks whose first checksums differed (in-flight changes included)

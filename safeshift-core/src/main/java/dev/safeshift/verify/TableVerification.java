@@ -27,8 +27,11 @@ final class TableVerification {
 
     static final long MAX_CHUNKS = 10_000;
 
-    /** What a run over a table found, with the sample's facts for the promise. */
-    record Result(TableVerdict verdict, int chunks, int sampled, long sampledRows) {
+    /**
+     * What a run over a table found, with the sample's facts for the promise; {@code tableRows} is
+     * exact for a full run and the catalog's estimate for a sample.
+     */
+    record Result(TableVerdict verdict, int chunks, int sampled, long sampledRows, long tableRows) {
     }
 
     private final TableComparer comparer;
@@ -57,13 +60,6 @@ final class TableVerification {
         List<Integer> chosen = ChunkSample.choose(chunks.size(), scope);
         listener.tableStarted(table, chunks.size(), chosen.size());
 
-        Future<Long> sourceCount = null;
-        Future<Long> targetCount = null;
-        if (!scope.isFull()) {
-            // A sample does not read every row, so the counts are separate whole-table queries.
-            sourceCount = workers.submit(() -> comparer.countRows(Side.SOURCE, move));
-            targetCount = workers.submit(() -> comparer.countRows(Side.TARGET, move));
-        }
         AtomicInteger checked = new AtomicInteger();
         AtomicInteger mismatched = new AtomicInteger();
         AtomicLong sourceRows = new AtomicLong();
@@ -113,11 +109,13 @@ final class TableVerification {
         for (Future<Set<List<String>>> result : results) {
             suspects.addAll(await(result));
         }
-        long sampledRows = sourceRows.get();
         // A full pass puts every row of each side in exactly one chunk, whatever order that side
-        // gives the keys, so its sums are the exact table counts; a sample counts separately.
-        long sourceTotal = sourceCount == null ? sourceRows.get() : await(sourceCount);
-        long targetTotal = targetCount == null ? targetRows.get() : await(targetCount);
+        // gives the keys, so its sums are the exact table counts. A sample counts the rows of the
+        // chunks it checked: counting whole tables would cost a good part of a full pass.
+        long sampledRows = sourceRows.get();
+        long tableRows = scope.isFull() ? sampledRows
+                : Math.max(sampledRows, move.source().estimatedRows() > 0 ? move.source().estimatedRows()
+                : sampledRows * chunks.size() / Math.max(1, chosen.size()));
 
         SuspectRecheck.Outcome outcome = new SuspectRecheck.Outcome(List.of(), List.of());
         if (!suspects.isEmpty()) {
@@ -128,10 +126,10 @@ final class TableVerification {
         differences.sort(Comparator.comparing(RowDifference::key, KeyOrder.INSTANCE));
         List<List<String>> unsettled = new ArrayList<>(outcome.unsettled());
         unsettled.sort(KeyOrder.INSTANCE);
-        TableVerdict verdict = new TableVerdict(table, sourceTotal, targetTotal, chunks.size(), chosen.size(),
+        TableVerdict verdict = new TableVerdict(table, sourceRows.get(), targetRows.get(), chunks.size(), chosen.size(),
                 mismatched.get(), sampledRows, differences, unsettled, Duration.ofNanos(System.nanoTime() - started));
         listener.tableFinished(verdict);
-        return new Result(verdict, chunks.size(), chosen.size(), sampledRows);
+        return new Result(verdict, chunks.size(), chosen.size(), sampledRows, tableRows);
     }
 
     private static <T> T await(Future<T> future) throws InterruptedException {

@@ -56,7 +56,7 @@ public final class Verifier {
                 chunks += result.chunks();
                 sampled += result.sampled();
                 sampledRows += result.sampledRows();
-                totalRows += result.verdict().sourceRows();
+                totalRows += result.tableRows();
             }
         } finally {
             workers.shutdownNow();

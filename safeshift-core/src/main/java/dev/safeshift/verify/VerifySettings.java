@@ -24,7 +24,7 @@ public record VerifySettings(
         Duration settleTimeout) {
 
     public static final VerifySettings DEFAULTS =
-            new VerifySettings(4, 50_000, 16, 1_000, 2, 6, Duration.ofSeconds(30));
+            new VerifySettings(4, 20_000, 16, 5_000, 2, 6, Duration.ofSeconds(30));
 
     public VerifySettings {
         if (parallelism < 1 || rowsPerChunk < 1 || splitParts < 2 || leafRows < 1 || confirmations < 1
