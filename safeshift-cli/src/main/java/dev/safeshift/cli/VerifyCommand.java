@@ -76,9 +76,13 @@ final class VerifyCommand implements Callable<Integer> {
         if (parallelism < 1 || parallelism > 64) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--parallelism must be between 1 and 64, not " + parallelism);
         }
+        if (show < 0) {
+            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--show must be 0 or more, not " + show);
+        }
+        List<TableSpec> tables = tables(loaded); // every mistake on the command line is reported before connecting
         try (Engine engine = Engines.forEndpoints(loaded.source(), loaded.target());
              ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema())) {
-            List<TableMove> moves = moves(loaded, engine);
+            List<TableMove> moves = tables.stream().map(spec -> new TableMove(engine.describeSource(spec), spec.target())).toList();
             Optional<MigrationRecord> migration = store.find(loaded.name());
             VerificationReport report;
             try (TableComparer comparer = engine.openComparer(parallelism)) {
@@ -131,17 +135,20 @@ final class VerifyCommand implements Callable<Integer> {
         return Scope.sample(percent, seed != null ? seed : new java.security.SecureRandom().nextInt(1_000_000));
     }
 
-    private List<TableMove> moves(Plan loaded, Engine engine) {
-        List<TableMove> moves = new ArrayList<>();
-        for (TableSpec spec : loaded.tables()) {
-            if (table == null || spec.source().toString().equals(table) || spec.source().name().equals(table)) {
-                moves.add(new TableMove(engine.describeSource(spec), spec.target()));
-            }
+    /** The plan's tables, or the one named by --table (schema.table, or the bare name when unambiguous). */
+    private List<TableSpec> tables(Plan loaded) {
+        if (table == null) {
+            return loaded.tables();
         }
-        if (moves.isEmpty()) {
-            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "the plan has no table " + table + "; its tables are "
-                    + String.join(", ", loaded.tables().stream().map(t -> t.source().toString()).toList()) + ".");
+        List<TableSpec> matching = loaded.tables().stream()
+                .filter(spec -> spec.source().toString().equals(table) || spec.source().name().equals(table))
+                .toList();
+        if (matching.size() != 1) {
+            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, (matching.isEmpty() ? "the plan has no table "
+                    : "more than one table of the plan is called ") + table + "; its tables are "
+                    + String.join(", ", loaded.tables().stream().map(t -> t.source().toString()).toList())
+                    + ". Name one as schema.table.");
         }
-        return moves;
+        return matching;
     }
 }
