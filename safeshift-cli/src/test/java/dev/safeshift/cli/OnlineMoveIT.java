@@ -1,7 +1,6 @@
 package dev.safeshift.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.safeshift.cli.demo.RowByRow;
 import dev.safeshift.engine.Engine;
@@ -12,16 +11,12 @@ import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.plan.TableSpec;
-import dev.safeshift.run.MigrationDaemon;
-import dev.safeshift.run.RunListener;
 import dev.safeshift.store.ControlStore;
-import dev.safeshift.store.Phase;
 import dev.safeshift.testing.EmbeddedPostgres;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class OnlineMoveIT {
@@ -44,27 +39,13 @@ class OnlineMoveIT {
         AllTypesWriter writer = new AllTypesWriter(source, ROWS, 300).start();
         try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
              Engine engine = Engines.forEndpoints(source, target)) {
-            MigrationDaemon daemon = new MigrationDaemon(plan, store, engine, RunListener.SILENT, "test");
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread runner = new Thread(() -> {
-                try {
-                    daemon.run();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            runner.start();
-
-            await().atMost(Duration.ofMinutes(3)).until(() -> failure.get() != null
-                    || store.find("everything").map(m -> m.phase() == Phase.STREAMING).orElse(false));
-            assertThat(failure.get()).isNull();
+            DaemonThread daemon = DaemonThread.start(plan, store, engine);
+            assertThat(daemon.awaitStreaming(store, "everything")).isNull();
             Thread.sleep(5_000);
             writer.close();
 
-            Convergence.awaitIdentical(source, target, "public.everything", Duration.ofMinutes(2), failure::get);
-            daemon.stop();
-            runner.join(60_000);
-            assertThat(failure.get()).isNull();
+            Convergence.awaitIdentical(source, target, "public.everything", Duration.ofMinutes(2), daemon::failure);
+            assertThat(daemon.stop()).isNull();
 
             List<String> checkpoints = store.timeline(store.require("everything").id()).stream()
                     .filter(event -> event.kind().equals("row-count-checkpoint"))

@@ -15,9 +15,7 @@ import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.plan.TableSpec;
 import dev.safeshift.plan.VerifySchedule;
 import dev.safeshift.run.MigrationDaemon;
-import dev.safeshift.run.RunListener;
 import dev.safeshift.store.ControlStore;
-import dev.safeshift.store.Phase;
 import dev.safeshift.store.StatusFormatter;
 import dev.safeshift.store.VerificationSummary;
 import dev.safeshift.testing.EmbeddedPostgres;
@@ -36,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Test;
 
@@ -66,20 +63,8 @@ class VerifyUnderWritesIT {
         try (AllTypesWriter writer = new AllTypesWriter(source, ROWS, 200).start();
              ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
              Engine engine = Engines.forEndpoints(source, target)) {
-            MigrationDaemon daemon = new MigrationDaemon(plan, store, engine, RunListener.SILENT, "test");
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread runner = new Thread(() -> {
-                try {
-                    daemon.run();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            runner.start();
-            try {
-                await().atMost(Duration.ofMinutes(3)).until(() -> failure.get() != null
-                        || store.find("verify_live").map(m -> m.phase() == Phase.STREAMING).orElse(false));
-                assertThat(failure.get()).isNull();
+            try (DaemonThread daemon = DaemonThread.start(plan, store, engine)) {
+                assertThat(daemon.awaitStreaming(store, "verify_live")).isNull();
 
                 TableMove move = new TableMove(engine.describeSource(spec), spec.target());
                 // Small chunks, so that many of them are checked while rows in them change.
@@ -96,34 +81,32 @@ class VerifyUnderWritesIT {
                         assertThat(verdict.unsettledKeys()).as("undecided keys in run " + run).isEmpty();
                         assertThat(report.notes()).as("notes of run " + run).isEmpty();
                     }
-                    assertThat(failure.get()).isNull();
+                    assertThat(daemon.failure()).isNull();
                     // The runs saw changes in flight (chunks that differed at first sight) and cleared them.
                     assertThat(verdicts.stream().mapToInt(TableVerdict::chunksMismatched).sum()).isPositive();
                     assertThat(writer.count("update")).isPositive();
 
-                    // A row that only the target has, with a key the writer never uses.
-                    try (Connection connection = EmbeddedPostgres.connect(target);
-                         Statement statement = connection.createStatement()) {
-                        statement.execute("INSERT INTO public.everything (id, t) VALUES (-5, 'only in the target')");
-                    }
                     // The scheduled verification ran alongside, under the same writes, and was clean.
                     long id = store.require("verify_live").id();
+                    await().atMost(Duration.ofMinutes(1)).until(() -> store.lastVerification(id).isPresent());
                     VerificationSummary scheduled = store.lastVerification(id).orElseThrow();
                     assertThat(scheduled.clean()).isTrue();
                     assertThat(scheduled.scope().samplePercent()).hasValue(50);
                     assertThat(store.timeline(id)).anyMatch(event -> event.kind().equals("verification"));
                     assertThat(new StatusFormatter().text(store.status("verify_live"))).contains("Last verification: clean");
 
+                    // A row that only the target has, with a key the writer never uses.
+                    try (Connection connection = EmbeddedPostgres.connect(target);
+                         Statement statement = connection.createStatement()) {
+                        statement.execute("INSERT INTO public.everything (id, t) VALUES (-5, 'only in the target')");
+                    }
                     VerificationReport report = verifier.verify(plan.name(), List.of(move), Scope.full());
                     assertThat(report.tables().get(0).differences())
                             .extracting(RowDifference::kind, RowDifference::key)
                             .containsExactly(org.assertj.core.groups.Tuple.tuple(RowDifference.Kind.EXTRA_IN_TARGET, List.of("-5")));
                 }
-            } finally {
-                daemon.stop();
-                runner.join(60_000);
+                assertThat(daemon.stop()).isNull();
             }
-            assertThat(failure.get()).isNull();
         }
     }
 }
