@@ -58,11 +58,7 @@ final class HeapPass {
     }
 
     List<Checksum> run(List<List<String>> bounds, DoubleConsumer progress) throws SQLException, InterruptedException {
-        List<Checksum> sums = new ArrayList<>(Collections.nCopies(bounds.size() + 1, Checksum.EMPTY));
-        CompletableFuture<Snapshot> snapshot = new CompletableFuture<>();
-        CountDownLatch imported = new CountDownLatch(parallelism - 1);
-        AtomicInteger nextSegment = new AtomicInteger();
-        AtomicInteger segmentsDone = new AtomicInteger();
+        Pass pass = new Pass(bounds, progress, parallelism);
         ExecutorService readers = Executors.newFixedThreadPool(parallelism, runnable -> {
             Thread thread = new Thread(runnable, "safeshift-verify-" + side.label() + "-scan");
             thread.setDaemon(true);
@@ -72,56 +68,16 @@ final class HeapPass {
             List<Future<Void>> work = new ArrayList<>();
             for (int reader = 0; reader < parallelism; reader++) {
                 boolean exporter = reader == 0;
-                work.add(readers.submit(() -> connections.with(side, connection -> {
-                    connection.setAutoCommit(false);
-                    connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                work.add(readers.submit(() -> {
                     try {
-                        Snapshot shared;
-                        if (exporter) {
-                            shared = export(connection);
-                            snapshot.complete(shared);
-                        } else {
-                            try {
-                                shared = snapshot.get();
-                                try (Statement statement = connection.createStatement()) {
-                                    statement.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(shared.id()));
-                                }
-                            } finally {
-                                imported.countDown(); // imported or failed: the exporter need not wait
-                            }
-                        }
-                        try (Statement statement = connection.createStatement()) {
-                            // The planner cannot tell that a few hundred chunks are all the groups
-                            // there are; left alone it sorts every row (spilling to disk) to group them.
-                            statement.execute("SET LOCAL enable_sort = off");
-                        }
-                        String sql = segmentSql(bounds.size());
-                        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                            int pages = bindBounds(connection, statement, bounds) + 1;
-                            int segment;
-                            while ((segment = nextSegment.getAndIncrement()) < shared.segments()) {
-                                long first = segment * SEGMENT_PAGES;
-                                // the last segment is open, for pages added since the size was read
-                                long end = segment == shared.segments() - 1 ? LAST_PAGE : first + SEGMENT_PAGES;
-                                statement.setString(pages, "(" + first + ",0)");
-                                statement.setString(pages + 1, "(" + end + ",0)");
-                                add(statement, sums);
-                                progress.accept((double) segmentsDone.incrementAndGet() / shared.segments());
-                            }
-                        }
-                        if (exporter) {
-                            imported.await(); // importing needs the exporting transaction alive
-                        }
-                        connection.commit();
-                        return null;
-                    } catch (InterruptedException | ExecutionException e) {
-                        throw new SQLException("a parallel reader of the " + side.label() + " did not start", e);
+                        return connections.with(side, connection -> read(connection, exporter, pass));
                     } finally {
-                        snapshot.completeExceptionally(new SQLException("the snapshot could not be exported"));
-                        connection.rollback();
-                        connection.setAutoCommit(true);
+                        if (!exporter) {
+                            // done or failed: either way the exporter need not keep its snapshot for this reader
+                            pass.imported.countDown();
+                        }
                     }
-                })));
+                }));
             }
             for (Future<Void> future : work) {
                 try {
@@ -140,7 +96,76 @@ final class HeapPass {
         } finally {
             readers.shutdownNow();
         }
-        return sums;
+        return pass.sums;
+    }
+
+    /** What the readers of one pass share. */
+    private static final class Pass {
+        final List<List<String>> bounds;
+        final DoubleConsumer progress;
+        final List<Checksum> sums;
+        final CompletableFuture<Snapshot> snapshot = new CompletableFuture<>();
+        final CountDownLatch imported;
+        final AtomicInteger nextSegment = new AtomicInteger();
+        final AtomicInteger segmentsDone = new AtomicInteger();
+
+        Pass(List<List<String>> bounds, DoubleConsumer progress, int readers) {
+            this.bounds = bounds;
+            this.progress = progress;
+            this.sums = new ArrayList<>(Collections.nCopies(bounds.size() + 1, Checksum.EMPTY));
+            this.imported = new CountDownLatch(readers - 1);
+        }
+    }
+
+    /**
+     * One reader: the first exports the snapshot, the others import it; then each takes the next
+     * segment until none is left.
+     */
+    private Void read(Connection connection, boolean exporter, Pass pass) throws SQLException {
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            Snapshot shared;
+            if (exporter) {
+                shared = export(connection);
+                pass.snapshot.complete(shared);
+            } else {
+                shared = pass.snapshot.get();
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(shared.id()));
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                // The planner cannot tell that a few hundred chunks are all the groups there are;
+                // left alone it sorts every row (spilling to disk) to group them.
+                statement.execute("SET LOCAL enable_sort = off");
+            }
+            try (PreparedStatement statement = connection.prepareStatement(segmentSql(pass.bounds.size()))) {
+                int pages = bindBounds(connection, statement, pass.bounds) + 1;
+                int segment;
+                while ((segment = pass.nextSegment.getAndIncrement()) < shared.segments()) {
+                    long first = segment * SEGMENT_PAGES;
+                    // the last segment is open, for pages added since the size was read
+                    long end = segment == shared.segments() - 1 ? LAST_PAGE : first + SEGMENT_PAGES;
+                    statement.setString(pages, "(" + first + ",0)");
+                    statement.setString(pages + 1, "(" + end + ",0)");
+                    add(statement, pass.sums);
+                    pass.progress.accept((double) pass.segmentsDone.incrementAndGet() / shared.segments());
+                }
+            }
+            if (exporter) {
+                pass.imported.await(); // importing needs the exporting transaction alive
+            }
+            connection.commit();
+            return null;
+        } catch (InterruptedException | ExecutionException e) {
+            throw new SQLException("a reader of the " + side.label() + " could not share the snapshot", e);
+        } finally {
+            // a failed exporter must not leave the other readers waiting for its snapshot
+            pass.snapshot.completeExceptionally(new SQLException("the snapshot could not be exported"));
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
     }
 
     /** The exported snapshot and how many segments the heap had once it was taken. */
