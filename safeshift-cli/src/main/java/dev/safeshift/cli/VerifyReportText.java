@@ -37,6 +37,9 @@ final class VerifyReportText {
                     number(Math.round(table.rowsPerSecond()))));
         }
         out.append(Columns.render(rows));
+        if (!report.scope().isFull()) {
+            out.append("(a sample counts the rows of the chunks it checked)\n");
+        }
         out.append("(mismatched chunks include changes in flight; only rows that still differed after re-checking "
                 + "against the change stream are counted as missing, extra or differing)\n");
         report.promise().ifPresent(promise -> out.append('\n').append(promise(promise, report)));
@@ -59,7 +62,9 @@ final class VerifyReportText {
     }
 
     private static String promise(SamplePromise promise, VerificationReport report) {
-        long rows = report.tables().stream().mapToLong(TableVerdict::sourceRows).sum();
+        // a sample's counts cover the chunks it read; the table's size follows from their share of it
+        long sampled = report.tables().stream().mapToLong(TableVerdict::rowsChecked).sum();
+        long rows = promise.rowsFraction() > 0 ? Math.round(sampled / promise.rowsFraction()) : 0;
         long scattered = Math.round(promise.scatteredFraction() * rows);
         return "Sample: " + promise.chunksSampled() + " of " + promise.chunks() + " chunks, "
                 + percent(100 * promise.rowsFraction()) + " of the rows. With probability "
