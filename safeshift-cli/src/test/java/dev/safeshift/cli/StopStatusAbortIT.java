@@ -8,11 +8,8 @@ import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.MigrationRecord;
 import dev.safeshift.store.Phase;
 import dev.safeshift.testing.EmbeddedPostgres;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -51,7 +48,9 @@ class StopStatusAbortIT {
             assertThat(Main.execute(new PrintWriter(stopErr, true), "stop", plan.toString())).isEqualTo(8);
             assertThat(stopErr.toString()).contains("no daemon is running migration 'accounts'");
 
-            String status = stdoutOf("status", "--json", plan.toString());
+            CommandRun statusRun = CommandRun.of("status", "--json", plan.toString());
+            assertThat(statusRun.exitCode()).isZero();
+            String status = statusRun.stdout();
             assertThat(status).contains("\"STOPPED\"").contains("accounts");
 
             StringWriter err = new StringWriter();
@@ -73,17 +72,5 @@ class StopStatusAbortIT {
             result.next();
             return result.getString(1);
         }
-    }
-
-    private static synchronized String stdoutOf(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 }
