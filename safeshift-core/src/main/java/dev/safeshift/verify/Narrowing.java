@@ -6,7 +6,6 @@ import dev.safeshift.engine.RowDigest;
 import dev.safeshift.engine.Side;
 import dev.safeshift.engine.TableComparer;
 import dev.safeshift.engine.TableMove;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -92,14 +91,5 @@ final class Narrowing {
             map.put(digest.key(), digest.hash());
         }
         return map;
-    }
-
-    /** Sub-ranges keep the parent's bounds at the ends; exposed for tests. */
-    static List<KeyRange> parts(KeyRange range, List<List<String>> splits) {
-        List<KeyRange> parts = new ArrayList<>();
-        for (int i = 0; i <= splits.size(); i++) {
-            parts.add(part(range, splits, i));
-        }
-        return parts;
     }
 }

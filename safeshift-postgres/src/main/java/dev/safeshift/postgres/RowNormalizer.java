@@ -49,8 +49,9 @@ final class RowNormalizer {
      * design (1.0 and 1.00, -0.0 and 0, 'ab' and 'ab   ' in char(n), jsonb with keys in another
      * order, one instant in two time zones) hash alike, and no value is turned into text.
      *
-     * @param wholeRow the table's alias when the table's columns are exactly the compared ones
-     *                 and none needs a cast: hashing the stored row as it is saves building one
+     * @param wholeRow whether to hash the stored row as it is (possible when the table's columns are
+     *                 exactly the compared ones and none needs a cast), which saves building a row
+     * @param alias    the alias the query gives the table
      */
     static String rowHash(TableInfo table, boolean wholeRow, String alias) {
         if (wholeRow) {
