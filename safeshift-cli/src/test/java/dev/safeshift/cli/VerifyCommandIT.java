@@ -9,6 +9,8 @@ import dev.safeshift.plan.Endpoint;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.Phase;
 import dev.safeshift.testing.EmbeddedPostgres;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -78,5 +80,19 @@ class VerifyCommandIT {
             assertThat(stopped.stdout()).contains("(50% sample, seed 3)")
                     .contains("Note: no change stream was running");
         }
+    }
+
+    @Test
+    void saysSoBeforeReadingWhenTheTargetTableDoesNotExist() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("vc_only_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("vc_no_target");
+        try (Connection connection = EmbeddedPostgres.connect(source); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE public.notes (id int PRIMARY KEY, body text)");
+        }
+        Path plan = PlanFiles.write(directory, "notes", source, target, "public.notes", "");
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(err, true), "verify", plan.toString());
+        assertThat(err.toString()).contains("the target table public.notes does not exist").doesNotContain("Exception");
+        assertThat(code).isEqualTo(5);
     }
 }

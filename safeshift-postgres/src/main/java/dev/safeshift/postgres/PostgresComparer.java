@@ -67,6 +67,9 @@ final class PostgresComparer implements TableComparer {
 
     @Override
     public List<KeyRange> planChunks(TableMove move, long rowsPerChunk, long seed) {
+        // Both tables' definitions first: a missing target table is reported before any reading.
+        rowHash(Side.SOURCE, move);
+        rowHash(Side.TARGET, move);
         return query(Side.SOURCE, "planning the chunks of " + move.source().name(), connection ->
                 ChunkPlanner.plan(connection, move.source(), rowsPerChunk, ChunkPlanner.EXACT_LIMIT,
                         OptionalLong.of(seed), PLAN_SAMPLE_ROWS_PER_CHUNK));
