@@ -18,12 +18,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies one table: plan chunks, checksum the chosen ones on both sides in parallel, narrow
  * the mismatching ones to suspect keys, and re-check the suspects against the change stream.
  */
 final class TableVerification {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TableVerification.class);
 
     static final long MAX_CHUNKS = 10_000;
 
@@ -58,6 +62,7 @@ final class TableVerification {
         long rowsPerChunk = Math.max(settings.rowsPerChunk(), move.source().estimatedRows() / MAX_CHUNKS);
         List<KeyRange> chunks = comparer.planChunks(move, rowsPerChunk, scope.seed());
         List<Integer> chosen = ChunkSample.choose(chunks.size(), scope);
+        LOG.debug("{}: {} chunks planned in {} ms", table, chunks.size(), (System.nanoTime() - started) / 1_000_000);
         listener.tableStarted(table, chunks.size(), chosen.size());
 
         AtomicInteger checked = new AtomicInteger();
@@ -117,6 +122,8 @@ final class TableVerification {
                 : Math.max(sampledRows, move.source().estimatedRows() > 0 ? move.source().estimatedRows()
                 : sampledRows * chunks.size() / Math.max(1, chosen.size()));
 
+        LOG.debug("{}: {} chunks checked, {} mismatched, {} suspects, after {} ms", table, chosen.size(), mismatched.get(),
+                suspects.size(), (System.nanoTime() - started) / 1_000_000);
         SuspectRecheck.Outcome outcome = new SuspectRecheck.Outcome(List.of(), List.of());
         if (!suspects.isEmpty()) {
             listener.recheckStarted(table, suspects.size());
