@@ -51,8 +51,9 @@ public interface Engine extends AutoCloseable {
     Lag lag(String captureName, StreamProgress progress);
 
     /**
-     * Opens read access to both databases for verification, with up to {@code parallelism}
-     * connections to each. Fails with a message when a database cannot run the comparison.
+     * Opens read access to both databases for verification and row counts, with up to
+     * {@code parallelism} connections to each. Connections open on first use; a database that
+     * cannot compute the checksums fails with a message when they are first asked for.
      */
     TableComparer openComparer(int parallelism);
 

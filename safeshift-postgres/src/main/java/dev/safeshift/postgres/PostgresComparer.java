@@ -41,6 +41,8 @@ final class PostgresComparer implements TableComparer {
     /** Keys looked up per statement when fetching rows. */
     private static final int LOOKUP_BATCH = 500;
 
+    private static final int MIN_VERSION = 14;
+
     /** The alias every read gives its table, for whole-row hashing. */
     private static final String ALIAS = "safeshift_t";
 
@@ -219,12 +221,24 @@ final class PostgresComparer implements TableComparer {
     private String rowHash(Side side, TableMove move) {
         return rowHashes.computeIfAbsent(move.key(), key -> new ConcurrentHashMap<>()).computeIfAbsent(side, s -> {
             TableInfo compared = table(s, move);
-            boolean wholeRow = compared.columns().stream().allMatch(RowNormalizer::hashableAsIs)
-                    && query(s, "reading the definition of " + compared.name(), connection ->
-                    PostgresCatalog.describeAll(connection, compared.name(), s.label()).columnNames()
-                            .equals(compared.columnNames()));
+            boolean wholeRow = query(s, "reading the definition of " + compared.name(), connection -> {
+                requireRecordHash(connection, s);
+                return compared.columns().stream().allMatch(RowNormalizer::hashableAsIs)
+                        && PostgresCatalog.describeAll(connection, compared.name(), s.label()).columnNames()
+                        .equals(compared.columnNames());
+            });
             return RowNormalizer.rowHash(compared, wholeRow, ALIAS);
         });
+    }
+
+    /** Hashing rows needs {@code hash_record_extended}, which PostgreSQL has since version 14. */
+    private static void requireRecordHash(Connection connection, Side side) throws SQLException {
+        int version = connection.getMetaData().getDatabaseMajorVersion();
+        if (version < MIN_VERSION) {
+            throw new SafeshiftException(SafeshiftException.Kind.SOURCE_NOT_READY, "verification needs PostgreSQL "
+                    + MIN_VERSION + " or later on both sides (for its record hash, hash_record_extended); the "
+                    + side.label() + " runs version " + version + ".");
+        }
     }
 
     /** The table as it is named on {@code side}; the target has the source's columns and key. */

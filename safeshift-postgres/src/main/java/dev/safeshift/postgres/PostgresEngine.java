@@ -30,7 +30,6 @@ final class PostgresEngine implements Engine {
 
     /** After this long without applying anything, a stream counts as idle, not behind. */
     private static final Duration IDLE_AFTER = Duration.ofSeconds(5);
-    private static final int MIN_VERIFY_VERSION = 140_000;
 
     private final Endpoint source;
     private final Endpoint target;
@@ -204,24 +203,7 @@ final class PostgresEngine implements Engine {
 
     @Override
     public TableComparer openComparer(int parallelism) {
-        requireVerifiable(source, "source");
-        requireVerifiable(target, "target");
         return new PostgresComparer(source, target, parallelism);
-    }
-
-    private static void requireVerifiable(Endpoint endpoint, String role) {
-        try (Connection connection = Connections.open(endpoint, role);
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT current_setting('server_version_num')::int")) {
-            rows.next();
-            if (rows.getInt(1) < MIN_VERIFY_VERSION) {
-                throw new SafeshiftException(SafeshiftException.Kind.SOURCE_NOT_READY, "verification needs PostgreSQL 14 "
-                        + "or later on both sides (for its record hash, hash_record_extended); the "
-                        + role + " runs version " + rows.getInt(1) + ".");
-            }
-        } catch (SQLException e) {
-            throw failure("checking the " + role + " before verification", e);
-        }
     }
 
     @Override
