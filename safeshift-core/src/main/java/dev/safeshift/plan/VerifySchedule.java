@@ -1,7 +1,9 @@
 package dev.safeshift.plan;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -30,6 +32,22 @@ public record VerifySchedule(Duration every, OptionalDouble samplePercent) {
             throw new IllegalArgumentException("a sample is more than 0% and at most 100% of the chunks, not "
                     + samplePercent.getAsDouble() + "%");
         }
+    }
+
+    /**
+     * When the next verification is due: one interval after the last one finished, or {@code now}
+     * when none has or it is overdue. A finish time later than {@code now} (a clock set back, or
+     * another machine's clock running ahead) counts as now, so a skewed clock postpones a
+     * verification by at most one interval. Both times must come from the same clock.
+     */
+    public Instant nextDueAt(Optional<Instant> lastFinishedAt, Instant now) {
+        Objects.requireNonNull(now, "now");
+        if (lastFinishedAt.isEmpty()) {
+            return now;
+        }
+        Instant last = lastFinishedAt.get().isAfter(now) ? now : lastFinishedAt.get();
+        Instant due = last.plus(every);
+        return due.isBefore(now) ? now : due;
     }
 
     /** Whether each verification checks every chunk. */

@@ -1,6 +1,7 @@
 package dev.safeshift.store;
 
 import dev.safeshift.plan.VerifySchedule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -48,12 +49,11 @@ public record StatusReport(
 
     /**
      * Milliseconds until the next scheduled verification is due (0 when it is due now), if the plan
-     * schedules any. Due one interval after the last was recorded, or now when none was; the daemon's
-     * scheduler keeps the same rule.
+     * schedules any, by {@link dev.safeshift.plan.VerifySchedule#nextDueAt}, the rule the daemon's
+     * scheduler uses, counted from when the last one was recorded on the store's clock.
      */
     public Optional<Long> nextVerificationDueInMillis() {
-        return verifySchedule.map(schedule -> lastVerificationAgeMillis()
-                .map(age -> Math.max(0, schedule.every().toMillis() - age))
-                .orElse(0L));
+        return verifySchedule.map(schedule -> Duration.between(generatedAt,
+                schedule.nextDueAt(lastVerification.map(VerificationSummary::recordedAt), generatedAt)).toMillis());
     }
 }

@@ -19,8 +19,7 @@ class VerificationScheduleTest {
     @Test
     void theFirstVerificationIsDueAtOnce() {
         assertThat(HOURLY.isDue(Optional.empty(), NOW)).isTrue();
-        assertThat(HOURLY.nextDueAt(Optional.empty(), NOW)).isEqualTo(NOW);
-        assertThat(HOURLY.untilDue(Optional.empty(), NOW)).isZero();
+        assertThat(HOURLY.plan().nextDueAt(Optional.empty(), NOW)).isEqualTo(NOW);
     }
 
     @Test
@@ -28,8 +27,7 @@ class VerificationScheduleTest {
         Optional<Instant> last = Optional.of(NOW.minus(Duration.ofMinutes(12)));
 
         assertThat(HOURLY.isDue(last, NOW)).isFalse();
-        assertThat(HOURLY.nextDueAt(last, NOW)).isEqualTo(NOW.plus(Duration.ofMinutes(48)));
-        assertThat(HOURLY.untilDue(last, NOW)).isEqualTo(Duration.ofMinutes(48));
+        assertThat(HOURLY.plan().nextDueAt(last, NOW)).isEqualTo(NOW.plus(Duration.ofMinutes(48)));
     }
 
     @Test
@@ -39,9 +37,8 @@ class VerificationScheduleTest {
         assertThat(HOURLY.isDue(last, NOW)).isTrue();
         assertThat(HOURLY.isDue(last, NOW.minusMillis(1))).isFalse();
         assertThat(HOURLY.isDue(last, NOW.plus(Duration.ofDays(3)))).isTrue();
-        assertThat(HOURLY.nextDueAt(last, NOW.plus(Duration.ofDays(3)))).as("overdue is due now, not in the past")
+        assertThat(HOURLY.plan().nextDueAt(last, NOW.plus(Duration.ofDays(3)))).as("overdue is due now, not in the past")
                 .isEqualTo(NOW.plus(Duration.ofDays(3)));
-        assertThat(HOURLY.untilDue(last, NOW.plusSeconds(5))).isZero();
     }
 
     @Test
@@ -49,7 +46,7 @@ class VerificationScheduleTest {
         Optional<Instant> fromTheFuture = Optional.of(NOW.plus(Duration.ofDays(2)));
 
         assertThat(HOURLY.isDue(fromTheFuture, NOW)).isFalse();
-        assertThat(HOURLY.nextDueAt(fromTheFuture, NOW)).isEqualTo(NOW.plus(Duration.ofHours(1)));
+        assertThat(HOURLY.plan().nextDueAt(fromTheFuture, NOW)).isEqualTo(NOW.plus(Duration.ofHours(1)));
     }
 
     @Test
