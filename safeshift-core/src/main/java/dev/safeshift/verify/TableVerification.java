@@ -81,6 +81,7 @@ final class TableVerification {
                     fraction -> listener.scanned(table, Side.TARGET, fraction)));
             List<Checksum> sourceSums = await(sourcePass);
             List<Checksum> targetSums = await(targetPass);
+            LOG.debug("{}: both sides scanned after {} ms", table, (System.nanoTime() - started) / 1_000_000);
             for (int i = 0; i < chunks.size(); i++) {
                 Checksum source = sourceSums.get(i);
                 Checksum target = targetSums.get(i);
@@ -127,7 +128,9 @@ final class TableVerification {
         SuspectRecheck.Outcome outcome = new SuspectRecheck.Outcome(List.of(), List.of());
         if (!suspects.isEmpty()) {
             listener.recheckStarted(table, suspects.size());
+            long recheckStarted = System.nanoTime();
             outcome = new SuspectRecheck(comparer, move, settings, barrier, notes).run(suspects);
+            LOG.debug("{}: {} suspects re-checked in {} ms", table, suspects.size(), (System.nanoTime() - recheckStarted) / 1_000_000);
         }
         List<RowDifference> differences = new ArrayList<>(outcome.differences());
         differences.sort(Comparator.comparing(RowDifference::key, KeyOrder.INSTANCE));

@@ -25,6 +25,18 @@ final class ChunkPlanner {
     private static final int SAMPLE_ROWS_PER_CHUNK = 5_000;
     private static final int MIN_SAMPLE_ROWS = 20_000;
 
+    /** Verification walks the key for boundaries only this far: beyond, the walk costs more than sampling. */
+    static final long VERIFY_EXACT_LIMIT = 100_000;
+    /**
+     * Pages read per chunk when sampling for verification. Four keep each boundary within an
+     * eighth of a chunk of its place on a table stored in key order, for four page reads a chunk.
+     */
+    private static final int VERIFY_PAGES_PER_CHUNK = 4;
+    /** Row slots read per sampled page: a few, so that dead slots on a page do not lose it. */
+    private static final int LINES_PER_PAGE = 8;
+    /** Block-sampled rows per chunk when evenly spaced pages hold too few rows. */
+    private static final int VERIFY_SAMPLE_ROWS_PER_CHUNK = 1_000;
+
     private ChunkPlanner() {
     }
 
@@ -36,25 +48,44 @@ final class ChunkPlanner {
     /** As {@link #plan(Connection, TableInfo, long)}, sampling above {@code exactLimit} rows. */
     static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit)
             throws SQLException {
-        return plan(snapshot, table, rowsPerChunk, exactLimit, OptionalLong.empty(), SAMPLE_ROWS_PER_CHUNK);
-    }
-
-    /**
-     * As {@link #plan(Connection, TableInfo, long, long)}; with a seed, the block sample is
-     * repeatable, so an unchanged table gets the same boundaries again. Fewer sampled rows per
-     * chunk plan faster and make chunk sizes vary more.
-     */
-    static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit,
-                               OptionalLong seed, int sampleRowsPerChunk) throws SQLException {
-        long rows = table.estimatedRows() > 0 ? table.estimatedRows() : count(snapshot, table);
-        int chunks = (int) Math.min(100_000, (rows + rowsPerChunk - 1) / rowsPerChunk);
+        long rows = rows(snapshot, table);
+        int chunks = chunks(rows, rowsPerChunk);
         if (chunks <= 1) {
             return List.of(KeyRange.ALL);
         }
-        List<List<String>> boundaries = rows <= exactLimit
+        return ranges(rows <= exactLimit
                 ? exactBoundaries(snapshot, table, Math.max(1, rows / chunks))
-                : sampledBoundaries(snapshot, table, rows, chunks, seed, sampleRowsPerChunk);
-        return ranges(boundaries);
+                : sampledBoundaries(snapshot, table, rows, chunks, OptionalLong.empty(), SAMPLE_ROWS_PER_CHUNK));
+    }
+
+    /**
+     * Chunks for verification, which needs them cheap more than even: a row's chunk only decides
+     * which range is read again if it differs, while planning is paid by every run, samples
+     * included. Exact up to {@link #VERIFY_EXACT_LIMIT} rows; above, from evenly spaced pages
+     * ({@link #pagedBoundaries}); where those hold too few rows, from a block sample repeatable
+     * with {@code seed}.
+     */
+    static List<KeyRange> planForVerification(Connection snapshot, TableInfo table, long rowsPerChunk, long seed)
+            throws SQLException {
+        long rows = rows(snapshot, table);
+        int chunks = chunks(rows, rowsPerChunk);
+        if (chunks <= 1) {
+            return List.of(KeyRange.ALL);
+        }
+        if (rows <= VERIFY_EXACT_LIMIT) {
+            return ranges(exactBoundaries(snapshot, table, Math.max(1, rows / chunks)));
+        }
+        List<List<String>> paged = pagedBoundaries(snapshot, table, chunks, VERIFY_PAGES_PER_CHUNK);
+        return ranges(!paged.isEmpty() ? paged
+                : sampledBoundaries(snapshot, table, rows, chunks, OptionalLong.of(seed), VERIFY_SAMPLE_ROWS_PER_CHUNK));
+    }
+
+    private static long rows(Connection snapshot, TableInfo table) throws SQLException {
+        return table.estimatedRows() > 0 ? table.estimatedRows() : count(snapshot, table);
+    }
+
+    private static int chunks(long rows, long rowsPerChunk) {
+        return (int) Math.min(100_000, (rows + rowsPerChunk - 1) / rowsPerChunk);
     }
 
     private static long count(Connection snapshot, TableInfo table) throws SQLException {
@@ -81,7 +112,41 @@ final class ChunkPlanner {
                 + " TABLESAMPLE SYSTEM (" + percent + ")"
                 + (seed.isPresent() ? " REPEATABLE (" + seed.getAsLong() + ")" : "")
                 + " ORDER BY " + Sql.columns(table.primaryKey());
-        List<List<String>> sample = read(snapshot, sql, table.primaryKey().size());
+        return quantiles(read(snapshot, sql, table.primaryKey().size()), chunks);
+    }
+
+    /**
+     * Chunk boundaries from the first {@link #LINES_PER_PAGE} row slots of evenly spaced pages,
+     * {@code pagesPerChunk} of them per chunk, fetched by TID. Evenly spaced pages follow a table
+     * stored in key order far more closely than random ones (each page is one point of the key
+     * order, so spacing them evenly leaves no large gaps), and on any table the cost is a known,
+     * small number of page reads. Empty when the table is not a plain heap or too few slots hold
+     * rows (after heavy updates), for the caller to sample another way.
+     */
+    static List<List<String>> pagedBoundaries(Connection snapshot, TableInfo table, int chunks, int pagesPerChunk)
+            throws SQLException {
+        long pages = pages(snapshot, table);
+        long step = Math.max(1, pages / ((long) chunks * pagesPerChunk));
+        String sql = "SELECT " + KeyRanges.keyAsText(table) + " FROM " + Sql.table(table.name())
+                + " WHERE ctid = ANY (ARRAY(SELECT format('(%s,%s)', page, line)::tid"
+                + " FROM generate_series(0, " + (pages - 1) + ", " + step + ") AS page,"
+                + " generate_series(1, " + LINES_PER_PAGE + ") AS line))"
+                + " ORDER BY " + Sql.columns(table.primaryKey());
+        List<List<String>> sample = pages == 0 ? List.of() : read(snapshot, sql, table.primaryKey().size());
+        return sample.size() < 2L * chunks ? List.of() : quantiles(sample, chunks);
+    }
+
+    private static long pages(Connection snapshot, TableInfo table) throws SQLException {
+        try (Statement statement = snapshot.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_relation_size(" + Sql.literal(Sql.table(table.name()))
+                     + "::regclass) / current_setting('block_size')::bigint")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    /** The keys that split an ordered sample into {@code chunks} equal parts. */
+    private static List<List<String>> quantiles(List<List<String>> sample, int chunks) {
         List<List<String>> boundaries = new ArrayList<>();
         for (int i = 1; i < chunks && !sample.isEmpty(); i++) {
             boundaries.add(sample.get((int) ((long) i * sample.size() / chunks)));

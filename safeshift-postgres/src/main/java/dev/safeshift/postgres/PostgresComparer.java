@@ -19,10 +19,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleConsumer;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checksums, digests and rows of PostgreSQL tables, computed by the server with the SQL of
@@ -31,12 +32,7 @@ import java.util.stream.Collectors;
  */
 final class PostgresComparer implements TableComparer {
 
-    /**
-     * Sampled rows per chunk when planning a large table. Verification chunks need not be as even
-     * as backfill chunks (a row's chunk only decides which range is re-read if it differs), so a
-     * fifth of the backfill's sample does, and planning reads about 2% of the table's pages.
-     */
-    private static final int PLAN_SAMPLE_ROWS_PER_CHUNK = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresComparer.class);
 
     /** Keys looked up per statement when fetching rows. */
     private static final int LOOKUP_BATCH = 500;
@@ -70,11 +66,15 @@ final class PostgresComparer implements TableComparer {
     @Override
     public List<KeyRange> planChunks(TableMove move, long rowsPerChunk, long seed) {
         // Both tables' definitions first: a missing target table is reported before any reading.
+        long started = System.nanoTime();
         rowHash(Side.SOURCE, move);
         rowHash(Side.TARGET, move);
-        return query(Side.SOURCE, "planning the chunks of " + move.source().name(), connection ->
-                ChunkPlanner.plan(connection, move.source(), rowsPerChunk, ChunkPlanner.EXACT_LIMIT,
-                        OptionalLong.of(seed), PLAN_SAMPLE_ROWS_PER_CHUNK));
+        long described = System.nanoTime();
+        List<KeyRange> chunks = query(Side.SOURCE, "planning the chunks of " + move.source().name(), connection ->
+                ChunkPlanner.planForVerification(connection, move.source(), rowsPerChunk, seed));
+        LOG.debug("{}: both sides connected and described in {} ms, chunk boundaries read in {} ms", move.source().name(),
+                (described - started) / 1_000_000, (System.nanoTime() - described) / 1_000_000);
+        return chunks;
     }
 
     @Override

@@ -58,14 +58,78 @@ class ChunkPlannerIT {
         }
     }
 
+    @Test
+    void verificationChunksOfATableStoredInKeyOrderAreEvenFromAFewPagesEach() throws SQLException {
+        Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_ordered");
+        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
+            statement.execute("INSERT INTO t SELECT g * 7, repeat('x', 60) FROM generate_series(1, 300000) g");
+            statement.execute("ANALYZE t");
+            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 15, 4)).hasSize(14);
+            List<Long> counts = verificationCounts(connection, 20_000);
+            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(300_000);
+            // four evenly spaced pages per chunk put each boundary within an eighth of a chunk
+            assertThat(counts).hasSize(15).allSatisfy(c -> assertThat(c).isBetween(15_000L, 25_000L));
+        }
+    }
+
+    @Test
+    void verificationChunksOfAShuffledTableStillCoverEveryRowOnce() throws SQLException {
+        Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_shuffled");
+        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (id uuid PRIMARY KEY, v text)");
+            statement.execute("INSERT INTO t SELECT gen_random_uuid(), repeat('x', 60) FROM generate_series(1, 200000) g");
+            statement.execute("ANALYZE t");
+            List<Long> counts = verificationCounts(connection, 20_000);
+            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(200_000);
+            assertThat(counts).hasSizeBetween(8, 10).allSatisfy(c -> assertThat(c).isBetween(4_000L, 45_000L));
+        }
+    }
+
+    @Test
+    void verificationFallsBackToABlockSampleWhenThePagesFirstSlotsHoldNoRows() throws SQLException {
+        Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_holes");
+        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
+            statement.execute("INSERT INTO t SELECT g, repeat('x', 60) FROM generate_series(1, 240000) g");
+            // the first eight row slots of every page lose their rows, as after heavy deletes
+            statement.execute("DELETE FROM t WHERE (ctid::text::point)[1] <= 8");
+            statement.execute("VACUUM ANALYZE t");
+            long left = count(statement);
+            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 10, 4)).isEmpty();
+            List<Long> counts = verificationCounts(connection, left / 10);
+            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(left);
+            assertThat(counts).hasSizeBetween(8, 11);
+        }
+    }
+
+    private static long count(Statement statement) throws SQLException {
+        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM public.t")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static TableInfo table(Connection connection) throws SQLException {
+        return PostgresCatalog.describeSource(connection,
+                new TableSpec(new QualifiedName("public", "t"), new QualifiedName("public", "t"), List.of()));
+    }
+
     private static List<Long> plannedCounts(Connection connection, long rowsPerChunk) throws SQLException {
         return plannedCounts(connection, rowsPerChunk, ChunkPlanner.EXACT_LIMIT);
     }
 
     private static List<Long> plannedCounts(Connection connection, long rowsPerChunk, long exactLimit) throws SQLException {
-        TableInfo table = PostgresCatalog.describeSource(connection,
-                new TableSpec(new QualifiedName("public", "t"), new QualifiedName("public", "t"), List.of()));
-        List<KeyRange> ranges = ChunkPlanner.plan(connection, table, rowsPerChunk, exactLimit);
+        TableInfo table = table(connection);
+        return counts(connection, table, ChunkPlanner.plan(connection, table, rowsPerChunk, exactLimit));
+    }
+
+    private static List<Long> verificationCounts(Connection connection, long rowsPerChunk) throws SQLException {
+        TableInfo table = table(connection);
+        return counts(connection, table, ChunkPlanner.planForVerification(connection, table, rowsPerChunk, 1));
+    }
+
+    private static List<Long> counts(Connection connection, TableInfo table, List<KeyRange> ranges) throws SQLException {
         List<Long> counts = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
             for (KeyRange range : ranges) {
