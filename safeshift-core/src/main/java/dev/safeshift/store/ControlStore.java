@@ -53,8 +53,10 @@ public final class ControlStore implements AutoCloseable {
         StoreSchema.validName(schema);
         Connection connection = Connections.open(endpoint, "control store");
         try {
-            StoreSchema.requireCreatable(connection, endpoint, schema);
-            StoreSchema.migrate(endpoint, schema);
+            if (!StoreSchema.isCurrent(connection, schema)) {
+                StoreSchema.requireCreatable(connection, endpoint, schema);
+                StoreSchema.migrate(endpoint, schema);
+            }
             return new ControlStore(endpoint, schema, connection);
         } catch (SQLException e) {
             closeQuietly(connection);
