@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,50 +66,22 @@ final class TableVerification {
         LOG.debug("{}: {} chunks planned in {} ms", table, chunks.size(), (System.nanoTime() - started) / 1_000_000);
         listener.tableStarted(table, chunks.size(), chosen.size());
 
-        AtomicInteger checked = new AtomicInteger();
-        AtomicInteger mismatched = new AtomicInteger();
-        AtomicLong sourceRows = new AtomicLong();
-        AtomicLong targetRows = new AtomicLong();
+        List<KeyRange> checkedRanges = chosen.stream().map(chunks::get).toList();
+        Sums sums = scope.isFull() ? scanAll(table, chunks, workers) : readEach(table, checkedRanges, workers);
+        LOG.debug("{}: both sides read after {} ms", table, (System.nanoTime() - started) / 1_000_000);
+        long sourceRows = 0;
+        long targetRows = 0;
+        int mismatched = 0;
         List<Future<Set<List<String>>>> results = new ArrayList<>();
-        if (scope.isFull()) {
-            // Every chunk is wanted: one pass over each table sums all chunks at once, both sides at
-            // the same time; only the chunks that differ are then read again, range by range.
-            List<List<String>> bounds = chunks.subList(0, chunks.size() - 1).stream()
-                    .map(chunk -> chunk.upper().orElseThrow()).toList();
-            Future<List<Checksum>> sourcePass = workers.submit(() -> comparer.checksumChunks(Side.SOURCE, move, bounds,
-                    fraction -> listener.scanned(table, Side.SOURCE, fraction)));
-            Future<List<Checksum>> targetPass = workers.submit(() -> comparer.checksumChunks(Side.TARGET, move, bounds,
-                    fraction -> listener.scanned(table, Side.TARGET, fraction)));
-            List<Checksum> sourceSums = await(sourcePass);
-            List<Checksum> targetSums = await(targetPass);
-            LOG.debug("{}: both sides scanned after {} ms", table, (System.nanoTime() - started) / 1_000_000);
-            for (int i = 0; i < chunks.size(); i++) {
-                Checksum source = sourceSums.get(i);
-                Checksum target = targetSums.get(i);
-                sourceRows.addAndGet(source.rows());
-                targetRows.addAndGet(target.rows());
-                if (!source.equals(target)) {
-                    mismatched.incrementAndGet();
-                    KeyRange range = chunks.get(i);
-                    results.add(workers.submit(() -> new Narrowing(comparer, move, settings).suspects(range, source, target)));
-                }
-            }
-            listener.chunkChecked(table, chunks.size(), chunks.size(), sourceRows.get());
-        } else {
-            for (int index : chosen) {
-                KeyRange range = chunks.get(index);
-                results.add(workers.submit(() -> {
-                    Checksum source = comparer.checksum(Side.SOURCE, move, range);
-                    Checksum target = comparer.checksum(Side.TARGET, move, range);
-                    sourceRows.addAndGet(source.rows());
-                    targetRows.addAndGet(target.rows());
-                    listener.chunkChecked(table, checked.incrementAndGet(), chosen.size(), sourceRows.get());
-                    if (source.equals(target)) {
-                        return Set.<List<String>>of();
-                    }
-                    mismatched.incrementAndGet();
-                    return new Narrowing(comparer, move, settings).suspects(range, source, target);
-                }));
+        for (int i = 0; i < checkedRanges.size(); i++) {
+            Checksum source = sums.source().get(i);
+            Checksum target = sums.target().get(i);
+            sourceRows += source.rows();
+            targetRows += target.rows();
+            if (!source.equals(target)) {
+                mismatched++;
+                KeyRange range = checkedRanges.get(i);
+                results.add(workers.submit(() -> new Narrowing(comparer, move, settings).suspects(range, source, target)));
             }
         }
         Set<List<String>> suspects = new LinkedHashSet<>();
@@ -118,12 +91,12 @@ final class TableVerification {
         // A full pass puts every row of each side in exactly one chunk, whatever order that side
         // gives the keys, so its sums are the exact table counts. A sample counts the rows of the
         // chunks it checked: counting whole tables would cost a good part of a full pass.
-        long sampledRows = sourceRows.get();
+        long sampledRows = sourceRows;
         long tableRows = scope.isFull() ? sampledRows
                 : Math.max(sampledRows, move.source().estimatedRows() > 0 ? move.source().estimatedRows()
                 : sampledRows * chunks.size() / Math.max(1, chosen.size()));
 
-        LOG.debug("{}: {} chunks checked, {} mismatched, {} suspects, after {} ms", table, chosen.size(), mismatched.get(),
+        LOG.debug("{}: {} chunks checked, {} mismatched, {} suspects, after {} ms", table, chosen.size(), mismatched,
                 suspects.size(), (System.nanoTime() - started) / 1_000_000);
         SuspectRecheck.Outcome outcome = new SuspectRecheck.Outcome(List.of(), List.of());
         if (!suspects.isEmpty()) {
@@ -136,10 +109,67 @@ final class TableVerification {
         differences.sort(Comparator.comparing(RowDifference::key, KeyOrder.INSTANCE));
         List<List<String>> unsettled = new ArrayList<>(outcome.unsettled());
         unsettled.sort(KeyOrder.INSTANCE);
-        TableVerdict verdict = new TableVerdict(table, sourceRows.get(), targetRows.get(), chunks.size(), chosen.size(),
-                mismatched.get(), sampledRows, differences, unsettled, Duration.ofNanos(System.nanoTime() - started));
+        TableVerdict verdict = new TableVerdict(table, sourceRows, targetRows, chunks.size(), chosen.size(),
+                mismatched, sampledRows, differences, unsettled, Duration.ofNanos(System.nanoTime() - started));
         listener.tableFinished(verdict);
         return new Result(verdict, chunks.size(), chosen.size(), sampledRows, tableRows);
+    }
+
+    /** Per-chunk checksums of both sides, in the order of the chunks read. */
+    private record Sums(List<Checksum> source, List<Checksum> target) {
+    }
+
+    /**
+     * Every chunk is wanted: one pass over each table sums all chunks at once, both sides at the
+     * same time; only the chunks that differ are then read again, range by range.
+     */
+    private Sums scanAll(String table, List<KeyRange> chunks, ExecutorService workers) throws InterruptedException {
+        List<List<String>> bounds = chunks.subList(0, chunks.size() - 1).stream()
+                .map(chunk -> chunk.upper().orElseThrow()).toList();
+        Future<List<Checksum>> source = workers.submit(() -> comparer.checksumChunks(Side.SOURCE, move, bounds,
+                fraction -> listener.scanned(table, Side.SOURCE, fraction)));
+        Future<List<Checksum>> target = workers.submit(() -> comparer.checksumChunks(Side.TARGET, move, bounds,
+                fraction -> listener.scanned(table, Side.TARGET, fraction)));
+        Sums sums = new Sums(await(source), await(target));
+        listener.chunkChecked(table, chunks.size(), chunks.size(), sums.source().stream().mapToLong(Checksum::rows).sum());
+        return sums;
+    }
+
+    /**
+     * Some chunks are wanted: each is read by key range. Like a full pass, each side gets its own
+     * readers, half the parallelism, so a side's chunks are read on as few connections as
+     * possible: a new connection costs its set-up and, on the server, a cold session.
+     */
+    private Sums readEach(String table, List<KeyRange> ranges, ExecutorService workers) throws InterruptedException {
+        int readers = Math.max(1, settings.parallelism() / 2);
+        Checksum[] source = new Checksum[ranges.size()];
+        Checksum[] target = new Checksum[ranges.size()];
+        AtomicIntegerArray sidesRead = new AtomicIntegerArray(ranges.size());
+        AtomicInteger checked = new AtomicInteger();
+        AtomicLong rowsChecked = new AtomicLong();
+        List<Future<?>> reads = new ArrayList<>();
+        for (Side side : Side.values()) {
+            Checksum[] sums = side == Side.SOURCE ? source : target;
+            for (int reader = 0; reader < readers; reader++) {
+                int first = reader;
+                reads.add(workers.submit(() -> {
+                    for (int i = first; i < ranges.size(); i += readers) {
+                        sums[i] = comparer.checksum(side, move, ranges.get(i));
+                        if (side == Side.SOURCE) {
+                            rowsChecked.addAndGet(sums[i].rows());
+                        }
+                        if (sidesRead.incrementAndGet(i) == 2) {
+                            listener.chunkChecked(table, checked.incrementAndGet(), ranges.size(), rowsChecked.get());
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> read : reads) {
+            await(read);
+        }
+        return new Sums(List.of(source), List.of(target));
     }
 
     private static <T> T await(Future<T> future) throws InterruptedException {
