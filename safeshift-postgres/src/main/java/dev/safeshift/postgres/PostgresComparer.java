@@ -19,6 +19,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleConsumer;
 import java.util.stream.Collectors;
@@ -65,15 +67,24 @@ final class PostgresComparer implements TableComparer {
 
     @Override
     public List<KeyRange> planChunks(TableMove move, long rowsPerChunk, long seed) {
-        // Both tables' definitions first: a missing target table is reported before any reading.
+        // The target connects and is described while the source is: both sessions' set-up and
+        // catalog reads overlap. Both definitions are in hand before any chunk is read, so a
+        // missing target table is reported before the reading starts.
         long started = System.nanoTime();
+        CompletableFuture<String> target = CompletableFuture.supplyAsync(() -> rowHash(Side.TARGET, move));
         rowHash(Side.SOURCE, move);
-        rowHash(Side.TARGET, move);
         long described = System.nanoTime();
         List<KeyRange> chunks = query(Side.SOURCE, "planning the chunks of " + move.source().name(), connection ->
                 ChunkPlanner.planForVerification(connection, move.source(), rowsPerChunk, seed));
-        LOG.debug("{}: both sides connected and described in {} ms, chunk boundaries read in {} ms", move.source().name(),
-                (described - started) / 1_000_000, (System.nanoTime() - described) / 1_000_000);
+        long planned = System.nanoTime();
+        try {
+            target.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        LOG.debug("{}: source connected and described in {} ms, chunk boundaries read in {} ms, target ready after {} ms",
+                move.source().name(), (described - started) / 1_000_000, (planned - described) / 1_000_000,
+                (System.nanoTime() - started) / 1_000_000);
         return chunks;
     }
 
