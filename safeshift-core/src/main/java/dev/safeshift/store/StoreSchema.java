@@ -21,15 +21,15 @@ public final class StoreSchema {
     /** Flyway's record of applied versions, kept in the store's schema. */
     static final String HISTORY_TABLE = "flyway_schema_history";
 
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     /**
      * Each shipped script's version and Flyway checksum. A store whose history holds exactly these,
      * all applied successfully, is current and unaltered, and is opened without starting Flyway,
      * which costs about half a second per command (most of it finding its plugins and scripts).
      * Anything else (a new store, an older version, a failed step, an altered record) goes through
-     * Flyway, which upgrades or refuses. StoreSchemaIT checks this list against the scripts.
+     * Flyway, which upgrades or refuses. ControlStoreSchemaIT checks this list against the scripts.
      */
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
-
     static final Map<String, Integer> SCRIPTS = Map.of(
             "1", -1129093177,
             "2", 1704941420);

@@ -121,7 +121,7 @@ final class ChunkPlanner {
      * stored in key order far more closely than random ones (each page is one point of the key
      * order, so spacing them evenly leaves no large gaps), and on any table the cost is a known,
      * small number of page reads. Empty when the table is not a plain heap or too few slots hold
-     * rows (after heavy updates), for the caller to sample another way.
+     * rows (after heavy deletes or updates), for the caller to sample another way.
      */
     static List<List<String>> pagedBoundaries(Connection snapshot, TableInfo table, int chunks, int pagesPerChunk)
             throws SQLException {
