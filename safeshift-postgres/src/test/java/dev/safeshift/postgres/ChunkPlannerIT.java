@@ -87,6 +87,20 @@ class ChunkPlannerIT {
     }
 
     @Test
+    void verificationChunksOfACompositeTextKeyFromPagesCoverEveryRowOnce() throws SQLException {
+        Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_composite");
+        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (region text, id int, v text, PRIMARY KEY (region, id))");
+            statement.execute("INSERT INTO t SELECT 'r''' || (g % 7), g, repeat('x', 60) FROM generate_series(1, 150000) g");
+            statement.execute("ANALYZE t");
+            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 10, 4)).hasSize(9);
+            List<Long> counts = verificationCounts(connection, 15_000);
+            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(150_000);
+            assertThat(counts).hasSizeBetween(8, 10);
+        }
+    }
+
+    @Test
     void verificationFallsBackToABlockSampleWhenThePagesFirstSlotsHoldNoRows() throws SQLException {
         Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_holes");
         try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
