@@ -61,14 +61,7 @@ final class VerificationStatus {
             if (!last.scope().isFull()) {
                 scope.put("percent", last.scope().samplePercent().getAsDouble()).put("seed", last.scope().seed());
             }
-            node.put("clean", last.clean())
-                    .put("rowsChecked", last.rowsChecked())
-                    .put("chunksChecked", last.chunksChecked())
-                    .put("chunksMismatched", last.chunksMismatched())
-                    .put("missingInTarget", last.missingInTarget())
-                    .put("extraInTarget", last.extraInTarget())
-                    .put("differing", last.differing())
-                    .put("unsettled", last.unsettled());
+            last.putCounts(node.put("clean", last.clean()));
         } else {
             root.putNull("lastVerification");
         }

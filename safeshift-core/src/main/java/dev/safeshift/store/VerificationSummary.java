@@ -1,5 +1,6 @@
 package dev.safeshift.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.safeshift.verify.Scope;
 import dev.safeshift.verify.TableVerdict;
 import dev.safeshift.verify.VerificationReport;
@@ -62,6 +63,20 @@ public record VerificationSummary(
     /** Rows missing in the target, extra in the target or different: every row that still differs. */
     public long differences() {
         return missingInTarget + extraInTarget + differing;
+    }
+
+    /**
+     * Adds the counts, from {@code rowsChecked} to {@code unsettled}, to a JSON object: status and
+     * the timeline show a verification with the same field names.
+     */
+    ObjectNode putCounts(ObjectNode node) {
+        return node.put("rowsChecked", rowsChecked)
+                .put("chunksChecked", chunksChecked)
+                .put("chunksMismatched", chunksMismatched)
+                .put("missingInTarget", missingInTarget)
+                .put("extraInTarget", extraInTarget)
+                .put("differing", differing)
+                .put("unsettled", unsettled);
     }
 
     public Duration duration() {

@@ -85,16 +85,8 @@ final class VerificationTable {
             detail.put("samplePercent", summary.scope().samplePercent().getAsDouble())
                     .put("seed", summary.scope().seed());
         }
-        detail.put("clean", summary.clean())
-                .put("durationMillis", summary.duration().toMillis())
-                .put("rowsChecked", summary.rowsChecked())
-                .put("chunksChecked", summary.chunksChecked())
-                .put("chunksMismatched", summary.chunksMismatched())
-                .put("missingInTarget", summary.missingInTarget())
-                .put("extraInTarget", summary.extraInTarget())
-                .put("differing", summary.differing())
-                .put("unsettled", summary.unsettled());
-        return Json.text(detail);
+        detail.put("clean", summary.clean()).put("durationMillis", summary.duration().toMillis());
+        return Json.text(summary.putCounts(detail));
     }
 
     private static String kind(Scope scope) {
