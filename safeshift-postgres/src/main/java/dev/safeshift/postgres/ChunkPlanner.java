@@ -48,12 +48,7 @@ final class ChunkPlanner {
     /** As {@link #plan(Connection, TableInfo, long)}, sampling above {@code exactLimit} rows. */
     static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit)
             throws SQLException {
-        long rows = rows(snapshot, table);
-        int chunks = chunks(rows, rowsPerChunk);
-        if (chunks <= 1) {
-            return List.of(KeyRange.ALL);
-        }
-        return ranges(rows <= exactLimit
+        return plan(snapshot, table, rowsPerChunk, (rows, chunks) -> rows <= exactLimit
                 ? exactBoundaries(snapshot, table, Math.max(1, rows / chunks))
                 : sampledBoundaries(snapshot, table, rows, chunks, OptionalLong.empty(), SAMPLE_ROWS_PER_CHUNK));
     }
@@ -67,25 +62,27 @@ final class ChunkPlanner {
      */
     static List<KeyRange> planForVerification(Connection snapshot, TableInfo table, long rowsPerChunk, long seed)
             throws SQLException {
-        long rows = rows(snapshot, table);
-        int chunks = chunks(rows, rowsPerChunk);
-        if (chunks <= 1) {
-            return List.of(KeyRange.ALL);
-        }
-        if (rows <= VERIFY_EXACT_LIMIT) {
-            return ranges(exactBoundaries(snapshot, table, Math.max(1, rows / chunks)));
-        }
-        List<List<String>> paged = pagedBoundaries(snapshot, table, chunks, VERIFY_PAGES_PER_CHUNK);
-        return ranges(!paged.isEmpty() ? paged
-                : sampledBoundaries(snapshot, table, rows, chunks, OptionalLong.of(seed), VERIFY_SAMPLE_ROWS_PER_CHUNK));
+        return plan(snapshot, table, rowsPerChunk, (rows, chunks) -> {
+            if (rows <= VERIFY_EXACT_LIMIT) {
+                return exactBoundaries(snapshot, table, Math.max(1, rows / chunks));
+            }
+            List<List<String>> paged = pagedBoundaries(snapshot, table, chunks, VERIFY_PAGES_PER_CHUNK);
+            return !paged.isEmpty() ? paged
+                    : sampledBoundaries(snapshot, table, rows, chunks, OptionalLong.of(seed), VERIFY_SAMPLE_ROWS_PER_CHUNK);
+        });
     }
 
-    private static long rows(Connection snapshot, TableInfo table) throws SQLException {
-        return table.estimatedRows() > 0 ? table.estimatedRows() : count(snapshot, table);
+    /** Reads the boundaries that cut a table of about {@code rows} rows into {@code chunks} chunks. */
+    private interface Boundaries {
+        List<List<String>> read(long rows, int chunks) throws SQLException;
     }
 
-    private static int chunks(long rows, long rowsPerChunk) {
-        return (int) Math.min(100_000, (rows + rowsPerChunk - 1) / rowsPerChunk);
+    /** One range for a table of a chunk or less; else the ranges between the boundaries read. */
+    private static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, Boundaries boundaries)
+            throws SQLException {
+        long rows = table.estimatedRows() > 0 ? table.estimatedRows() : count(snapshot, table);
+        int chunks = (int) Math.min(100_000, (rows + rowsPerChunk - 1) / rowsPerChunk);
+        return chunks <= 1 ? List.of(KeyRange.ALL) : ranges(boundaries.read(rows, chunks));
     }
 
     private static long count(Connection snapshot, TableInfo table) throws SQLException {
