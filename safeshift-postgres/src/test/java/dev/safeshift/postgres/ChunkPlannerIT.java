@@ -20,54 +20,43 @@ class ChunkPlannerIT {
 
     @Test
     void exactChunksPartitionTheTableIntoEqualRowCounts() throws SQLException {
-        Endpoint db = EmbeddedPostgres.newDatabase("chunks_exact");
-        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
-            // skewed keys: dense at the start, sparse later
-            statement.execute("INSERT INTO t SELECT CASE WHEN g <= 50000 THEN g ELSE g * 1000 END, 'x' FROM generate_series(1, 100000) g");
-            statement.execute("ANALYZE t");
+        try (Connection connection = tableT("chunks_exact", "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                // skewed keys: dense at the start, sparse later
+                "INSERT INTO t SELECT CASE WHEN g <= 50000 THEN g ELSE g * 1000 END, 'x' FROM generate_series(1, 100000) g")) {
             List<Long> counts = plannedCounts(connection, 10_000);
-            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(100_000);
+            assertThat(sum(counts)).isEqualTo(100_000);
             assertThat(counts).hasSize(10).allSatisfy(c -> assertThat(c).isBetween(9_000L, 11_000L));
         }
     }
 
     @Test
     void sampledChunksOfALargeTableStillCoverEveryRowOnceAndRoughlyEvenly() throws SQLException {
-        Endpoint db = EmbeddedPostgres.newDatabase("chunks_sampled");
-        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
-            statement.execute("INSERT INTO t SELECT CASE WHEN g <= 100000 THEN g ELSE g * 1000 END, 'x' FROM generate_series(1, 200000) g");
-            statement.execute("ANALYZE t");
+        try (Connection connection = tableT("chunks_sampled", "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT CASE WHEN g <= 100000 THEN g ELSE g * 1000 END, 'x' FROM generate_series(1, 200000) g")) {
             List<Long> counts = plannedCounts(connection, 20_000, 0);
-            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(200_000);
+            assertThat(sum(counts)).isEqualTo(200_000);
             assertThat(counts).hasSizeBetween(8, 10).allSatisfy(c -> assertThat(c).isBetween(4_000L, 45_000L));
         }
     }
 
     @Test
     void compositeAndTextKeysAreCoveredExactlyOnce() throws SQLException {
-        Endpoint db = EmbeddedPostgres.newDatabase("chunks_composite");
-        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (region text, id int, v text, PRIMARY KEY (region, id))");
-            statement.execute("INSERT INTO t SELECT 'r''' || (g % 7), g, 'x' FROM generate_series(1, 30000) g");
-            statement.execute("ANALYZE t");
+        try (Connection connection = tableT("chunks_composite",
+                "CREATE TABLE t (region text, id int, v text, PRIMARY KEY (region, id))",
+                "INSERT INTO t SELECT 'r''' || (g % 7), g, 'x' FROM generate_series(1, 30000) g")) {
             List<Long> counts = plannedCounts(connection, 3_000);
-            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(30_000);
+            assertThat(sum(counts)).isEqualTo(30_000);
             assertThat(counts.size()).isGreaterThanOrEqualTo(9);
         }
     }
 
     @Test
     void verificationChunksOfATableStoredInKeyOrderAreEvenFromAFewPagesEach() throws SQLException {
-        Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_ordered");
-        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
-            statement.execute("INSERT INTO t SELECT g * 7, repeat('x', 60) FROM generate_series(1, 300000) g");
-            statement.execute("ANALYZE t");
+        try (Connection connection = tableT("chunks_verify_ordered", "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT g * 7, repeat('x', 60) FROM generate_series(1, 300000) g")) {
             assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 15, 4)).hasSize(14);
             List<Long> counts = verificationCounts(connection, 20_000);
-            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(300_000);
+            assertThat(sum(counts)).isEqualTo(300_000);
             // four evenly spaced pages per chunk put each boundary within an eighth of a chunk
             assertThat(counts).hasSize(15).allSatisfy(c -> assertThat(c).isBetween(15_000L, 25_000L));
         }
@@ -75,50 +64,64 @@ class ChunkPlannerIT {
 
     @Test
     void verificationChunksOfAShuffledTableStillCoverEveryRowOnce() throws SQLException {
-        Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_shuffled");
-        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (id uuid PRIMARY KEY, v text)");
-            statement.execute("INSERT INTO t SELECT gen_random_uuid(), repeat('x', 60) FROM generate_series(1, 200000) g");
-            statement.execute("ANALYZE t");
+        try (Connection connection = tableT("chunks_verify_shuffled", "CREATE TABLE t (id uuid PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT gen_random_uuid(), repeat('x', 60) FROM generate_series(1, 200000) g")) {
             List<Long> counts = verificationCounts(connection, 20_000);
-            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(200_000);
+            assertThat(sum(counts)).isEqualTo(200_000);
             assertThat(counts).hasSizeBetween(8, 10).allSatisfy(c -> assertThat(c).isBetween(4_000L, 45_000L));
         }
     }
 
     @Test
     void verificationChunksOfACompositeTextKeyFromPagesCoverEveryRowOnce() throws SQLException {
-        Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_composite");
-        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (region text, id int, v text, PRIMARY KEY (region, id))");
-            statement.execute("INSERT INTO t SELECT 'r''' || (g % 7), g, repeat('x', 60) FROM generate_series(1, 150000) g");
-            statement.execute("ANALYZE t");
+        try (Connection connection = tableT("chunks_verify_composite",
+                "CREATE TABLE t (region text, id int, v text, PRIMARY KEY (region, id))",
+                "INSERT INTO t SELECT 'r''' || (g % 7), g, repeat('x', 60) FROM generate_series(1, 150000) g")) {
             assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 10, 4)).hasSize(9);
             List<Long> counts = verificationCounts(connection, 15_000);
-            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(150_000);
+            assertThat(sum(counts)).isEqualTo(150_000);
             assertThat(counts).hasSizeBetween(8, 10);
         }
     }
 
     @Test
     void verificationFallsBackToABlockSampleWhenThePagesFirstSlotsHoldNoRows() throws SQLException {
-        Endpoint db = EmbeddedPostgres.newDatabase("chunks_verify_holes");
-        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
-            statement.execute("INSERT INTO t SELECT g, repeat('x', 60) FROM generate_series(1, 240000) g");
-            // the first eight row slots of every page lose their rows, as after heavy deletes
-            statement.execute("DELETE FROM t WHERE (ctid::text::point)[1] <= 8");
-            statement.execute("VACUUM ANALYZE t");
-            long left = count(statement);
+        try (Connection connection = tableT("chunks_verify_holes", "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT g, repeat('x', 60) FROM generate_series(1, 240000) g",
+                // the first eight row slots of every page lose their rows, as after heavy deletes
+                "DELETE FROM t WHERE (ctid::text::point)[1] <= 8",
+                "VACUUM t")) {
+            long left = count(connection);
             assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 10, 4)).isEmpty();
             List<Long> counts = verificationCounts(connection, left / 10);
-            assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(left);
+            assertThat(sum(counts)).isEqualTo(left);
             assertThat(counts).hasSizeBetween(8, 11);
         }
     }
 
-    private static long count(Statement statement) throws SQLException {
-        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM public.t")) {
+    /** A connection to a new database holding table {@code t}, made by {@code statements}, then analyzed. */
+    private static Connection tableT(String database, String... statements) throws SQLException {
+        Endpoint db = EmbeddedPostgres.newDatabase(database);
+        Connection connection = EmbeddedPostgres.connect(db);
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+            statement.execute("ANALYZE t");
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    private static long sum(List<Long> counts) {
+        return counts.stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static long count(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM public.t")) {
             rows.next();
             return rows.getLong(1);
         }
