@@ -115,15 +115,16 @@ final class DemoCommand implements Callable<Integer> {
             progress.info(String.format("Application stopped after %,d writes. Waiting for the stream to drain ...",
                     workload.writes()));
             // A mark in the source's log, applied once everything committed before it is in the target.
+            String capture = MigrationDaemon.captureName(store, store.require(plan.name()).id()).orElseThrow();
             boolean drained = runner.isAlive()
-                    && new LogMarkBarrier(engine, MigrationDaemon.captureName(plan)).awaitApplied(Duration.ofMinutes(2));
+                    && new LogMarkBarrier(engine, capture).awaitApplied(Duration.ofMinutes(2));
             if (failure.get() != null) {
                 throw failure.get();
             }
             if (!drained) {
                 progress.info("The stream did not drain within 2 minutes; comparing anyway.");
             }
-            boolean verified = verify(plan, store, engine, progress);
+            boolean verified = verify(plan, store, engine, capture, progress);
             daemon.stop();
             runner.join();
             if (failure.get() != null) {
@@ -136,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** What `safeshift verify` does, run while the stream is still live; the result goes on record. */
-    private static boolean verify(Plan plan, ControlStore store, Engine engine, TerminalProgress progress)
+    private static boolean verify(Plan plan, ControlStore store, Engine engine, String capture, TerminalProgress progress)
             throws InterruptedException {
         progress.info("Verifying: per-chunk checksums computed inside both databases while the stream runs ...");
         TableSpec table = plan.tables().get(0);
@@ -144,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
         VerifySettings settings = VerifySettings.DEFAULTS.withParallelism(2);
         try (TableComparer comparer = engine.openComparer(settings.parallelism())) {
             VerificationReport report = new Verifier(comparer, settings,
-                    Optional.of(new LogMarkBarrier(engine, MigrationDaemon.captureName(plan))), VerifyListener.NONE)
+                    Optional.of(new LogMarkBarrier(engine, capture)), VerifyListener.NONE)
                     .verify(plan.name(), List.of(move), Scope.full());
             store.recordVerification(store.require(plan.name()).id(), report, Options.actor());
             System.out.println();

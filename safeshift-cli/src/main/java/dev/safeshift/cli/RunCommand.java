@@ -5,7 +5,6 @@ import dev.safeshift.engine.Engines;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.run.MigrationDaemon;
 import dev.safeshift.store.ControlStore;
-import dev.safeshift.store.DaemonLock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,6 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Plan loaded = plan.load();
         try (ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema());
-             DaemonLock lock = DaemonLock.acquire(loaded.controlEndpoint(), loaded.control().schema(), loaded.name());
              Engine engine = Engines.forEndpoints(loaded.source(), loaded.target())) {
             MigrationDaemon daemon = new MigrationDaemon(loaded, store, engine, new TerminalProgress(System.out),
                     Options.actor());

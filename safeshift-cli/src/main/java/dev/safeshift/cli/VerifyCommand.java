@@ -87,7 +87,7 @@ final class VerifyCommand implements Callable<Integer> {
             VerificationReport report;
             try (TableComparer comparer = engine.openComparer(parallelism)) {
                 Verifier verifier = new Verifier(comparer, VerifySettings.DEFAULTS.withParallelism(parallelism),
-                        barrier(loaded, engine, migration), json ? VerifyListener.NONE : new VerifyProgress(System.err));
+                        barrier(loaded, engine, store, migration), json ? VerifyListener.NONE : new VerifyProgress(System.err));
                 report = verifier.verify(loaded.name(), moves, chosen);
             }
             // on the migration's record (and timeline), when it has one
@@ -105,10 +105,12 @@ final class VerifyCommand implements Callable<Integer> {
      * Suspects can wait for the change stream only while a daemon streams this migration; a
      * stopped daemon applies nothing, and waiting for it would only time out.
      */
-    private static Optional<StreamBarrier> barrier(Plan loaded, Engine engine, Optional<MigrationRecord> migration) {
+    private static Optional<StreamBarrier> barrier(Plan loaded, Engine engine, ControlStore store,
+                                                   Optional<MigrationRecord> migration) {
         boolean streaming = migration.map(MigrationRecord::phase).filter(phase -> phase == Phase.STREAMING).isPresent()
                 && DaemonLock.isHeld(loaded.controlEndpoint(), loaded.control().schema(), loaded.name());
-        return streaming ? Optional.of(new LogMarkBarrier(engine, MigrationDaemon.captureName(loaded)))
+        Optional<String> capture = migration.flatMap(m -> MigrationDaemon.captureName(store, m.id()));
+        return streaming && capture.isPresent() ? Optional.of(new LogMarkBarrier(engine, capture.get()))
                 : Optional.empty();
     }
 

@@ -1,6 +1,7 @@
 package dev.safeshift.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.testing.EmbeddedPostgres;
@@ -10,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
@@ -37,6 +40,14 @@ class BadInputIT {
 
     private Path plan(String name, Endpoint source, Endpoint target, String table) throws Exception {
         return PlanFiles.write(directory, name, source, target, table, "");
+    }
+
+    private static String scalar(Endpoint endpoint, String query) throws Exception {
+        try (Connection connection = EmbeddedPostgres.connect(endpoint); Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     private static void sql(Endpoint endpoint, String... statements) throws Exception {
@@ -149,23 +160,41 @@ class BadInputIT {
     }
 
     @Test
-    void replicationSlotAlreadyInUse() throws Exception {
+    void aSlotThisMigrationDidNotCreateIsLeftAlone() throws Exception {
         Endpoint source = EmbeddedPostgres.newDatabase("slot_source");
         Endpoint target = EmbeddedPostgres.newDatabase("slot_target");
-        sql(source, "CREATE TABLE public.items (id int PRIMARY KEY)",
+        // another tool's slot, named as an older Safeshift would have named this migration's, and in use
+        sql(source, "CREATE TABLE public.items (id int PRIMARY KEY)", "INSERT INTO public.items VALUES (1), (2)",
                 "SELECT pg_create_logical_replication_slot('safeshift_busy', 'test_decoding')");
         Properties properties = new Properties();
         PGProperty.USER.set(properties, "postgres");
         PGProperty.REPLICATION.set(properties, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+        Path plan = plan("busy", source, target, "public.items");
+        Path output = directory.resolve("daemon-output.log");
         try (Connection replication = java.sql.DriverManager.getConnection(source.url(), properties);
              PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI()
                      .replicationStream().logical().withSlotName("safeshift_busy").start()) {
-            Outcome outcome = safeshift("run", plan("busy", source, target, "public.items").toString());
-            assertThat(outcome.exitCode()).isEqualTo(7);
-            assertThat(outcome.error()).contains("safeshift_busy").contains("in use");
+            Process daemon = ChildProcess.start(directory, output, Map.of(), "run", plan.toString());
+            try {
+                await().atMost(Duration.ofMinutes(2)).until(() -> !daemon.isAlive()
+                        || Files.exists(output) && Files.readString(output).contains("Streaming changes"));
+                assertThat(daemon.isAlive()).as("daemon running; its output: %s", Files.readString(output)).isTrue();
+                assertThat(scalar(source, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'safeshift\\_busy\\_%'"))
+                        .as("the migration's own slot").isEqualTo("1");
+                assertThat(scalar(source, "SELECT active FROM pg_replication_slots WHERE slot_name = 'safeshift_busy'"))
+                        .as("the other tool's slot, untouched").isEqualTo("t");
+                assertThat(safeshift("stop", plan.toString()).exitCode()).isZero();
+                assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                daemon.destroyForcibly();
+            }
         }
+        Outcome aborted = safeshift("abort", plan.toString(), "--yes");
+        assertThat(aborted.exitCode()).isZero();
+        assertThat(scalar(source, "SELECT string_agg(slot_name, ',') FROM pg_replication_slots WHERE database = current_database()"))
+                .isEqualTo("safeshift_busy");
     }
 
     @Test

@@ -40,6 +40,11 @@ class StopStatusAbortIT {
         try (ControlStore store = ControlStore.open(target, "safeshift")) {
             await().atMost(Duration.ofMinutes(2)).until(() -> daemon.isDone()
                     || store.find("accounts").map(m -> m.phase() == Phase.STREAMING).orElse(false));
+            try (Connection connection = EmbeddedPostgres.connect(source); Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE public.accounts SET owner = 'new owner' WHERE id = 1");
+            }
+            long id = store.require("accounts").id();
+            await().atMost(Duration.ofMinutes(1)).until(() -> store.stream(id).map(s -> s.eventsApplied() > 0).orElse(false));
             assertThat(Main.execute("stop", plan.toString())).isZero();
             assertThat(daemon.get(60, TimeUnit.SECONDS)).as("daemon exit code").isZero();
             assertThat(store.find("accounts").map(MigrationRecord::phase)).contains(Phase.STOPPED);
@@ -58,17 +63,32 @@ class StopStatusAbortIT {
             assertThat(err.toString()).contains("--yes");
             assertThat(slotAndPublication(source)).isEqualTo("1/1");
 
+            assertThat(targetState(target)).as("applied position / chunk marks").isEqualTo("1/1");
+
             assertThat(Main.execute("abort", "--yes", plan.toString())).isZero();
             assertThat(store.find("accounts")).isEmpty();
         }
         assertThat(slotAndPublication(source)).isEqualTo("0/0");
+        // nothing left that a new migration of the same name could mistake for its own
+        assertThat(targetState(target)).isEqualTo("0/0");
+    }
+
+    private static String targetState(Endpoint target) throws Exception {
+        try (Connection connection = EmbeddedPostgres.connect(target); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(
+                     "SELECT (SELECT count(*) FROM safeshift.applied_position) || '/' ||"
+                             + " (SELECT count(DISTINCT capture_name) FROM safeshift.copied_chunk)")) {
+            result.next();
+            return result.getString(1);
+        }
     }
 
     private static String slotAndPublication(Endpoint source) throws Exception {
         try (Connection connection = EmbeddedPostgres.connect(source); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(
-                     "SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'safeshift_accounts') || '/' ||"
-                             + " (SELECT count(*) FROM pg_publication WHERE pubname = 'safeshift_accounts')")) {
+                     "SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'safeshift\\_accounts\\_%'"
+                             + " AND database = current_database()) || '/' ||"
+                             + " (SELECT count(*) FROM pg_publication WHERE pubname LIKE 'safeshift\\_accounts\\_%')")) {
             result.next();
             return result.getString(1);
         }

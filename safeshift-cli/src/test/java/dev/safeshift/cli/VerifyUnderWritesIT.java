@@ -72,7 +72,8 @@ class VerifyUnderWritesIT {
                 List<TableVerdict> verdicts = new ArrayList<>();
                 try (TableComparer comparer = engine.openComparer(2)) {
                     Verifier verifier = new Verifier(comparer, settings,
-                            Optional.of(new LogMarkBarrier(engine, MigrationDaemon.captureName(plan))), VerifyListener.NONE);
+                            Optional.of(new LogMarkBarrier(engine, MigrationDaemon.captureName(store,
+                                    store.require(plan.name()).id()).orElseThrow())), VerifyListener.NONE);
                     for (int run = 0; run < RUNS; run++) {
                         VerificationReport report = verifier.verify(plan.name(), List.of(move), Scope.full());
                         TableVerdict verdict = report.tables().get(0);

@@ -2,6 +2,8 @@ package dev.safeshift.engine;
 
 import dev.safeshift.plan.TableSpec;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -13,6 +15,15 @@ public interface Engine extends AutoCloseable {
 
     /** Checks that both databases are reachable and the source can capture changes. */
     void preflight();
+
+    /** The source server and database, to record with the capture and to check it against later. */
+    SourceIdentity identifySource();
+
+    /**
+     * Refuses moves that would copy a table onto itself: the same table of the same database on the
+     * same server as source and target, which would apply its own changes in a loop.
+     */
+    void refuseSelfMoves(List<TableMove> moves);
 
     /** Describes a source table and checks it can be moved (primary key, supported types). */
     TableInfo describeSource(TableSpec spec);
@@ -32,6 +43,15 @@ public interface Engine extends AutoCloseable {
     /** Removes the capture from the source (abort). Missing parts are ignored. */
     void dropCapture(String captureName);
 
+    /**
+     * Removes what the capture left in the target besides the moved rows: its applied position
+     * and its chunk marks (abort). Missing parts are ignored.
+     */
+    void forgetTarget(String captureName);
+
+    /** Write-ahead log the source keeps for the capture's slot, in bytes; empty when there is no such slot. */
+    OptionalLong retainedLog(String captureName);
+
     /** Opens a snapshot of the source as of now, for resuming a backfill whose capture snapshot is gone. */
     CaptureStart freshSnapshot();
 
@@ -39,10 +59,15 @@ public interface Engine extends AutoCloseable {
     List<KeyRange> planChunks(TableMove move, String snapshotId, long rowsPerChunk);
 
     /**
-     * Copies one key range from the snapshot into the target, replacing whatever the target holds in
-     * that range, and returns the rows copied. {@code rowsCopied} is told of progress as it happens.
+     * Copies one key range from the snapshot into the target and returns the rows copied. The rows
+     * and {@code mark} commit together in one target transaction, so a copy that was interrupted left
+     * nothing behind, and one that committed is known by its mark. {@code rowsCopied} is told of
+     * progress as it happens.
      */
-    long copyChunk(TableMove move, KeyRange range, String snapshotId, LongConsumer rowsCopied);
+    long copyChunk(TableMove move, KeyRange range, String snapshotId, ChunkMark mark, LongConsumer rowsCopied);
+
+    /** The chunks of a capture whose copy committed in the target: table key → chunk number → rows copied. */
+    Map<String, Map<Integer, Long>> copiedChunks(String captureName);
 
     /** Opens (does not start) the change stream for the capture. */
     ChangeStream openStream(String captureName, List<TableMove> moves);

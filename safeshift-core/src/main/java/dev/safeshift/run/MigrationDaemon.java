@@ -6,22 +6,34 @@ import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
+import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
+import dev.safeshift.jdbc.ConnectionLoss;
+import dev.safeshift.plan.Durations;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.TableSpec;
 import dev.safeshift.store.ChunkRecord;
 import dev.safeshift.store.ControlStore;
+import dev.safeshift.store.DaemonLock;
 import dev.safeshift.store.MigrationRecord;
 import dev.safeshift.store.Phase;
 import dev.safeshift.store.Request;
+import dev.safeshift.store.StreamState;
+import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,33 +41,57 @@ import org.slf4j.LoggerFactory;
  * The one process that moves data: backfill, then stream changes until stopped. What to do next
  * is decided from the control store, never from memory, so a killed daemon restarts where it was:
  * no chunks yet means start over cleanly; chunks left means resume the backfill; all chunks done
- * means stream from the committed position.
+ * means stream from the committed position. Transient failures (a restarted server, a terminated
+ * session) are retried the same way, from the store, until the plan's retry limit.
  */
 public final class MigrationDaemon {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationDaemon.class);
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
+    private static final SecureRandom TOKENS = new SecureRandom();
 
     private final Plan plan;
     private final ControlStore store;
     private final Engine engine;
     private final RunListener listener;
     private final String actor;
+    private final RetryPolicy retry;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
+    /** Set when another daemon took the lock: this one stops with it. */
+    private final AtomicReference<SafeshiftException> lockLost = new AtomicReference<>();
+    /** Retries that happened while the store could not be written to, oldest first. */
+    private final List<String> unrecordedRetries = new ArrayList<>();
 
     public MigrationDaemon(Plan plan, ControlStore store, Engine engine, RunListener listener, String actor) {
+        this(plan, store, engine, listener, actor, RetryPolicy.DEFAULT);
+    }
+
+    public MigrationDaemon(Plan plan, ControlStore store, Engine engine, RunListener listener, String actor,
+                           RetryPolicy retry) {
         this.plan = plan;
         this.store = store;
         this.engine = engine;
         this.listener = listener;
         this.actor = actor;
+        this.retry = retry;
     }
 
-    /** The name of the publication and replication slot of a plan's migration. */
-    public static String captureName(Plan plan) {
-        return "safeshift_" + plan.name();
+    /** The capture (replication slot and publication) a migration recorded in the store, if any. */
+    public static Optional<String> captureName(ControlStore store, long migrationId) {
+        return store.stream(migrationId).map(StreamState::slotName);
+    }
+
+    /**
+     * A new capture name: {@code safeshift_<migration>_<token>}. The token makes two migrations with
+     * the same name (another store, another target) own different slots, and is recorded in the store
+     * before the slot is created.
+     */
+    static String newCaptureName(String migration) {
+        byte[] token = new byte[4];
+        TOKENS.nextBytes(token);
+        return "safeshift_" + migration + "_" + HexFormat.of().formatHex(token);
     }
 
     /** Asks the daemon to stop after the work in hand is checkpointed. Safe from any thread. */
@@ -64,28 +100,150 @@ public final class MigrationDaemon {
         stopSignal.countDown();
     }
 
-    /** Runs until stopped (by {@link #stop()} or a stop request in the store) or until it fails. */
+    /**
+     * Runs until stopped (by {@link #stop()} or a stop request in the store) or until it fails.
+     * Holds the migration's lock in the control store throughout: a second daemon is refused.
+     */
     public void run() throws InterruptedException {
-        MigrationRecord migration = store.register(plan.name(), PlanSummary.json(plan));
-        long id = migration.id();
-        store.append(id, "daemon-started", actor, PlanSummary.daemonDetail());
-        for (Request stale : store.pendingRequests(id)) {
-            // made while no daemon was running; acting on it now would surprise whoever started this one
-            store.completeRequest(stale.id(), "expired: made before this daemon started");
+        try (DaemonLock lock = DaemonLock.acquire(plan.controlEndpoint(), plan.control().schema(), plan.name())) {
+            MigrationRecord migration = store.register(plan.name(), PlanSummary.json(plan));
+            long id = migration.id();
+            store.planJson(id).ifPresent(registered -> PlanIdentity.requireSame(registered, plan));
+            store.append(id, "daemon-started", actor, PlanSummary.daemonDetail());
+            for (Request stale : store.pendingRequests(id)) {
+                // made while no daemon was running; acting on it now would surprise whoever started this one
+                store.completeRequest(stale.id(), "expired: made before this daemon started");
+            }
+            DaemonGuard guard = new DaemonGuard(store, id, daemonName(), lock,
+                    () -> DaemonLock.acquire(plan.controlEndpoint(), plan.control().schema(), plan.name()),
+                    this::lockTaken, listener, actor);
+            guard.start();
+            try {
+                runWithRetries(id);
+            } catch (SafeshiftException | InterruptedException e) {
+                failed(id, e);
+                throw e;
+            } catch (RuntimeException e) {
+                failed(id, e);
+                throw new SafeshiftException(SafeshiftException.Kind.INTERNAL, "the daemon stopped on an unexpected"
+                        + " error: " + e.getMessage() + " (details in the log)", e);
+            } finally {
+                guard.close();
+                try {
+                    store.daemonEnded(id);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not record that the daemon ended: {}", e.getMessage());
+                }
+            }
         }
-        try {
-            engine.preflight();
-            List<TableMove> moves = describeAndPrepare();
-            String capture = captureName(plan);
-            List<ChunkRecord> chunks = store.chunks(id);
-            if (chunks.isEmpty()) {
-                startFresh(id, capture, moves);
-            } else if (chunks.stream().anyMatch(c -> !c.done())) {
-                requireCapture(capture);
+    }
+
+    private void lockTaken(SafeshiftException reason) {
+        lockLost.set(reason);
+        stop();
+    }
+
+    /**
+     * Does the migration's work; a failure that is a lost connection is retried with backoff once
+     * the daemon got past its checks (a database that is down when the daemon starts is reported at
+     * once), from what the store says, until failures have lasted the plan's retry limit.
+     */
+    private void runWithRetries(long id) throws InterruptedException {
+        AtomicBoolean started = new AtomicBoolean();
+        Instant failingSince = null;
+        int attempt = 0;
+        while (true) {
+            Instant attemptStarted = Instant.now();
+            try {
+                work(id, started);
+                requireLock();
+                return;
+            } catch (RuntimeException e) {
+                requireLock();
+                if (stopRequested.get() || !started.get() || !ConnectionLoss.isLoss(e)) {
+                    throw e;
+                }
+                Instant now = Instant.now();
+                if (failingSince == null || Duration.between(attemptStarted, now).compareTo(RetryPolicy.RECOVERED_AFTER) >= 0) {
+                    failingSince = attemptStarted;
+                    attempt = 0;
+                }
+                Duration failingFor = Duration.between(failingSince, now);
+                if (failingFor.compareTo(retry.giveUpAfter()) >= 0) {
+                    throw new SafeshiftException(SafeshiftException.Kind.UNREACHABLE, "gave up after retrying for "
+                            + Durations.format(failingFor) + " (retry.give-up-after is " + Durations.format(retry.giveUpAfter())
+                            + "): " + e.getMessage() + " Run safeshift run again once the databases are back; it resumes"
+                            + " where the migration stopped.", e);
+                }
+                attempt++;
+                Duration wait = retry.delay(attempt);
+                LOG.warn("transient failure, retrying in {} s (attempt {})", wait.toSeconds(), attempt, e);
+                listener.info("Lost a database connection (" + e.getMessage() + "). Retrying in " + wait.toSeconds()
+                        + " s (attempt " + attempt + "; gives up after " + Durations.format(retry.giveUpAfter()) + ").");
+                recordRetry(id, e, attempt, wait);
+                if (stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    stopped(id);
+                    return;
+                }
+            }
+        }
+    }
+
+    private void requireLock() {
+        SafeshiftException lost = lockLost.get();
+        if (lost != null) {
+            throw lost;
+        }
+    }
+
+    /**
+     * Puts the retry on the timeline. The store may live on the database that is away; then the
+     * event waits and is written, with the time it happened, as soon as the store answers again.
+     */
+    private void recordRetry(long id, RuntimeException e, int attempt, Duration wait) {
+        var detail = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("at", Instant.now().toString()).put("attempt", attempt).put("waitSeconds", wait.toSeconds())
+                .put("error", e.getClass().getSimpleName()).put("message", String.valueOf(e.getMessage()));
+        unrecordedRetries.add(detail.toString());
+        recordPendingRetries(id);
+    }
+
+    private void recordPendingRetries(long id) {
+        while (!unrecordedRetries.isEmpty()) {
+            try {
+                store.append(id, "retry", actor, unrecordedRetries.get(0));
+                unrecordedRetries.remove(0);
+            } catch (RuntimeException storeDown) {
+                LOG.warn("could not record the retry on the timeline yet: {}", storeDown.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void work(long id, AtomicBoolean started) throws InterruptedException {
+        recordPendingRetries(id);
+        engine.preflight();
+        List<ChunkRecord> chunks = store.chunks(id);
+        List<TableMove> moves = describeAndPrepare(chunks.isEmpty());
+        started.set(true);
+        String capture;
+        if (chunks.isEmpty()) {
+            Optional<String> fresh = startFresh(id, moves);
+            if (fresh.isEmpty()) {
+                stopped(id);
+                return;
+            }
+            capture = fresh.get();
+        } else {
+            capture = ownedCapture(id);
+            if (markCopiedChunks(id, capture)) {
+                chunks = store.chunks(id);
+            }
+            if (chunks.stream().anyMatch(c -> !c.done())) {
                 listener.info("Resuming the backfill: " + chunks.stream().filter(ChunkRecord::done).count() + " of "
                         + chunks.size() + " chunks were already copied.");
                 try (CaptureStart snapshot = engine.freshSnapshot()) {
-                    if (!backfill(id, moves, snapshot.snapshotId())) {
+                    if (!backfill(id, capture, moves, snapshot.snapshotId())) {
                         stopped(id);
                         return;
                     }
@@ -93,7 +251,6 @@ public final class MigrationDaemon {
                 checkCopiedRows(id, moves);
                 finishBackfill(id, moves);
             } else {
-                requireCapture(capture);
                 Phase phase = store.require(plan.name()).phase();
                 if (phase != Phase.STREAMING && phase != Phase.STOPPED) {
                     // Copied, but the index build may not have finished (a crash or a failure there);
@@ -101,40 +258,49 @@ public final class MigrationDaemon {
                     finishBackfill(id, moves);
                 }
             }
-            if (stopRequested.get()) {
-                stopped(id);
-                return;
-            }
-            stream(id, capture, moves);
-        } catch (SafeshiftException | InterruptedException e) {
-            failed(id, e);
-            throw e;
-        } catch (RuntimeException e) {
-            failed(id, e);
-            throw new SafeshiftException(SafeshiftException.Kind.INTERNAL, "the daemon stopped on an unexpected error: "
-                    + e.getMessage() + " (details in the log)", e);
         }
+        if (stopRequested.get()) {
+            stopped(id);
+            return;
+        }
+        stream(id, capture, moves);
     }
 
-    private List<TableMove> describeAndPrepare() {
+    private List<TableMove> describeAndPrepare(boolean freshStart) {
         List<TableMove> moves = new ArrayList<>();
         for (TableSpec spec : plan.tables()) {
-            TableMove move = new TableMove(engine.describeSource(spec), spec.target());
-            engine.prepareTarget(move);
-            moves.add(move);
+            moves.add(new TableMove(engine.describeSource(spec), spec.target()));
         }
+        engine.refuseSelfMoves(moves);
+        moves.forEach(engine::prepareTarget);
         return moves;
     }
 
-    private void startFresh(long id, String capture, List<TableMove> moves) throws InterruptedException {
-        if (engine.captureExists(capture)) {
-            // Left by a run that died before it planned any chunk: nothing depends on it yet.
-            listener.info("Dropping the unused replication slot " + capture + " left by an interrupted start.");
-            engine.dropCapture(capture);
+    /**
+     * Creates the capture and copies every chunk; returns the capture's name, or empty when the
+     * daemon was stopped during the copy. The capture is recorded in the store before it is created,
+     * so a start that dies half-way leaves a slot this migration knows as its own.
+     */
+    private Optional<String> startFresh(long id, List<TableMove> moves) throws InterruptedException {
+        SourceIdentity source = engine.identifySource();
+        Optional<StreamState> recorded = store.stream(id);
+        String capture;
+        if (recorded.isPresent()) {
+            // an earlier start of this migration recorded it, and died before it planned any chunk
+            capture = recorded.get().slotName();
+            requireSameSource(recorded.get(), source);
+            if (engine.captureExists(capture)) {
+                listener.info("Dropping replication slot " + capture + ", which this migration created in a start that"
+                        + " was interrupted before it copied anything.");
+                engine.dropCapture(capture);
+            }
+        } else {
+            capture = newCaptureName(plan.name());
         }
+        store.recordCapture(id, capture, capture, Optional.of(source.systemId()), Optional.of(source.database()));
         listener.info("Creating replication slot " + capture + " with an exported snapshot.");
         try (CaptureStart start = engine.startCapture(capture, moves)) {
-            store.saveStream(id, capture, capture, start.position());
+            store.captureStarted(id, start.position());
             List<ChunkRecord> chunks = new ArrayList<>();
             for (TableMove move : moves) {
                 List<KeyRange> ranges = engine.planChunks(move, start.snapshotId(), plan.copy().rowsPerChunk());
@@ -148,30 +314,84 @@ public final class MigrationDaemon {
             store.saveChunks(id, chunks);
             store.setPhase(id, Phase.BACKFILL, "slot " + capture + " at " + start.position() + ", " + chunks.size() + " chunks");
             listener.info("Copying " + chunks.size() + " chunks from the snapshot at " + start.position() + ".");
-            if (!backfill(id, moves, start.snapshotId())) {
-                stopped(id);
-                return;
+            if (!backfill(id, capture, moves, start.snapshotId())) {
+                return Optional.empty();
             }
         }
         checkCopiedRows(id, moves);
         finishBackfill(id, moves);
+        return Optional.of(capture);
     }
 
-    private boolean backfill(long id, List<TableMove> moves, String snapshotId) throws InterruptedException {
-        Thread watcher = new Thread(() -> watchDuringBackfill(moves), "safeshift-requests");
+    /**
+     * The capture this migration recorded and created, checked to be there, on the same source
+     * server it was created on. A slot the store does not record for this migration is never used.
+     */
+    private String ownedCapture(long id) {
+        StreamState recorded = store.stream(id).filter(StreamState::started).orElseThrow(() -> new SafeshiftException(
+                SafeshiftException.Kind.STATE, "the control store records chunks for migration " + plan.name()
+                + " but no replication slot; its state is incomplete. Start over with safeshift abort followed by"
+                + " safeshift run."));
+        requireSameSource(recorded, engine.identifySource());
+        String capture = recorded.slotName();
+        if (!engine.captureExists(capture)) {
+            throw new SafeshiftException(SafeshiftException.Kind.STATE,
+                    "the replication slot " + capture + " that this migration reads from no longer exists on the source, "
+                            + "so changes made since it was dropped are lost to Safeshift. Start over with "
+                            + "safeshift abort followed by safeshift run.");
+        }
+        return capture;
+    }
+
+    private void requireSameSource(StreamState recorded, SourceIdentity now) {
+        Optional<String> systemId = recorded.sourceSystemId();
+        Optional<String> database = recorded.sourceDatabase();
+        if ((systemId.isPresent() && !systemId.get().equals(now.systemId()))
+                || (database.isPresent() && !database.get().equals(now.database()))) {
+            throw new SafeshiftException(SafeshiftException.Kind.STATE, "the source at "
+                    + plan.source().redactedUrl() + " is not where this migration's replication slot "
+                    + recorded.slotName() + " was created (server " + systemId.orElse("?") + ", database "
+                    + database.orElse("?") + "; now server " + now.systemId() + ", database " + now.database()
+                    + "). Point source.url back at that server, or give the migration up with safeshift abort.");
+        }
+    }
+
+    /**
+     * Chunks whose rows committed in the target after the store last heard of them (the daemon died
+     * between the two): the target's marks say so, and they are checkpointed here without copying
+     * them again. Returns whether any was.
+     */
+    private boolean markCopiedChunks(long id, String capture) {
+        Map<String, Map<Integer, Long>> copied = engine.copiedChunks(capture);
+        int marked = 0;
+        for (ChunkRecord chunk : store.chunks(id)) {
+            Long rows = copied.getOrDefault(chunk.table(), Map.of()).get(chunk.chunkNo());
+            if (!chunk.done() && rows != null) {
+                store.markChunkDone(id, chunk.table(), chunk.chunkNo(), rows);
+                marked++;
+            }
+        }
+        if (marked > 0) {
+            listener.info(marked + " chunk(s) had been copied into the target just before the daemon stopped;"
+                    + " they are checkpointed now, not copied again.");
+        }
+        return marked > 0;
+    }
+
+    private boolean backfill(long id, String capture, List<TableMove> moves, String snapshotId) throws InterruptedException {
+        Thread watcher = new Thread(() -> watchDuringBackfill(id, capture, moves), "safeshift-requests");
         watcher.setDaemon(true);
         watcher.start();
         try {
-            return new Backfill(engine, store, id, listener, plan.copy().parallelism())
+            return new Backfill(engine, store, id, capture, listener, plan.copy().parallelism())
                     .copy(moves, snapshotId, stopRequested::get);
         } finally {
             watcher.interrupt();
         }
     }
 
-    /** Handles requests and records row-count checkpoints while the backfill threads copy. */
-    private void watchDuringBackfill(List<TableMove> moves) {
-        long id = store.require(plan.name()).id();
+    /** Handles requests and records row-count checkpoints and the slot's log while the backfill threads copy. */
+    private void watchDuringBackfill(long id, String capture, List<TableMove> moves) {
         RowCountCheckpoint checkpoint = new RowCountCheckpoint(engine, store, id, actor);
         // How often the backfill records row counts; a system property shortens it for tests.
         Duration every = Duration.ofSeconds(Long.getLong("safeshift.rowCountCheckpointSeconds", 30));
@@ -180,8 +400,9 @@ public final class MigrationDaemon {
             try {
                 handleRequests(id);
                 if (System.nanoTime() >= nextCount) {
-                    checkpoint.record(moves, false);
                     nextCount = System.nanoTime() + every.toNanos();
+                    checkpoint.record(moves, false);
+                    engine.retainedLog(capture).ifPresent(bytes -> store.reportRetainedWal(id, bytes));
                 }
                 if (stopSignal.await(1, TimeUnit.SECONDS)) {
                     return;
@@ -191,6 +412,13 @@ public final class MigrationDaemon {
             } catch (RuntimeException e) {
                 // a count that failed is a missing checkpoint, not a reason to stop the copy
                 LOG.warn("row-count checkpoint failed", e);
+                try {
+                    if (stopSignal.await(1, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
         }
     }
@@ -262,9 +490,11 @@ public final class MigrationDaemon {
     }
 
     private void report(long id, String capture, StreamProgress progress) {
+        recordPendingRetries(id);
         Lag lag = engine.lag(capture, progress);
+        OptionalLong retained = engine.retainedLog(capture);
         String position = progress.appliedPosition().orElse("");
-        store.reportStream(id, position, lag.bytes(), lag.millis(), progress.eventsApplied());
+        store.reportStream(id, position, lag.bytes(), lag.millis(), progress.eventsApplied(), retained);
         StreamStatus status = new StreamStatus(lag.bytes(), lag.millis(), progress.eventsApplied(),
                 progress.applyLagP50Millis(), progress.applyLagP99Millis(), position);
         listener.streaming(status);
@@ -282,16 +512,8 @@ public final class MigrationDaemon {
         }
     }
 
-    private void requireCapture(String capture) {
-        if (!engine.captureExists(capture)) {
-            throw new SafeshiftException(SafeshiftException.Kind.STATE,
-                    "the replication slot " + capture + " that this migration reads from no longer exists on the source, "
-                            + "so changes made since it was dropped are lost to Safeshift. Start over with "
-                            + "safeshift abort followed by safeshift run.");
-        }
-    }
-
     private void stopped(long id) {
+        requireLock();
         Phase phase = store.require(plan.name()).phase();
         if (phase == Phase.STREAMING) {
             store.setPhase(id, Phase.STOPPED, "stopped on request; run again to resume");
@@ -303,12 +525,22 @@ public final class MigrationDaemon {
     private void failed(long id, Exception e) {
         try {
             store.append(id, "daemon-failed", actor, PlanSummary.errorDetail(e));
+            if (e == lockLost.get()) {
+                return; // the daemon that took the lock goes on with the migration; its phase is its own
+            }
             Phase phase = store.require(plan.name()).phase();
             if (phase == Phase.BACKFILL || phase == Phase.STREAMING) {
                 store.setPhase(id, Phase.FAILED, String.valueOf(e.getMessage()));
             }
         } catch (RuntimeException secondary) {
-            e.addSuppressed(secondary);
+            if (secondary != e) {
+                e.addSuppressed(secondary);
+            }
         }
+    }
+
+    private static String daemonName() {
+        // "pid@host", as the JVM names itself
+        return ManagementFactory.getRuntimeMXBean().getName();
     }
 }

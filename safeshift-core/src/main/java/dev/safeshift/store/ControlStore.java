@@ -1,6 +1,7 @@
 package dev.safeshift.store;
 
 import dev.safeshift.SafeshiftException;
+import dev.safeshift.jdbc.ConnectionLoss;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.VerifySchedule;
@@ -11,6 +12,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The control store: the single source of truth for every migration. Everything a migration did
@@ -29,23 +31,32 @@ public final class ControlStore implements AutoCloseable {
     public static final int STORED_DIFFERENCES_PER_TABLE = 100;
 
     private final Endpoint endpoint;
-    private final Connection connection;
-    private final MigrationTable migrations;
-    private final TimelineTable timeline;
-    private final ChunkTable chunks;
-    private final StreamTable streams;
-    private final RequestTable requests;
-    private final VerificationTable verifications;
+    private final String schema;
+    // Replaced when the connection is lost (a restarted server, a terminated session): the next
+    // call opens a new one, so a daemon rides out a restart of the store's database.
+    private Connection connection;
+    private boolean lost;
+    private MigrationTable migrations;
+    private TimelineTable timeline;
+    private ChunkTable chunks;
+    private StreamTable streams;
+    private RequestTable requests;
+    private VerificationTable verifications;
 
     private ControlStore(Endpoint endpoint, String schema, Connection connection) {
         this.endpoint = endpoint;
-        this.connection = connection;
-        this.migrations = new MigrationTable(connection, schema);
-        this.timeline = new TimelineTable(connection, schema);
-        this.chunks = new ChunkTable(connection, schema);
-        this.streams = new StreamTable(connection, schema);
-        this.requests = new RequestTable(connection, schema);
-        this.verifications = new VerificationTable(connection, schema);
+        this.schema = schema;
+        use(connection);
+    }
+
+    private void use(Connection opened) {
+        this.connection = opened;
+        this.migrations = new MigrationTable(opened, schema);
+        this.timeline = new TimelineTable(opened, schema);
+        this.chunks = new ChunkTable(opened, schema);
+        this.streams = new StreamTable(opened, schema);
+        this.requests = new RequestTable(opened, schema);
+        this.verifications = new VerificationTable(opened, schema);
     }
 
     /** Connects, then creates or upgrades the store's tables in {@code schema}. */
@@ -125,11 +136,33 @@ public final class ControlStore implements AutoCloseable {
         work(Isolation.AUTOCOMMIT, () -> requireChunk(chunks.markDone(migrationId, table, chunkNo, rows), table, chunkNo));
     }
 
-    public synchronized void saveStream(long migrationId, String slot, String publication, String startPosition) {
+    /**
+     * Records the replication slot and publication the migration is about to create, and the source
+     * server they will live on, before they exist. Only what is recorded here is ever dropped or read.
+     */
+    public synchronized void recordCapture(long migrationId, String slot, String publication,
+                                           Optional<String> sourceSystemId, Optional<String> sourceDatabase) {
         work(Isolation.AUTOCOMMIT, () -> {
-            streams.save(migrationId, slot, publication, startPosition);
+            streams.recordCapture(migrationId, slot, publication, sourceSystemId, sourceDatabase);
             return null;
         });
+    }
+
+    /** The recorded capture now exists; its stream starts at {@code startPosition}. */
+    public synchronized void captureStarted(long migrationId, String startPosition) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            if (!streams.started(migrationId, startPosition)) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE,
+                        "migration " + migrationId + " has no capture recorded in the control store");
+            }
+            return null;
+        });
+    }
+
+    /** Records a capture that already exists, with its start: {@link #recordCapture} then {@link #captureStarted}. */
+    public synchronized void saveStream(long migrationId, String slot, String publication, String startPosition) {
+        recordCapture(migrationId, slot, publication, Optional.empty(), Optional.empty());
+        captureStarted(migrationId, startPosition);
     }
 
     public synchronized Optional<StreamState> stream(long migrationId) {
@@ -138,11 +171,41 @@ public final class ControlStore implements AutoCloseable {
 
     public synchronized void reportStream(long migrationId, String appliedPosition, long lagBytes, long lagMillis,
             long eventsApplied) {
+        reportStream(migrationId, appliedPosition, lagBytes, lagMillis, eventsApplied, OptionalLong.empty());
+    }
+
+    /** The stream's progress, with the write-ahead log the source keeps for the slot when it was measured. */
+    public synchronized void reportStream(long migrationId, String appliedPosition, long lagBytes, long lagMillis,
+            long eventsApplied, OptionalLong retainedWalBytes) {
         work(Isolation.AUTOCOMMIT, () -> {
-            if (!streams.report(migrationId, appliedPosition, lagBytes, lagMillis, eventsApplied)) {
+            if (!streams.report(migrationId, appliedPosition, lagBytes, lagMillis, eventsApplied, retainedWalBytes)) {
                 throw new SafeshiftException(SafeshiftException.Kind.STATE,
                         "migration " + migrationId + " has no change stream in the control store to report on");
             }
+            return null;
+        });
+    }
+
+    /** The write-ahead log the source keeps for the migration's slot, measured while nothing is applied yet. */
+    public synchronized void reportRetainedWal(long migrationId, long retainedWalBytes) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            streams.reportRetainedWal(migrationId, retainedWalBytes);
+            return null;
+        });
+    }
+
+    /** A running daemon's sign of life, renewed every few seconds; {@code daemon} names it ({@code pid@host}). */
+    public synchronized void heartbeat(long migrationId, String daemon) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            migrations.heartbeat(migrationId, daemon);
+            return null;
+        });
+    }
+
+    /** The daemon is ending by itself (stopped or failed). */
+    public synchronized void daemonEnded(long migrationId) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            migrations.daemonEnded(migrationId);
             return null;
         });
     }
@@ -257,6 +320,7 @@ public final class ControlStore implements AutoCloseable {
 
     private <T> T work(Isolation isolation, Work<T> work) {
         try {
+            reopenIfLost();
             if (isolation == Isolation.AUTOCOMMIT) {
                 return work.run();
             }
@@ -279,13 +343,34 @@ public final class ControlStore implements AutoCloseable {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
+            if (ConnectionLoss.isLoss(e)) {
+                lost = true;
+            }
             throw failure(endpoint, e);
+        }
+    }
+
+    /**
+     * Opens a new connection when the current one is gone. Nothing is retried here: the call that
+     * noticed the loss failed, and the next one runs on the new connection.
+     */
+    private void reopenIfLost() throws SQLException {
+        if (!lost && !connection.isClosed()) {
+            return;
+        }
+        closeQuietly(connection);
+        lost = false;
+        try {
+            use(Connections.open(endpoint, "control store"));
+        } catch (SafeshiftException e) {
+            throw new SQLException("the connection to the control store was lost and could not be opened again: "
+                    + e.getMessage(), "08006", e);
         }
     }
 
     private static SafeshiftException failure(Endpoint endpoint, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.startsWith("08")) {
+        if (ConnectionLoss.isLoss(e)) {
             return new SafeshiftException(SafeshiftException.Kind.UNREACHABLE, "lost the connection to the control store at "
                     + endpoint.redactedUrl() + ". Check that the database is running, then run the command again.", e);
         }

@@ -20,15 +20,18 @@ import java.sql.SQLException;
 public final class DaemonLock implements AutoCloseable {
 
     private final Connection connection;
+    private final long key;
 
-    private DaemonLock(Connection connection) {
+    private DaemonLock(Connection connection, long key) {
         this.connection = connection;
+        this.key = key;
     }
 
     public static DaemonLock acquire(Endpoint control, String schema, String migrationName) {
         Connection connection = Connections.open(control, "control store");
+        long key = key(schema + ":" + migrationName);
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            statement.setLong(1, key(schema + ":" + migrationName));
+            statement.setLong(1, key);
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 if (!result.getBoolean(1)) {
@@ -38,7 +41,7 @@ public final class DaemonLock implements AutoCloseable {
                                     + "Stop it with safeshift stop, or wait for it to finish.");
                 }
             }
-            return new DaemonLock(connection);
+            return new DaemonLock(connection, key);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -50,6 +53,26 @@ public final class DaemonLock implements AutoCloseable {
             }
             throw new SafeshiftException(SafeshiftException.Kind.INTERNAL,
                     "could not take the daemon lock in the control store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether this lock is still held: its session is alive and holds the advisory lock. A session
+     * can end under the daemon (a restarted server, {@code pg_terminate_backend}); the lock is then
+     * gone, and another daemon could take it.
+     */
+    public boolean holds() {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
+                + " WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted AND objsubid = 1"
+                + " AND classid::bigint = ? AND objid::bigint = ?)")) {
+            statement.setQueryTimeout(10);
+            statement.setLong(1, key >>> 32);
+            statement.setLong(2, key & 0xFFFF_FFFFL);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
         }
     }
 

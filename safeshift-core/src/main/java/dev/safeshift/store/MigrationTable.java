@@ -11,7 +11,7 @@ import java.util.Optional;
 /** SQL for the {@code migration} and {@code phase_change} tables, and for purging a migration. */
 final class MigrationTable {
 
-    private static final String COLUMNS = "id, name, phase, created_at, updated_at";
+    private static final String COLUMNS = "id, name, phase, created_at, updated_at, daemon, heartbeat_at, daemon_ended_at";
 
     private final Connection connection;
     private final String schema;
@@ -92,6 +92,27 @@ final class MigrationTable {
         }
     }
 
+    /** A running daemon's sign of life; the first one also names the daemon and clears its end. */
+    void heartbeat(long migrationId, String daemon) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("migration")
+                + " SET daemon = ?, heartbeat_at = clock_timestamp(), daemon_ended_at = NULL WHERE id = ?")) {
+            update.setString(1, daemon);
+            update.setLong(2, migrationId);
+            if (update.executeUpdate() != 1) {
+                throw unknown(migrationId);
+            }
+        }
+    }
+
+    /** The daemon ended by itself: it no longer runs, as of now. */
+    void daemonEnded(long migrationId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("migration")
+                + " SET daemon_ended_at = clock_timestamp() WHERE id = ?")) {
+            update.setLong(1, migrationId);
+            update.executeUpdate();
+        }
+    }
+
     /** Deletes every row of the migration. Must run inside a transaction. */
     void purge(long migrationId) throws SQLException {
         try (Statement statement = connection.createStatement()) {
@@ -116,7 +137,8 @@ final class MigrationTable {
 
     private static MigrationRecord record(ResultSet rows) throws SQLException {
         return new MigrationRecord(rows.getLong("id"), rows.getString("name"), phase(rows.getString("phase")),
-                Rows.instant(rows, "created_at"), Rows.instant(rows, "updated_at"));
+                Rows.instant(rows, "created_at"), Rows.instant(rows, "updated_at"), Rows.optionalString(rows, "daemon"),
+                Rows.optionalInstant(rows, "heartbeat_at"), Rows.optionalInstant(rows, "daemon_ended_at"));
     }
 
     private static Phase phase(String stored) {

@@ -23,8 +23,10 @@ public final class StatusFormatter {
         out.append(migration.name()).append("  phase ").append(report.phase())
                 .append("  (since ").append(time(migration.updatedAt())).append(", id ").append(migration.id())
                 .append(")\n");
+        appendDaemon(out, report);
         appendTables(out, report);
         appendStream(out, report);
+        appendRetainedWal(out, report);
         out.append(VerificationStatus.line(report)).append('\n');
         if (report.pendingRequests().isEmpty()) {
             out.append("requests  none pending\n");
@@ -66,7 +68,9 @@ public final class StatusFormatter {
         if (report.stream().isPresent()) {
             StreamState stream = report.stream().get();
             root.putObject("stream").put("slot", stream.slotName())
-                    .put("publication", stream.publicationName()).put("startPosition", stream.startPosition())
+                    .put("publication", stream.publicationName()).put("startPosition", stream.startPosition().orElse(null))
+                    .put("sourceSystemId", stream.sourceSystemId().orElse(null))
+                    .put("retainedWalBytesReported", stream.retainedWalBytes().orElse(null))
                     .put("appliedPosition", stream.appliedPosition().orElse(null))
                     .put("lagBytes", stream.lagBytes().orElse(null)).put("lagMillis", stream.lagMillis().orElse(null))
                     .put("eventsApplied", stream.eventsApplied())
@@ -75,6 +79,19 @@ public final class StatusFormatter {
         } else {
             root.putNull("stream");
         }
+        ObjectNode daemon = root.putObject("daemon")
+                .put("name", migration.daemon().orElse(null))
+                .put("heartbeatAt", migration.heartbeatAt().map(StatusFormatter::iso).orElse(null))
+                .put("heartbeatAgeMillis", report.heartbeatAgeMillis().orElse(null))
+                .put("endedAt", migration.daemonEndedAt().map(StatusFormatter::iso).orElse(null));
+        report.liveness().ifPresent(liveness -> {
+            daemon.put("running", liveness.daemonRunning());
+            root.putObject("retainedWal")
+                    .put("bytes", liveness.retainedWalBytes().orElse(null))
+                    .put("unavailable", liveness.retainedWalUnavailable().orElse(null))
+                    .put("warnAboveBytes", liveness.warnRetainedWalBytes())
+                    .put("aboveWarning", liveness.retainedWalAboveWarning());
+        });
         VerificationStatus.json(report, root);
         ArrayNode requests = root.putArray("pendingRequests");
         for (Request request : report.pendingRequests()) {
@@ -120,7 +137,11 @@ public final class StatusFormatter {
             return;
         }
         StreamState stream = report.stream().get();
-        out.append("stream  slot ").append(stream.slotName()).append(", from ").append(stream.startPosition());
+        if (!stream.started()) {
+            out.append("stream  slot ").append(stream.slotName()).append(" recorded, not created yet\n");
+            return;
+        }
+        out.append("stream  slot ").append(stream.slotName()).append(", from ").append(stream.startPosition().get());
         Optional<Long> age = report.streamReportAgeMillis();
         if (age.isEmpty()) {
             out.append("  no progress reported yet\n");
@@ -131,6 +152,73 @@ public final class StatusFormatter {
                 .append(", ").append(stream.lagMillis().map(StatusFormatter::seconds).orElse("? s"))
                 .append(String.format(Locale.ROOT, "  %,d events applied", stream.eventsApplied()))
                 .append("  reported ").append(ago(age.get())).append('\n');
+    }
+
+    /**
+     * Whether a daemon runs: from the lock when the command checked it (a killed daemon leaves a
+     * heartbeat behind but not its lock), with the heartbeat's age; from the heartbeat alone otherwise.
+     */
+    private static void appendDaemon(StringBuilder out, StatusReport report) {
+        MigrationRecord migration = report.migration();
+        Optional<Long> heartbeat = report.heartbeatAgeMillis();
+        String name = migration.daemon().map(d -> " (" + d + ")").orElse("");
+        Optional<Boolean> running = report.liveness().map(Liveness::daemonRunning);
+        if (running.orElse(heartbeat.map(age -> age < Liveness.HEARTBEAT_STALE_MILLIS).orElse(false))) {
+            out.append("daemon  running").append(name);
+            heartbeat.ifPresent(age -> out.append(", heartbeat ").append(ago(age)));
+            if (heartbeat.map(age -> age >= Liveness.HEARTBEAT_STALE_MILLIS).orElse(true)) {
+                out.append("  WARNING: no heartbeat for ").append(heartbeat.map(StatusFormatter::span).orElse("ever"))
+                        .append("; the daemon may be stuck (its log says why)");
+            }
+            out.append('\n');
+            return;
+        }
+        if (migration.daemon().isEmpty()) {
+            out.append("daemon  none has run yet; start one with safeshift run\n");
+            return;
+        }
+        Instant since = migration.daemonEndedAt().or(migration::heartbeatAt).orElse(migration.updatedAt());
+        out.append("daemon  NOT RUNNING since ").append(time(since))
+                .append(" (").append(ago(Math.max(0, report.generatedAt().toEpochMilli() - since.toEpochMilli())))
+                .append("; last ").append(migration.daemon().get())
+                .append(migration.daemonEndedAt().isPresent() ? " ended" : " stopped sending heartbeats, so it was killed or lost")
+                .append("). Nothing is copied or streamed until safeshift run starts one again.\n");
+    }
+
+    /** The write-ahead log the source keeps for the slot: it grows while no daemon streams. */
+    private static void appendRetainedWal(StringBuilder out, StatusReport report) {
+        Optional<Liveness> liveness = report.liveness();
+        Optional<StreamState> stream = report.stream().filter(StreamState::started);
+        if (liveness.isEmpty() || stream.isEmpty()) {
+            return;
+        }
+        Liveness measured = liveness.get();
+        if (measured.retainedWalBytes().isEmpty()) {
+            out.append("source  retained write-ahead log unknown: ")
+                    .append(measured.retainedWalUnavailable().orElse("not measured")).append('\n');
+            return;
+        }
+        long bytes = measured.retainedWalBytes().get();
+        out.append("source  keeps ").append(bytes(bytes)).append(" of write-ahead log for slot ")
+                .append(stream.get().slotName()).append('\n');
+        if (measured.retainedWalAboveWarning()) {
+            out.append("  WARNING: that is more than ").append(bytes(measured.warnRetainedWalBytes()))
+                    .append(" (stream.warn-retained-wal). The source keeps it until the stream reads past it, and")
+                    .append(" it fills the source's disk if nothing does. Run safeshift run to resume streaming, or")
+                    .append(" safeshift abort to give the migration up and drop the slot.\n");
+        }
+    }
+
+    /** Sizes as PostgreSQL's pg_size_pretty prints them: 1024-based, one unit. */
+    static String bytes(long bytes) {
+        String[] units = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+        double value = bytes;
+        int unit = 0;
+        while (Math.abs(value) >= 10 * 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.0f %s", value, units[unit]);
     }
 
     /** "3 s ago", "4 min ago", "2 h ago": whole units, enough to see whether the daemon is alive. */

@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * @param lastVerification the verification that finished last, if any was recorded
  * @param verifySchedule   the plan's verification schedule, as the migration was registered with it
+ * @param liveness    whether a daemon runs and what the source keeps for the slot, when the command
+ *                    measured it (the store alone cannot tell that a killed daemon is gone)
  * @param generatedAt the store's clock when the picture was taken; ages ("reported 3 s ago") are
  *                    measured against it, so a command on another machine with a skewed clock
  *                    still reports them correctly
@@ -25,15 +27,35 @@ public record StatusReport(
         List<Request> pendingRequests,
         List<TimelineEvent> recentEvents,
         ChainCheck chain,
-        Instant generatedAt) {
+        Instant generatedAt,
+        Optional<Liveness> liveness) {
 
     /** How many of the latest timeline events a status shows. */
     public static final int RECENT_EVENTS = 10;
+
+    public StatusReport(MigrationRecord migration, Phase phase, List<TableProgress> tables, Optional<StreamState> stream,
+                        Optional<VerificationSummary> lastVerification, Optional<VerifySchedule> verifySchedule,
+                        List<Request> pendingRequests, List<TimelineEvent> recentEvents, ChainCheck chain,
+                        Instant generatedAt) {
+        this(migration, phase, tables, stream, lastVerification, verifySchedule, pendingRequests, recentEvents, chain,
+                generatedAt, Optional.empty());
+    }
 
     public StatusReport {
         tables = List.copyOf(tables);
         pendingRequests = List.copyOf(pendingRequests);
         recentEvents = List.copyOf(recentEvents);
+    }
+
+    /** The same report with what was measured outside the store. */
+    public StatusReport withLiveness(Liveness measured) {
+        return new StatusReport(migration, phase, tables, stream, lastVerification, verifySchedule, pendingRequests,
+                recentEvents, chain, generatedAt, Optional.of(measured));
+    }
+
+    /** Milliseconds between the daemon's last heartbeat and {@link #generatedAt}, if a daemon ever ran. */
+    public Optional<Long> heartbeatAgeMillis() {
+        return migration.heartbeatAt().map(at -> Math.max(0, generatedAt.toEpochMilli() - at.toEpochMilli()));
     }
 
     /** Milliseconds between the stream's last report and {@link #generatedAt}, if it reported. */

@@ -32,7 +32,8 @@ public final class StoreSchema {
      */
     static final Map<String, Integer> SCRIPTS = Map.of(
             "1", -1129093177,
-            "2", 1704941420);
+            "2", 1704941420,
+            "3", -355965358);
 
     // The schema name is put into SQL text (it cannot be a bind parameter), so only plain
     // lower-case identifiers are accepted; PostgreSQL cuts names at 63 bytes.

@@ -4,9 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-/** SQL for the {@code stream} table: where the change stream starts and how far it got. */
+/** SQL for the {@code stream} table: the capture a migration owns, where it starts and how far it got. */
 final class StreamTable {
 
     private final Connection connection;
@@ -18,58 +20,84 @@ final class StreamTable {
     }
 
     /**
-     * Records the stream's slot, publication and start. Saving the same start again keeps the
-     * reported progress; a different slot or start position begins a new stream, so progress is reset.
+     * Records the slot and publication a migration is about to create, and the server they will live
+     * on, before they exist: a new capture, so any earlier start position and progress are cleared.
      */
-    void save(long migrationId, String slot, String publication, String startPosition) throws SQLException {
-        String stream = "saved";
-        String same = stream + ".slot_name = EXCLUDED.slot_name AND " + stream + ".start_position = EXCLUDED.start_position";
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table("stream") + " AS " + stream
-                + " (migration_id, slot_name, publication_name, start_position) VALUES (?, ?, ?, ?)"
+    void recordCapture(long migrationId, String slot, String publication, Optional<String> sourceSystemId,
+                       Optional<String> sourceDatabase) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table("stream")
+                + " (migration_id, slot_name, publication_name, source_system_id, source_database) VALUES (?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id) DO UPDATE SET slot_name = EXCLUDED.slot_name,"
-                + " publication_name = EXCLUDED.publication_name, start_position = EXCLUDED.start_position,"
-                + " applied_position = CASE WHEN " + same + " THEN " + stream + ".applied_position END,"
-                + " lag_bytes = CASE WHEN " + same + " THEN " + stream + ".lag_bytes END,"
-                + " lag_millis = CASE WHEN " + same + " THEN " + stream + ".lag_millis END,"
-                + " events_applied = CASE WHEN " + same + " THEN " + stream + ".events_applied ELSE 0 END,"
-                + " reported_at = CASE WHEN " + same + " THEN " + stream + ".reported_at END")) {
+                + " publication_name = EXCLUDED.publication_name, source_system_id = EXCLUDED.source_system_id,"
+                + " source_database = EXCLUDED.source_database, start_position = NULL, applied_position = NULL,"
+                + " lag_bytes = NULL, lag_millis = NULL, events_applied = 0, reported_at = NULL,"
+                + " retained_wal_bytes = NULL")) {
             upsert.setLong(1, migrationId);
             upsert.setString(2, slot);
             upsert.setString(3, publication);
-            upsert.setString(4, startPosition);
+            upsert.setString(4, sourceSystemId.orElse(null));
+            upsert.setString(5, sourceDatabase.orElse(null));
             upsert.executeUpdate();
+        }
+    }
+
+    /** Sets where the recorded capture's stream starts, once its slot exists. Returns whether one was recorded. */
+    boolean started(long migrationId, String startPosition) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("stream")
+                + " SET start_position = ? WHERE migration_id = ?")) {
+            update.setString(1, startPosition);
+            update.setLong(2, migrationId);
+            return update.executeUpdate() == 1;
         }
     }
 
     Optional<StreamState> find(long migrationId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT slot_name, publication_name, start_position,"
-                + " applied_position, lag_bytes, lag_millis, events_applied, reported_at FROM " + table("stream")
-                + " WHERE migration_id = ?")) {
+                + " applied_position, lag_bytes, lag_millis, events_applied, reported_at, source_system_id,"
+                + " source_database, retained_wal_bytes FROM " + table("stream") + " WHERE migration_id = ?")) {
             select.setLong(1, migrationId);
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
                 return Optional.of(new StreamState(rows.getString("slot_name"), rows.getString("publication_name"),
-                        rows.getString("start_position"), Rows.optionalString(rows, "applied_position"),
+                        Rows.optionalString(rows, "start_position"), Rows.optionalString(rows, "applied_position"),
                         Rows.optionalLong(rows, "lag_bytes"), Rows.optionalLong(rows, "lag_millis"),
-                        rows.getLong("events_applied"), Rows.optionalInstant(rows, "reported_at")));
+                        rows.getLong("events_applied"), Rows.optionalInstant(rows, "reported_at"),
+                        Rows.optionalString(rows, "source_system_id"), Rows.optionalString(rows, "source_database"),
+                        Rows.optionalLong(rows, "retained_wal_bytes")));
             }
         }
     }
 
-    /** Returns whether a stream was saved for the migration. */
-    boolean report(long migrationId, String appliedPosition, long lagBytes, long lagMillis, long eventsApplied)
-            throws SQLException {
+    /** Returns whether a stream was recorded for the migration. */
+    boolean report(long migrationId, String appliedPosition, long lagBytes, long lagMillis, long eventsApplied,
+                   OptionalLong retainedWalBytes) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("stream")
                 + " SET applied_position = ?, lag_bytes = ?, lag_millis = ?, events_applied = ?,"
-                + " reported_at = clock_timestamp() WHERE migration_id = ?")) {
+                + " retained_wal_bytes = coalesce(?, retained_wal_bytes), reported_at = clock_timestamp()"
+                + " WHERE migration_id = ?")) {
             update.setString(1, appliedPosition);
             update.setLong(2, lagBytes);
             update.setLong(3, lagMillis);
             update.setLong(4, eventsApplied);
-            update.setLong(5, migrationId);
+            if (retainedWalBytes.isPresent()) {
+                update.setLong(5, retainedWalBytes.getAsLong());
+            } else {
+                update.setNull(5, Types.BIGINT);
+            }
+            update.setLong(6, migrationId);
             return update.executeUpdate() == 1;
+        }
+    }
+
+    /** Records only the retained write-ahead log, e.g. while the backfill runs and nothing is applied yet. */
+    void reportRetainedWal(long migrationId, long retainedWalBytes) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("stream")
+                + " SET retained_wal_bytes = ? WHERE migration_id = ?")) {
+            update.setLong(1, retainedWalBytes);
+            update.setLong(2, migrationId);
+            update.executeUpdate();
         }
     }
 

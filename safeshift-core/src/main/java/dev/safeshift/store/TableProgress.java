@@ -8,18 +8,32 @@ import java.util.Map;
 /** Backfill progress of one table, summed over its chunks. */
 public record TableProgress(String table, int chunksDone, int chunksTotal, long rowsCopied, long estimatedRows) {
 
-    /** Per-table totals, in the order the tables first appear in {@code chunks}. */
+    /**
+     * Per-table totals, in the order the tables first appear in {@code chunks}. A chunk's planned row
+     * count is an estimate from statistics that may be stale, so the estimate is corrected by what
+     * finished chunks really held: the chunks left are expected to hold at least as many rows as the
+     * finished ones did on average, and the total is never less than what was copied.
+     */
     public static List<TableProgress> of(List<ChunkRecord> chunks) {
         Map<String, long[]> sums = new LinkedHashMap<>();
         for (ChunkRecord chunk : chunks) {
-            long[] sum = sums.computeIfAbsent(chunk.table(), t -> new long[4]);
+            // done chunks, chunks, rows copied, rows copied by done chunks, planned rows of pending chunks
+            long[] sum = sums.computeIfAbsent(chunk.table(), t -> new long[5]);
             sum[0] += chunk.done() ? 1 : 0;
             sum[1] += 1;
             sum[2] += chunk.rowsCopied();
-            sum[3] += chunk.estimatedRows();
+            sum[3] += chunk.done() ? chunk.rowsCopied() : 0;
+            sum[4] += chunk.done() ? 0 : chunk.estimatedRows();
         }
         List<TableProgress> tables = new ArrayList<>();
-        sums.forEach((table, sum) -> tables.add(new TableProgress(table, (int) sum[0], (int) sum[1], sum[2], sum[3])));
+        sums.forEach((table, sum) -> {
+            long done = sum[0];
+            long pending = sum[1] - done;
+            long average = done == 0 ? 0 : sum[3] / done;
+            long plannedLeft = pending == 0 ? 0 : Math.max(sum[4], pending * average);
+            long estimated = Math.max(sum[2], sum[3] + plannedLeft);
+            tables.add(new TableProgress(table, (int) done, (int) sum[1], sum[2], estimated));
+        });
         return tables;
     }
 

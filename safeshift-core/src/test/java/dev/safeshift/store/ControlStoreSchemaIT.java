@@ -33,7 +33,7 @@ class ControlStoreSchemaIT {
              ResultSet rows = statement.executeQuery(
                      "SELECT version, success FROM safeshift.flyway_schema_history WHERE version IS NOT NULL"
                              + " ORDER BY installed_rank")) {
-            for (String version : List.of("1", "2")) {
+            for (String version : List.of("1", "2", "3")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString("version")).isEqualTo(version);
                 assertThat(rows.getBoolean("success")).isTrue();
@@ -60,14 +60,21 @@ class ControlStoreSchemaIT {
         ControlStore.open(database, "safeshift").close();
         try (Connection connection = EmbeddedPostgres.connect(database);
              Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE safeshift.verification");
-            statement.execute("DELETE FROM safeshift.flyway_schema_history WHERE version = '2'");
+            statement.execute("ALTER TABLE safeshift.stream DROP COLUMN source_system_id, DROP COLUMN source_database,"
+                    + " DROP COLUMN retained_wal_bytes, ALTER COLUMN start_position SET NOT NULL");
+            statement.execute("ALTER TABLE safeshift.migration DROP COLUMN daemon, DROP COLUMN heartbeat_at,"
+                    + " DROP COLUMN daemon_ended_at");
+            statement.execute("DELETE FROM safeshift.flyway_schema_history WHERE version = '3'");
             assertThat(StoreSchema.isCurrent(connection, "safeshift")).isFalse();
         }
 
         ControlStore.open(database, "safeshift").close();
 
-        assertThat(tables(database, "safeshift")).contains("verification");
+        try (ControlStore store = ControlStore.open(database, "safeshift")) {
+            long id = store.register("upgraded", "{}").id();
+            store.heartbeat(id, "1@here");
+            assertThat(store.find("upgraded").orElseThrow().heartbeatAt()).isPresent();
+        }
     }
 
     @Test

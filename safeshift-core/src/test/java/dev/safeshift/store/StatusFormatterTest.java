@@ -24,6 +24,7 @@ class StatusFormatterTest {
 
         assertThat(new StatusFormatter().text(report)).isEqualTo("""
                 orders  phase PLANNED  (since 2025-03-01T10:00:00Z, id 1)
+                daemon  none has run yet; start one with safeshift run
                 tables  no chunk plan yet
                 stream  not started
                 Last verification: none yet
@@ -39,9 +40,53 @@ class StatusFormatterTest {
     }
 
     @Test
+    void aKilledDaemonIsShownAsNotRunningWithTheLogItsSlotKeeps() throws Exception {
+        MigrationRecord killed = new MigrationRecord(1, "orders", Phase.STREAMING, NOW, NOW, Optional.of("4242@db-host"),
+                Optional.of(NOW.minusSeconds(600)), Optional.empty());
+        StreamState stream = new StreamState("safeshift_orders_0a1b2c3d", "safeshift_orders_0a1b2c3d", Optional.of("0/10"),
+                Optional.of("0/20"), Optional.of(100L), Optional.of(0L), 5, Optional.of(NOW.minusSeconds(601)),
+                Optional.of("7312"), Optional.of("shop"), Optional.of(1024L));
+        StatusReport report = new StatusReport(killed, Phase.STREAMING, List.of(), Optional.of(stream), Optional.empty(),
+                Optional.empty(), List.of(), List.of(), ChainCheck.intact(0), NOW)
+                .withLiveness(new Liveness(false, Optional.of(12L * 1024 * 1024 * 1024), Optional.empty(),
+                        10L * 1024 * 1024 * 1024));
+
+        String text = new StatusFormatter().text(report);
+
+        assertThat(text).contains("daemon  NOT RUNNING since 2025-03-01T09:50:00Z (10 min ago; last 4242@db-host stopped"
+                + " sending heartbeats, so it was killed or lost)")
+                .contains("source  keeps 12 GB of write-ahead log for slot safeshift_orders_0a1b2c3d")
+                .contains("WARNING: that is more than 10 GB (stream.warn-retained-wal)")
+                .contains("safeshift abort");
+        JsonNode json = new ObjectMapper().readTree(new StatusFormatter().json(report));
+        assertThat(json.path("daemon").path("running").asBoolean()).isFalse();
+        assertThat(json.path("daemon").path("heartbeatAgeMillis").asLong()).isEqualTo(600_000);
+        assertThat(json.path("retainedWal").path("bytes").asLong()).isEqualTo(12L * 1024 * 1024 * 1024);
+        assertThat(json.path("retainedWal").path("aboveWarning").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aRunningDaemonShowsItsHeartbeatAndASilentOneIsFlagged() {
+        MigrationRecord fresh = new MigrationRecord(1, "orders", Phase.BACKFILL, NOW, NOW, Optional.of("7@host"),
+                Optional.of(NOW.minusSeconds(2)), Optional.empty());
+        MigrationRecord silent = new MigrationRecord(1, "orders", Phase.BACKFILL, NOW, NOW, Optional.of("7@host"),
+                Optional.of(NOW.minusSeconds(90)), Optional.empty());
+        Liveness running = new Liveness(true, Optional.empty(), Optional.of("no replication slot yet"), 1);
+
+        assertThat(new StatusFormatter().text(report(fresh, running))).contains("daemon  running (7@host), heartbeat 2 s ago\n");
+        assertThat(new StatusFormatter().text(report(silent, running)))
+                .contains("daemon  running (7@host), heartbeat 90 s ago  WARNING: no heartbeat for 90 s");
+    }
+
+    private static StatusReport report(MigrationRecord migration, Liveness liveness) {
+        return new StatusReport(migration, migration.phase(), List.of(), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), List.of(), ChainCheck.intact(0), NOW).withLiveness(liveness);
+    }
+
+    @Test
     void aStreamThatNeverReportedAndABrokenChainAreShown() throws Exception {
-        StreamState stream = new StreamState("slot_a", "pub_a", "0/10", Optional.empty(), Optional.empty(), Optional.empty(), 0,
-                Optional.empty());
+        StreamState stream = new StreamState("slot_a", "pub_a", Optional.of("0/10"), Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         ChainCheck broken = new ChainCheck(false, 3, Optional.of(3L), Optional.of("event 3 was altered"));
         StatusReport report = new StatusReport(new MigrationRecord(1, "orders", Phase.STREAMING, NOW, NOW), Phase.STREAMING,
                 List.of(), Optional.of(stream), Optional.empty(), Optional.empty(), List.of(), List.of(), broken, NOW);

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.testing.EmbeddedPostgres;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class StreamProgressIT {
 
     @Test
-    void reportedProgressIsKeptAcrossReopenAndResetOnlyByANewStart() {
+    void reportedProgressIsKeptAcrossReopenAndResetByANewCapture() {
         Endpoint database = EmbeddedPostgres.newDatabase("stream");
         long id;
         try (ControlStore store = ControlStore.open(database, "safeshift")) {
@@ -25,13 +27,12 @@ class StreamProgressIT {
             assertThat(fresh.eventsApplied()).isZero();
 
             store.reportStream(id, "0/16B3F40", 2048, 1500, 321);
-            store.saveStream(id, "safeshift_orders", "safeshift_orders_pub", "0/16B3740");
         }
         try (ControlStore store = ControlStore.open(database, "safeshift")) {
             StreamState stream = store.stream(id).orElseThrow();
             assertThat(stream.slotName()).isEqualTo("safeshift_orders");
             assertThat(stream.publicationName()).isEqualTo("safeshift_orders_pub");
-            assertThat(stream.startPosition()).isEqualTo("0/16B3740");
+            assertThat(stream.startPosition()).contains("0/16B3740");
             assertThat(stream.appliedPosition()).contains("0/16B3F40");
             assertThat(stream.lagBytes()).contains(2048L);
             assertThat(stream.lagMillis()).contains(1500L);
@@ -42,6 +43,27 @@ class StreamProgressIT {
             StreamState restarted = store.stream(id).orElseThrow();
             assertThat(restarted.appliedPosition()).isEmpty();
             assertThat(restarted.eventsApplied()).isZero();
+        }
+    }
+
+    @Test
+    void aCaptureIsRecordedWithItsSourceServerBeforeItExists() {
+        try (ControlStore store = ControlStore.open(EmbeddedPostgres.newDatabase("stream_intent"), "safeshift")) {
+            long id = store.register("orders", "{}").id();
+
+            store.recordCapture(id, "safeshift_orders_0a1b2c3d", "safeshift_orders_0a1b2c3d", Optional.of("7312345678"),
+                    Optional.of("shop"));
+            StreamState intent = store.stream(id).orElseThrow();
+            assertThat(intent.started()).isFalse();
+            assertThat(intent.sourceSystemId()).contains("7312345678");
+            assertThat(intent.sourceDatabase()).contains("shop");
+
+            store.captureStarted(id, "0/16B3740");
+            store.reportStream(id, "0/16B3F40", 10, 20, 3, OptionalLong.of(123_456));
+            StreamState started = store.stream(id).orElseThrow();
+            assertThat(started.startPosition()).contains("0/16B3740");
+            assertThat(started.retainedWalBytes()).contains(123_456L);
+            assertThat(started.slotName()).isEqualTo("safeshift_orders_0a1b2c3d");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.safeshift.postgres;
 
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
+import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
@@ -55,6 +56,21 @@ final class Capture {
         }
     }
 
+    /**
+     * The source server's system identifier and the database, from the replication protocol's
+     * IDENTIFY_SYSTEM, which any role that may create slots may run (pg_control_system() may not be
+     * granted to it). A streaming replica reports its primary's identifier, but slots cannot be
+     * created there anyway.
+     */
+    static SourceIdentity identify(Endpoint source) throws SQLException {
+        try (Connection replication = openReplication(source);
+             Statement statement = replication.createStatement();
+             ResultSet rows = statement.executeQuery("IDENTIFY_SYSTEM")) {
+            rows.next();
+            return new SourceIdentity(rows.getString("systemid"), rows.getString("dbname"));
+        }
+    }
+
     /** A snapshot of the source as of now, held open by a transaction until closed. */
     static CaptureStart freshSnapshot(Endpoint source) throws SQLException {
         Connection connection = Connections.open(source, "source");
@@ -69,6 +85,21 @@ final class Capture {
         } catch (SQLException e) {
             closeQuietly(connection);
             throw e;
+        }
+    }
+
+    /** Write-ahead log the source keeps for the slot: from its restart position to the current end. */
+    static java.util.OptionalLong retainedLog(Connection source, String name) throws SQLException {
+        try (PreparedStatement statement = source.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(),"
+                + " restart_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return java.util.OptionalLong.empty();
+                }
+                long bytes = rows.getLong(1);
+                return rows.wasNull() ? java.util.OptionalLong.of(0) : java.util.OptionalLong.of(Math.max(0, bytes));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.safeshift.postgres;
 
+import dev.safeshift.engine.ChunkMark;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
@@ -14,18 +15,22 @@ import org.postgresql.copy.CopyOut;
 
 /**
  * Copies one key range with PostgreSQL's binary COPY, piped from the source straight into the
- * target without decoding rows. The target side first deletes the range, so copying a chunk again
- * after a crash leaves exactly one copy of each row.
+ * target without decoding rows. The rows and the chunk's mark ({@link CopiedChunks}) commit in one
+ * target transaction: an interrupted copy leaves nothing, so a chunk is never copied twice and the
+ * target never has to delete a key range, whose bounds it might order differently from the source.
  */
 final class ChunkCopier {
 
     private static final int PROGRESS_EVERY_ROWS = 5_000;
+    /** What PostgreSQL answers for a snapshot identifier it does not know (any more). */
+    private static final String INVALID_PARAMETER_VALUE = "22023";
+    private static final String CONNECTION_DOES_NOT_EXIST = "08003";
 
     private ChunkCopier() {
     }
 
     static long copy(Endpoint source, Endpoint target, TableMove move, KeyRange range, String snapshotId,
-                     LongConsumer rowsCopied) throws SQLException {
+                     ChunkMark mark, LongConsumer rowsCopied) throws SQLException {
         String condition = KeyRanges.condition(move.source(), range);
         String columns = Sql.columns(move.source().columnNames());
         String read = "COPY (SELECT " + columns + " FROM " + Sql.table(move.source().name()) + " WHERE " + condition
@@ -35,19 +40,31 @@ final class ChunkCopier {
              Connection to = Connections.open(target, "target")) {
             from.setAutoCommit(false);
             from.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try (Statement statement = from.createStatement()) {
-                statement.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(snapshotId));
-            }
+            importSnapshot(from, snapshotId);
             to.setAutoCommit(false);
-            try (Statement statement = to.createStatement()) {
-                statement.execute("DELETE FROM " + Sql.table(move.target()) + " WHERE "
-                        + KeyRanges.condition(move.source(), range));
-            }
             long rows = pipe(from.unwrap(PGConnection.class).getCopyAPI().copyOut(read),
                     to.unwrap(PGConnection.class).getCopyAPI().copyIn(write), rowsCopied);
+            CopiedChunks.mark(to, mark, rows);
             to.commit();
             from.commit();
             return rows;
+        }
+    }
+
+    /**
+     * Joins the backfill's snapshot. The snapshot lives only as long as the session that exported
+     * it; when that session is gone (a restarted server, an ended connection) the backfill must go on
+     * from a fresh snapshot, so the failure is reported as the lost connection it is.
+     */
+    private static void importSnapshot(Connection from, String snapshotId) throws SQLException {
+        try (Statement statement = from.createStatement()) {
+            statement.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(snapshotId));
+        } catch (SQLException e) {
+            if (INVALID_PARAMETER_VALUE.equals(e.getSQLState())) {
+                throw new SQLException("the backfill's snapshot " + snapshotId + " is gone: the session that held it"
+                        + " ended", CONNECTION_DOES_NOT_EXIST, e);
+            }
+            throw e;
         }
     }
 

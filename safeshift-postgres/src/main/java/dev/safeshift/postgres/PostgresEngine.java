@@ -2,6 +2,8 @@ package dev.safeshift.postgres;
 
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
+import dev.safeshift.engine.ChunkMark;
+import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
@@ -13,6 +15,7 @@ import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.TableSpec;
+import dev.safeshift.postgres.stream.AppliedPositionTable;
 import dev.safeshift.postgres.stream.PostgresChangeStream;
 import dev.safeshift.postgres.stream.SourceLogMarks;
 import java.sql.Connection;
@@ -23,6 +26,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
 /** PostgreSQL to PostgreSQL: binary COPY for the backfill, pgoutput through Debezium for changes. */
@@ -54,6 +59,24 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
+    public SourceIdentity identifySource() {
+        try {
+            return Capture.identify(source);
+        } catch (SQLException e) {
+            throw failure("identifying the source server", e);
+        }
+    }
+
+    @Override
+    public void refuseSelfMoves(List<TableMove> moves) {
+        try (Connection from = Connections.open(source, "source"); Connection to = Connections.open(target, "target")) {
+            SelfMoves.refuse(from, to, moves);
+        } catch (SQLException e) {
+            throw failure("comparing the source and target databases", e);
+        }
+    }
+
+    @Override
     public TableInfo describeSource(TableSpec spec) {
         try (Connection from = Connections.open(source, "source")) {
             return PostgresCatalog.describeSource(from, spec);
@@ -65,6 +88,7 @@ final class PostgresEngine implements Engine {
     @Override
     public void prepareTarget(TableMove move) {
         try (Connection to = Connections.open(target, "target")) {
+            CopiedChunks.ensureExists(to);
             TargetTables.prepare(to, move);
         } catch (SQLException e) {
             throw failure("creating the target table " + move.target(), e);
@@ -108,6 +132,25 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
+    public void forgetTarget(String captureName) {
+        try (Connection to = Connections.open(target, "target")) {
+            AppliedPositionTable.forget(to, captureName);
+            CopiedChunks.forget(to, captureName);
+        } catch (SQLException e) {
+            throw failure("removing the state of " + captureName + " from the target", e);
+        }
+    }
+
+    @Override
+    public OptionalLong retainedLog(String captureName) {
+        try (Connection from = Connections.open(source, "source")) {
+            return Capture.retainedLog(from, captureName);
+        } catch (SQLException e) {
+            throw failure("measuring the write-ahead log kept for " + captureName, e);
+        }
+    }
+
+    @Override
     public CaptureStart freshSnapshot() {
         try {
             return Capture.freshSnapshot(source);
@@ -133,11 +176,20 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
-    public long copyChunk(TableMove move, KeyRange range, String snapshotId, LongConsumer rowsCopied) {
+    public long copyChunk(TableMove move, KeyRange range, String snapshotId, ChunkMark mark, LongConsumer rowsCopied) {
         try {
-            return ChunkCopier.copy(source, target, move, range, snapshotId, rowsCopied);
+            return ChunkCopier.copy(source, target, move, range, snapshotId, mark, rowsCopied);
         } catch (SQLException e) {
             throw failure("copying a chunk of " + move.source().name(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Map<Integer, Long>> copiedChunks(String captureName) {
+        try (Connection to = Connections.open(target, "target")) {
+            return CopiedChunks.list(to, captureName);
+        } catch (SQLException e) {
+            throw failure("reading which chunks the target holds", e);
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * been applied. It is written in the same target transaction as the changes, so after a crash it
  * says exactly which replayed source transactions are already in the target.
  */
-final class AppliedPositionTable {
+public final class AppliedPositionTable {
 
     static final String TABLE = "safeshift.applied_position";
 
@@ -54,6 +54,21 @@ final class AppliedPositionTable {
                 return Optional.of(new AppliedPosition(rows.getLong(1), rows.getLong(2), rows.getLong(3),
                         rows.getTimestamp(4).toInstant()));
             }
+        }
+    }
+
+    /** Removes the capture's position (abort), so nothing of a new migration is ever skipped for it. */
+    public static void forget(Connection connection, String captureName) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT to_regclass('" + TABLE + "') IS NOT NULL")) {
+            rows.next();
+            if (!rows.getBoolean(1)) {
+                return;
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE capture_name = ?")) {
+            delete.setString(1, captureName);
+            delete.executeUpdate();
         }
     }
 

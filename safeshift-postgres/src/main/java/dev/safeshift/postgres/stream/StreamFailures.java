@@ -2,6 +2,7 @@ package dev.safeshift.postgres.stream;
 
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.SafeshiftException.Kind;
+import dev.safeshift.jdbc.ConnectionLoss;
 import dev.safeshift.plan.Endpoint;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
@@ -11,6 +12,9 @@ import java.util.regex.Pattern;
 /** Turns whatever stopped the stream into a message that says what happened and what to do. */
 final class StreamFailures {
 
+    private static final Pattern SERVER_AWAY = Pattern.compile("the database system is (shutting down|starting up"
+            + "|in recovery mode|not yet accepting connections)|terminating connection due to administrator command"
+            + "|Connection refused|Connection reset|An I/O error occurred");
     private static final Pattern SLOT_ACTIVE = Pattern.compile("replication slot \"([^\"]*)\" is active for PID (\\d+)");
 
     private StreamFailures() {
@@ -33,7 +37,7 @@ final class StreamFailures {
             }
         }
         SQLException sql = firstSql(root);
-        boolean connectionLost = sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08");
+        boolean connectionLost = ConnectionLoss.isLoss(root) || saysServerIsAway(root);
         if (applyFailed(root) && !connectionLost) {
             String reason = sql != null ? sql.getMessage() : rootCause(root).getMessage();
             return new SafeshiftException(Kind.TARGET_CONFLICT, "The change stream " + captureName
@@ -43,13 +47,28 @@ final class StreamFailures {
         }
         if (connectionLost) {
             return new SafeshiftException(Kind.UNREACHABLE, "The change stream " + captureName
-                    + " lost its database connection: " + sql.getMessage()
+                    + " lost its database connection: " + (sql != null ? sql.getMessage() : rootCause(root).getMessage())
                     + ". Check that the databases are reachable, then start the stream again; "
                     + "it resumes where the target stopped.", root);
         }
         return new SafeshiftException(Kind.INTERNAL, "The change stream " + captureName + " stopped: "
                 + root.getMessage() + ". Start it again to resume where the target stopped; "
                 + "the log file has the details.", root);
+    }
+
+    /**
+     * Debezium passes some failures on as text only (a configuration check that could not connect
+     * keeps the server's message, not the exception): the server's own words for being away are
+     * recognised in it.
+     */
+    private static boolean saysServerIsAway(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && SERVER_AWAY.matcher(message).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable rootCause(Throwable error) {
