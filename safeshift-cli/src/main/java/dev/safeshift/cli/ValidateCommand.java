@@ -1,6 +1,7 @@
 package dev.safeshift.cli;
 
 import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.SqlNames;
 import dev.safeshift.plan.TableSpec;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +22,10 @@ final class ValidateCommand implements Callable<Integer> {
         System.out.println("  target  " + loaded.target().redactedUrl());
         System.out.println("  control " + loaded.controlEndpoint().redactedUrl() + " (schema " + loaded.control().schema() + ")");
         for (TableSpec table : loaded.tables()) {
+            // Names as SQL would write them, so a quoted name shows exactly which table is meant.
             System.out.println("  table   " + table.source() + " -> " + table.target()
-                    + (table.columns().isEmpty() ? "" : " (" + String.join(", ", table.columns()) + ")"));
+                    + (table.columns().isEmpty() ? ""
+                    : " (" + String.join(", ", table.columns().stream().map(SqlNames::write).toList()) + ")"));
         }
         System.out.println("  copy    " + loaded.copy().parallelism() + " chunks at once, about "
                 + loaded.copy().rowsPerChunk() + " rows each");

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * @param items        the definition of each entry of a list, or null
  * @param itemsNoun    what the entries of a list are, plural (for "a list of column names")
  * @param nonEmpty     whether a list, when present, must have at least one entry
- * @param unique       whether the entries of a list of strings must differ (ignoring case)
+ * @param unique       whether the entries of a list must name different things (after folding)
  */
 public record Field(
         String name,
@@ -75,6 +75,7 @@ public record Field(
             case JDBC_URL -> "a JDBC URL starting with 'jdbc:'";
             case ENV_REFERENCE -> "a reference to an environment variable, like " + example;
             case TABLE_NAME -> "a table name, written schema.table or table";
+            case COLUMN_NAME -> "a column name";
             case MAP -> "a map with the fields " + String.join(", ", fieldNames());
             case LIST -> "a " + (nonEmpty ? "non-empty " : "") + "list of " + itemsNoun;
         };

@@ -17,8 +17,13 @@ public enum FieldType {
     ENV_REFERENCE("env-reference", "`${VARIABLE_NAME}`: the value is read from that environment variable "
             + "when the plan is loaded. Secrets therefore never live in the plan file, which usually ends "
             + "up in version control."),
-    TABLE_NAME("table-name", "`schema.table`, or just `table` for a table in the `public` schema. "
-            + "Unquoted names; the database folds their case as it normally does."),
+    TABLE_NAME("table-name", "`schema.table`, or just `table` for a table in the `public` schema, each name "
+            + "written as in SQL. An unquoted name is a letter or `_`, then letters, digits, `_` or `$`, and is "
+            + "folded to lower case: `Sales.Orders` is `sales.orders`. A name in double quotes is kept exactly, "
+            + "and may hold any character (a quote is written twice, `\"\"`). In YAML, put such a value in single "
+            + "quotes so the double quotes reach Safeshift: `source: '\"Sales Ops\".\"order-lines.2026\"'`."),
+    COLUMN_NAME("column-name", "One name, written as in SQL like the parts of a table-name: `amount_cents` "
+            + "(folded to lower case) or `'\"Amount (EUR)\"'` (exactly as written)."),
     MAP("map", "Nested fields, indented under the field name."),
     LIST("list", "Entries, each on its own line starting with `- `, or written inline as `[a, b]`.");
 

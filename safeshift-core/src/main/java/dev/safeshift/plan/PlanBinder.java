@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -56,27 +55,26 @@ final class PlanBinder {
 
     private List<TableSpec> tables(Checked list) {
         List<TableSpec> tables = new ArrayList<>();
-        // Keyed in lower case: unquoted names fold to one case in the database.
-        Map<String, Checked> sources = new HashMap<>();
-        Map<String, Checked> targets = new HashMap<>();
+        // Exact names: unquoted ones were folded by the check, so Orders and orders are one table here.
+        Map<QualifiedName, Checked> sources = new HashMap<>();
+        Map<QualifiedName, Checked> targets = new HashMap<>();
         for (Checked entry : list.items()) {
             Checked sourceValue = entry.get("source");
-            QualifiedName source = QualifiedName.parse(sourceValue.text(), PlanSchema.DEFAULT_TABLE_SCHEMA);
+            QualifiedName source = sourceValue.tableName();
             Checked targetValue = entry.find("target").orElse(null);
-            QualifiedName target = targetValue == null ? source
-                    : QualifiedName.parse(targetValue.text(), PlanSchema.DEFAULT_TABLE_SCHEMA);
+            QualifiedName target = targetValue == null ? source : targetValue.tableName();
 
-            Checked firstSource = sources.putIfAbsent(key(source), sourceValue);
+            Checked firstSource = sources.putIfAbsent(source, sourceValue);
             if (firstSource != null) {
                 throw PlanException.at(file, sourceValue.mark(), sourceValue.path(), sourceValue.path()
-                        + ": table " + source + " is listed twice (first as " + firstSource.path() + " on line "
+                        + ": table " + shorten(source) + " is listed twice (first as " + firstSource.path() + " on line "
                         + line(firstSource) + "). Remove one of the entries.", null, null);
             }
             Checked where = targetValue != null ? targetValue : entry;
-            Checked firstTarget = targets.putIfAbsent(key(target), where);
+            Checked firstTarget = targets.putIfAbsent(target, where);
             if (firstTarget != null) {
                 throw PlanException.at(file, where.mark(), entry.path() + ".target", entry.path()
-                        + ": target table " + target + " already receives the table of " + firstTarget.path()
+                        + ": target table " + shorten(target) + " already receives the table of " + firstTarget.path()
                         + " (line " + line(firstTarget) + "); each target table can receive only one "
                         + "source table. Give this entry a different target.", null, null);
             }
@@ -121,8 +119,10 @@ final class PlanBinder {
                 .toList();
     }
 
-    private static String key(QualifiedName name) {
-        return name.toString().toLowerCase(Locale.ROOT);
+    /** Table names are repeated in messages to point at an entry; a very long one is cut. */
+    private static String shorten(QualifiedName name) {
+        String text = name.toString();
+        return text.length() > 120 ? text.substring(0, 117) + "..." : text;
     }
 
     private static int line(Checked value) {

@@ -1,5 +1,6 @@
 package dev.safeshift.plan;
 
+import static dev.safeshift.plan.FieldType.COLUMN_NAME;
 import static dev.safeshift.plan.FieldType.DURATION;
 import static dev.safeshift.plan.FieldType.ENV_REFERENCE;
 import static dev.safeshift.plan.FieldType.INTEGER;
@@ -21,8 +22,6 @@ public final class PlanSchema {
     public static final String NAME_PATTERN = "[a-z][a-z0-9_]{0,39}";
     /** Schema names Safeshift creates itself; lower-case so no engine needs to quote or fold them. */
     public static final String SCHEMA_PATTERN = "[a-z_][a-z0-9_]{0,62}";
-    /** Unquoted column names, as every supported engine accepts them. */
-    public static final String COLUMN_PATTERN = "[A-Za-z_][A-Za-z0-9_$]*";
     /** Tables without a schema are looked up here. */
     public static final String DEFAULT_TABLE_SCHEMA = "public";
 
@@ -81,9 +80,7 @@ public final class PlanSchema {
                         .description("The table in the target database.").example("billing.payments").build(),
                 Field.of("columns", LIST).nonEmpty().unique().defaultText("every column")
                         .description("The columns to copy. Each column may be listed once.")
-                        .items("column names", Field.of("", STRING)
-                                .pattern(COLUMN_PATTERN, "a column name (letters, digits, _ or $, not "
-                                        + "starting with a digit)").build())
+                        .items("column names", Field.of("", COLUMN_NAME).build())
                         .example("[id, account_id, amount_cents, currency, created_at]").build())
                 .build();
     }

@@ -28,8 +28,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class SchemaChecker {
 
-    private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_$]*";
-    private static final Pattern TABLE_NAME = Pattern.compile(IDENTIFIER + "(\\." + IDENTIFIER + ")?");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9][0-9_]*");
     private static final Pattern PERCENT = Pattern.compile("([-+]?[0-9]+(?:\\.[0-9]+)?)\\s*%");
@@ -129,16 +127,22 @@ final class SchemaChecker {
             throw expected(node, field, path, "an empty list", null, null);
         }
         List<Checked> items = new ArrayList<>();
-        Map<String, Checked> seen = new HashMap<>();
+        Map<Object, Checked> seen = new HashMap<>();
+        Map<Object, String> seenWritten = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node itemNode = nodes.get(i);
             Checked item = value(itemNode, field.items(), path + "[" + i + "]", itemNode.getStartMark());
-            // Unquoted names fold to one case in the database, so ID and id are the same column.
-            Checked first = field.unique() ? seen.putIfAbsent(item.text().toLowerCase(Locale.ROOT), item) : null;
+            // Names are compared as the database will see them: ID and id are one column, "ID" another.
+            Checked first = field.unique() ? seen.putIfAbsent(item.value(), item) : null;
             if (first != null) {
-                throw error(itemNode, item.path(), "'" + item.text() + "' is listed twice in '" + path
-                        + "' (first as " + first.path() + "). Remove one of them.", null);
+                String written = written(itemNode);
+                String firstWritten = seenWritten.get(item.value());
+                String same = written.equals(firstWritten) ? ""
+                        : ", written " + quote(firstWritten) + "; both name " + describeName(item.value());
+                throw error(itemNode, item.path(), quote(written) + " is listed twice in '" + path
+                        + "' (first as " + first.path() + same + "). Remove one of them.", null);
             }
+            seenWritten.putIfAbsent(item.value(), written(itemNode));
             items.add(item);
         }
         return new Checked(List.copyOf(items), path, node.getStartMark());
@@ -156,6 +160,7 @@ final class SchemaChecker {
             case JDBC_URL -> jdbcUrl(scalar, field, path);
             case ENV_REFERENCE -> variable(scalar, field, path);
             case TABLE_NAME -> tableName(scalar, field, path);
+            case COLUMN_NAME -> columnName(scalar, field, path);
             default -> throw new IllegalStateException(field.type() + " is not a scalar type");
         };
     }
@@ -258,12 +263,29 @@ final class SchemaChecker {
                 + " written in the plan would end up in version control.", field.expectation());
     }
 
-    private String tableName(ScalarNode scalar, Field field, String path) {
-        String text = scalar.getValue();
-        if (!TABLE_NAME.matcher(text).matches()) {
-            throw expected(scalar, field, path, quote(text), null, null);
+    private QualifiedName tableName(ScalarNode scalar, Field field, String path) {
+        try {
+            return QualifiedName.parse(scalar.getValue(), PlanSchema.DEFAULT_TABLE_SCHEMA);
+        } catch (SqlNames.SyntaxException e) {
+            throw badName(scalar, field, path, e);
         }
-        return text;
+    }
+
+    private String columnName(ScalarNode scalar, Field field, String path) {
+        try {
+            return SqlNames.parseOne(scalar.getValue(), "a column name");
+        } catch (SqlNames.SyntaxException e) {
+            throw badName(scalar, field, path, e);
+        }
+    }
+
+    /** YAML removes one level of quotes, so a suggested name with double quotes is shown in single quotes, as written. */
+    private PlanException badName(ScalarNode scalar, Field field, String path, SqlNames.SyntaxException e) {
+        String suggestion = e.suggestion().filter(s -> s.length() <= 200).orElse(null);
+        String problem = e.getMessage();
+        String hint = Character.toUpperCase(problem.charAt(0)) + problem.substring(1) + "."
+                + (suggestion == null ? "" : " Did you mean '" + suggestion.replace("'", "''") + "'?");
+        return expected(scalar, field, path, quote(scalar.getValue()), hint, suggestion);
     }
 
     private PlanException unknownField(ScalarNode key, Field section, String path, String childPath) {
@@ -310,8 +332,23 @@ final class SchemaChecker {
         return quote(Redaction.redactUrl(((ScalarNode) node).getValue()));
     }
 
+    /** A scalar as the file writes it (without YAML's own quotes); other nodes as described in messages. */
+    private static String written(Node node) {
+        return node instanceof ScalarNode scalar ? scalar.getValue() : describe(node);
+    }
+
     private static String quote(String text) {
-        return "'" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'";
+        return "'" + shorten(text) + "'";
+    }
+
+    /** Values are repeated in messages only to point at them; a long one is cut. */
+    private static String shorten(String text) {
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+
+    /** A checked name as the database knows it, for messages: a table name, or a column written as in SQL. */
+    private static String describeName(Object name) {
+        return name instanceof String column ? "column " + shorten(SqlNames.write(column)) : "table " + shorten(name.toString());
     }
 
     private static String didYouMean(String suggestion) {

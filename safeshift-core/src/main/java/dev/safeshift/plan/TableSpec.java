@@ -3,8 +3,8 @@ package dev.safeshift.plan;
 import java.util.List;
 
 /**
- * One table to move. {@code columns} empty means every column of the source table.
- * Names are as the user wrote them (unquoted identifiers are folded by the engine).
+ * One table to move. {@code columns} empty means every column of the source table. Names are
+ * exact (see {@link QualifiedName}): unquoted names in the plan have been folded already.
  */
 public record TableSpec(QualifiedName source, QualifiedName target, List<String> columns) {
 

@@ -237,14 +237,15 @@ class PlanErrorsTest {
         PlanException e = error(PlanFiles.MINIMAL.replace("source: payments", "source: a.b.c"));
 
         assertThat(e).hasMessage(at(7, 13) + "tables[0].source: expected a table name, written schema.table or table, "
-                + "got 'a.b.c'.");
+                + "got 'a.b.c'. It has 3 dot-separated parts, and a table name has at most 2 (schema.table). A dot that "
+                + "belongs to a name goes inside double quotes, as in \"order-lines.2026\".");
     }
 
     @Test
     void tableListedTwiceIsReportedAtTheSecondEntry() {
         PlanException e = error(PlanFiles.MINIMAL + "  - source: public.PAYMENTS\n");
 
-        assertThat(e).hasMessage(at(8, 13) + "tables[1].source: table public.PAYMENTS is listed twice "
+        assertThat(e).hasMessage(at(8, 13) + "tables[1].source: table public.payments is listed twice "
                 + "(first as tables[0].source on line 7). Remove one of the entries.");
         assertThat(e.field()).isEqualTo("tables[1].source");
     }
@@ -264,7 +265,7 @@ class PlanErrorsTest {
         PlanException e = error(PlanFiles.MINIMAL + "    columns: [id, amount, ID]\n");
 
         assertThat(e).hasMessage(at(8, 27) + "'ID' is listed twice in 'tables[0].columns' (first as "
-                + "tables[0].columns[0]). Remove one of them.");
+                + "tables[0].columns[0], written 'id'; both name column id). Remove one of them.");
         assertThat(e.field()).isEqualTo("tables[0].columns[2]");
     }
 
@@ -379,5 +380,41 @@ class PlanErrorsTest {
         assertThat(error(PlanFiles.MINIMAL + "verify: 1h\n"))
                 .hasMessage(at(8, 9) + "verify: expected a map with the fields every, sample, got '1h'. "
                         + "Write it as a map, for example: {every: 1h}.");
+    }
+
+    @Test
+    void nameThatNeedsQuotesSaysHowToQuoteItInYaml() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("source: payments", "source: Sales Ops.order-lines"));
+
+        assertThat(e).hasMessage(at(7, 13) + "tables[0].source: expected a table name, written schema.table or table, "
+                + "got 'Sales Ops.order-lines'. In Sales Ops, a space cannot appear in an unquoted name, which holds only "
+                + "letters, digits, _ and $. Put the name in double quotes to keep it exactly as written: \"Sales Ops\". "
+                + "Did you mean '\"Sales Ops\".\"order-lines\"'?");
+        assertThat(e.suggestion()).contains("\"Sales Ops\".\"order-lines\"");
+    }
+
+    @Test
+    void unbalancedQuoteInATableNameIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("source: payments", "source: '\"Sales Ops.orders'"));
+
+        assertThat(e).hasMessage(at(7, 13) + "tables[0].source: expected a table name, written schema.table or table, "
+                + "got '\"Sales Ops.orders'. The double quote at character 1 is never closed. End a quoted name with \" "
+                + "and write a quote inside it twice (\"\").");
+    }
+
+    @Test
+    void badColumnNameIsReportedAtItsEntry() {
+        PlanException e = error(PlanFiles.MINIMAL + "    columns: [id, '\"\"']\n");
+
+        assertThat(e).hasMessage(at(8, 19) + "tables[0].columns[1]: expected a column name, got '\"\"'. \"\" at "
+                + "character 1 is an empty quoted name; a name has at least one character.");
+    }
+
+    @Test
+    void tablesThatFoldToTheSameNameAreListedTwice() {
+        PlanException e = error(PlanFiles.MINIMAL + "  - source: Public.Payments\n");
+
+        assertThat(e).hasMessage(at(8, 13) + "tables[1].source: table public.payments is listed twice "
+                + "(first as tables[0].source on line 7). Remove one of the entries.");
     }
 }

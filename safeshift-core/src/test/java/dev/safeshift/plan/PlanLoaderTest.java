@@ -165,4 +165,30 @@ class PlanLoaderTest {
 
         assertThat(plan.name()).isEqualTo("payments_move");
     }
+
+    @Test
+    void tableAndColumnNamesAreReadAsSqlWritesThem() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL.replace("  - source: payments\n", """
+                  - source: '"Sales Ops"."order-lines.2026"'
+                    target: Billing.Order_Lines
+                    columns: [Id, '"Amount (€)"', ünïcødé, a$b, '"say ""hi""\"']
+                  - source: '"Orders"'
+                  - source: orders
+                """));
+
+        TableSpec lines = plan.tables().get(0);
+        assertThat(lines.source()).isEqualTo(new QualifiedName("Sales Ops", "order-lines.2026"));
+        assertThat(lines.target()).isEqualTo(new QualifiedName("billing", "order_lines"));
+        assertThat(lines.columns()).containsExactly("id", "Amount (€)", "ünïcødé", "a$b", "say \"hi\"");
+        assertThat(plan.tables().get(1).source()).as("quoted, so not the same table as orders")
+                .isEqualTo(new QualifiedName("public", "Orders"));
+        assertThat(plan.tables().get(2).source()).isEqualTo(new QualifiedName("public", "orders"));
+    }
+
+    @Test
+    void quotedAndUnquotedColumnsOfDifferentCaseAreDifferentColumns() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "    columns: [id, '\"ID\"']\n");
+
+        assertThat(plan.tables().get(0).columns()).containsExactly("id", "ID");
+    }
 }
