@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
  * them, so the two cannot drift apart.
  *
  * @param name         the key as written in YAML; empty for list entries
- * @param defaultValue the value used when the field is absent (a {@code String} or {@code Long}), or null
+ * @param defaultValue the value used when the field is absent, of the type the check gives (a {@code String},
+ *                     a {@code Long} or a {@code Duration}), or null
  * @param defaultText  how the reference page shows a default that is not a plain value, or null
  * @param min          the smallest integer allowed, or for a duration the fewest seconds; null for no minimum
- * @param max          the largest integer allowed, or null
+ * @param max          the largest integer allowed, or for a duration the most seconds; every duration has one
  * @param pattern      what a string must match in full, or null
  * @param patternHint  the pattern said in words, used as the expectation in errors
  * @param example      a YAML value used by the reference page's example plan (scalars and scalar lists)
@@ -69,8 +70,7 @@ public record Field(
             case STRING -> patternHint != null ? patternHint : "a string";
             case INTEGER -> min != null && max != null ? "an integer between " + min + " and " + max
                     : min != null ? "an integer of at least " + min : "an integer";
-            case DURATION -> "a duration" + (min != null ? " of at least " + Durations.format(Duration.ofSeconds(min)) : "")
-                    + ", such as 30m, 1h or 2h30m";
+            case DURATION -> "a duration " + bounds() + ", such as 30m, 1h or 2h30m";
             case PERCENT -> "a percentage of more than 0% and at most 100%, such as 5%";
             case JDBC_URL -> "a JDBC URL starting with 'jdbc:'";
             case ENV_REFERENCE -> "a reference to an environment variable, like " + example;
@@ -78,6 +78,22 @@ public record Field(
             case COLUMN_NAME -> "a column name";
             case MAP -> "a map with the fields " + String.join(", ", fieldNames());
             case LIST -> "a " + (nonEmpty ? "non-empty " : "") + "list of " + itemsNoun;
+        };
+    }
+
+    /** The range of a duration in words, such as "of at least 1m and at most 3650d". */
+    String bounds() {
+        if (min != null && max != null) {
+            return "of at least " + show(min) + " and at most " + show(max);
+        }
+        return min != null ? "of at least " + show(min) : max != null ? "of at most " + show(max) : "";
+    }
+
+    /** A bound or a default written the way a plan writes this field's values: 1m, 250000. */
+    String show(Object value) {
+        return switch (type) {
+            case DURATION -> Durations.format(value instanceof Duration d ? d : Duration.ofSeconds((Long) value));
+            default -> String.valueOf(value);
         };
     }
 
@@ -175,8 +191,11 @@ public record Field(
         }
 
         public Field build() {
-            return new Field(name, type, required, defaultValue, defaultText, min, max, pattern, patternHint,
-                    description, example, fields, items, itemsNoun, nonEmpty, unique);
+            // No duration is unbounded: times computed from it downstream (next due, give up at)
+            // then stay far from any overflow.
+            Long longest = type == FieldType.DURATION && max == null ? Long.valueOf(Durations.MAXIMUM.getSeconds()) : max;
+            return new Field(name, type, required, defaultValue, defaultText, min, longest, pattern,
+                    patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique);
         }
     }
 }

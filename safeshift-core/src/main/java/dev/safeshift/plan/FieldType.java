@@ -9,7 +9,8 @@ public enum FieldType {
             + "`true`/`false` or `null`."),
     INTEGER("integer", "A whole number, written without quotes. Underscores may group digits: `250_000`."),
     DURATION("duration", "A length of time: a whole number and its unit, `s`, `m`, `h` or `d`. Units may be "
-            + "combined, largest first, without spaces: `30s`, `15m`, `1h`, `2h30m`."),
+            + "combined, largest first, without spaces: `30s`, `15m`, `1h`, `2h30m`. No duration is longer than "
+            + "`3650d` (ten years)."),
     PERCENT("percentage", "A number followed by `%`, such as `5%` or `0.5%`: more than 0% and at most 100%."),
     JDBC_URL("jdbc-url", "A JDBC connection URL starting with `jdbc:`, such as "
             + "`jdbc:postgresql://db.example.com:5432/shop`. It must not contain a password: use the "

@@ -186,10 +186,10 @@ final class SchemaChecker {
         try {
             value = Long.parseLong(text.replace("_", ""));
         } catch (NumberFormatException tooLarge) {
-            throw expected(scalar, field, path, text, null, null);
+            throw expected(scalar, field, path, shorten(text), null, null);
         }
         if ((field.min() != null && value < field.min()) || (field.max() != null && value > field.max())) {
-            throw expected(scalar, field, path, text, null, null);
+            throw expected(scalar, field, path, shorten(text), null, null);
         }
         return value;
     }
@@ -200,13 +200,14 @@ final class SchemaChecker {
         if (duration.isEmpty()) {
             if (DECIMAL.matcher(text).matches()) {
                 throw expected(scalar, field, path, quote(text), "A number alone has no unit: add s, m, h or d, "
-                        + "as in " + text + "m.", null);
+                        + "as in " + shorten(text) + "m.", null);
             }
             Optional<String> respelled = Durations.respell(text).filter(d -> Durations.parse(d).isPresent());
             throw expected(scalar, field, path, quote(text), respelled.map(SchemaChecker::didYouMean).orElse(null),
                     respelled.orElse(null));
         }
-        if (field.min() != null && duration.get().getSeconds() < field.min()) {
+        long seconds = duration.get().getSeconds();
+        if ((field.min() != null && seconds < field.min()) || (field.max() != null && seconds > field.max())) {
             throw expected(scalar, field, path, quote(text), null, null);
         }
         return duration.get();
@@ -290,7 +291,7 @@ final class SchemaChecker {
 
     private PlanException unknownField(ScalarNode key, Field section, String path, String childPath) {
         Optional<String> suggestion = Suggestions.closest(key.getValue(), section.fieldNames());
-        String detail = "unknown field '" + key.getValue() + "' " + section(path) + "."
+        String detail = "unknown field " + quote(key.getValue()) + " " + section(path) + "."
                 + suggestion.map(s -> " " + didYouMean(s)).orElse("")
                 + " Known fields: " + String.join(", ", section.fieldNames()) + ".";
         return PlanException.at(file, key.getStartMark(), childPath, detail, section.expectation(), suggestion.orElse(null));
@@ -352,7 +353,7 @@ final class SchemaChecker {
     }
 
     private static String didYouMean(String suggestion) {
-        return "Did you mean '" + suggestion + "'?";
+        return "Did you mean '" + shorten(suggestion) + "'?";
     }
 
     private static String join(String path, String name) {

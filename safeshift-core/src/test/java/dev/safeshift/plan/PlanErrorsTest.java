@@ -298,7 +298,7 @@ class PlanErrorsTest {
     void durationInWordsSuggestsTheShortForm() {
         PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 1 hour\n");
 
-        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m and at most 3650d, such as 30m, 1h or "
                 + "2h30m, got '1 hour'. Did you mean '1h'?");
         assertThat(e.field()).isEqualTo("verify.every");
         assertThat(e.suggestion()).contains("1h");
@@ -310,7 +310,7 @@ class PlanErrorsTest {
     @Test
     void unreadableDurationIsATypeError() {
         assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: hourly\n"))
-                .hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or 2h30m, "
+                .hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m and at most 3650d, such as 30m, 1h or 2h30m, "
                         + "got 'hourly'.");
         assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 30m1h\n").suggestion()).as("smallest unit first")
                 .contains("1h30m");
@@ -320,7 +320,7 @@ class PlanErrorsTest {
     void durationWithoutAUnitAsksForOne() {
         PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 90\n");
 
-        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m and at most 3650d, such as 30m, 1h or "
                 + "2h30m, got '90'. A number alone has no unit: add s, m, h or d, as in 90m.");
         assertThat(e.suggestion()).isEmpty();
     }
@@ -329,9 +329,9 @@ class PlanErrorsTest {
     void durationBelowTheMinimumIsRefused() {
         PlanException e = error(PlanFiles.MINIMAL + "verify: {every: 30s}\n");
 
-        assertThat(e).hasMessage(at(8, 17) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+        assertThat(e).hasMessage(at(8, 17) + "verify.every: expected a duration of at least 1m and at most 3650d, such as 30m, 1h or "
                 + "2h30m, got '30s'.");
-        assertThat(e.expected()).contains("a duration of at least 1m, such as 30m, 1h or 2h30m");
+        assertThat(e.expected()).contains("a duration of at least 1m and at most 3650d, such as 30m, 1h or 2h30m");
         assertThat(error(PlanFiles.MINIMAL + "verify: {every: 0m}\n")).hasMessageContaining("got '0m'.");
     }
 
@@ -416,5 +416,27 @@ class PlanErrorsTest {
 
         assertThat(e).hasMessage(at(8, 13) + "tables[1].source: table public.payments is listed twice "
                 + "(first as tables[0].source on line 7). Remove one of the entries.");
+    }
+
+    @Test
+    void durationLongerThanTenYearsIsRefused() {
+        PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 106751991167300d1h\n");
+
+        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m and at most 3650d, "
+                + "such as 30m, 1h or 2h30m, got '106751991167300d1h'.");
+        assertThat(error(PlanFiles.MINIMAL + "verify: {every: 3651d}\n")).hasMessageEndingWith("got '3651d'.");
+        assertThat(error(PlanFiles.MINIMAL + "verify: {every: 99999999999999999999999d}\n"))
+                .hasMessageEndingWith("got '99999999999999999999999d'.");
+    }
+
+    @Test
+    void veryLongValuesAreCutInMessages() {
+        String key = "k".repeat(60_000);
+        // YAML allows keys this long only when written as explicit keys, after "? ".
+        PlanException e = error(PlanFiles.MINIMAL + "? " + key + "\n: 1\n");
+
+        assertThat(e.getMessage()).hasSizeLessThan(400).contains("unknown field 'kkk");
+        assertThat(error(PlanFiles.MINIMAL + "copy: {parallelism: " + "9".repeat(50_000) + "}\n").getMessage())
+                .hasSizeLessThan(400);
     }
 }

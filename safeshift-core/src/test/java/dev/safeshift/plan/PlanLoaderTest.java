@@ -191,4 +191,11 @@ class PlanLoaderTest {
 
         assertThat(plan.tables().get(0).columns()).containsExactly("id", "ID");
     }
+
+    @Test
+    void theLongestDurationIsAccepted() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "verify: {every: 3650d}\n");
+
+        assertThat(plan.verify().get().every()).isEqualTo(Durations.MAXIMUM);
+    }
 }

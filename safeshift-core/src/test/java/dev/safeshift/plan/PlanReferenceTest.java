@@ -46,7 +46,7 @@ class PlanReferenceTest {
                 .contains("| `parallelism` | integer between 1 and 64 | default `4` |")
                 .contains("| `rows-per-chunk` | integer of at least 100 | default `250000` |")
                 .contains("`[a-z][a-z0-9_]{0,39}`")
-                .contains("## `verify`", "| `every` | duration of at least 1m | required |")
+                .contains("## `verify`", "| `every` | duration of at least 1m and at most 3650d | required |")
                 .contains("| `sample` | percentage | default: every chunk (a full verification) |");
     }
 }
