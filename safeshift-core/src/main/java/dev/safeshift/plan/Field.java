@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param defaultValue the value used when the field is absent, of the type the check gives (a {@code String},
  *                     a {@code Long} or a {@code Duration}), or null
  * @param defaultText  how the reference page shows a default that is not a plain value, or null
+ * @param requiredWhen when a field the schema cannot require on its own must be written, in words such
+ *                     as "required with `url`"; the check itself lives in {@link PlanBinder}. Null if none
  * @param min          the smallest integer allowed, or for a duration the fewest seconds; null for no minimum
  * @param max          the largest integer allowed, or for a duration the most seconds; every duration has one
  * @param pattern      what a string must match in full, or null
@@ -33,6 +35,7 @@ public record Field(
         boolean required,
         Object defaultValue,
         String defaultText,
+        String requiredWhen,
         Long min,
         Long max,
         Pattern pattern,
@@ -104,6 +107,7 @@ public record Field(
         private boolean required;
         private Object defaultValue;
         private String defaultText;
+        private String requiredWhen;
         private Long min;
         private Long max;
         private Pattern pattern;
@@ -133,6 +137,12 @@ public record Field(
 
         public Builder defaultText(String text) {
             this.defaultText = text;
+            return this;
+        }
+
+        /** Says in the reference when a field that is not always required must be written. */
+        public Builder requiredWhen(String condition) {
+            this.requiredWhen = condition;
             return this;
         }
 
@@ -194,7 +204,7 @@ public record Field(
             // No duration is unbounded: times computed from it downstream (next due, give up at)
             // then stay far from any overflow.
             Long longest = type == FieldType.DURATION && max == null ? Long.valueOf(Durations.MAXIMUM.getSeconds()) : max;
-            return new Field(name, type, required, defaultValue, defaultText, min, longest, pattern,
+            return new Field(name, type, required, defaultValue, defaultText, requiredWhen, min, longest, pattern,
                     patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique);
         }
     }

@@ -37,7 +37,7 @@ final class PlanBinder {
     }
 
     private Endpoint endpoint(Checked section) {
-        String user = section.find("user").map(Checked::text).orElse(null);
+        String user = section.get("user").text();
         Optional<Checked> reference = section.find("password");
         return new Endpoint(section.get("url").text(), user,
                 reference.map(Checked::text), reference.map(this::resolve));
@@ -87,6 +87,11 @@ final class PlanBinder {
     private ControlSpec control(Checked section) {
         String schema = section.get("schema").text();
         if (section.find("url").isPresent()) {
+            if (section.find("user").isEmpty()) {
+                throw PlanException.at(file, section.mark(), "control.user", "missing required field 'user' in "
+                        + "'control'. With control.url the control store is a database of its own, reached as its "
+                        + "own user. Add it, for example: user: safeshift.", "a string", null);
+            }
             return new ControlSpec(Optional.of(endpoint(section)), schema);
         }
         for (String credential : List.of("user", "password")) {

@@ -140,6 +140,9 @@ public final class PlanReference {
         if (field.required()) {
             return "required";
         }
+        if (field.requiredWhen() != null) {
+            return field.requiredWhen();
+        }
         if (field.defaultValue() != null) {
             return "default `" + field.show(field.defaultValue()) + "`";
         }

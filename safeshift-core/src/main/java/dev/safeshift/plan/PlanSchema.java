@@ -60,10 +60,15 @@ public final class PlanSchema {
         Field.Builder builder = Field.of(name, MAP).description(description).fields(
                 Field.of("url", JDBC_URL).required().description("JDBC URL of the database.")
                         .example(url).build(),
-                Field.of("user", STRING).defaultText("the driver's default")
-                        .description("User to connect as.").example("migrator").build(),
+                user("migrator").required().build(),
                 password(variable));
         return (required ? builder.required() : builder).build();
+    }
+
+    /** Always written: left to the driver, it would be the operating system's user, whoever runs safeshift. */
+    private static Field.Builder user(String example) {
+        return Field.of("user", STRING).description("User to connect as. Always written, so the login never "
+                + "depends on who runs safeshift.").example(example);
     }
 
     private static Field password(String variable) {
@@ -95,8 +100,7 @@ public final class PlanSchema {
                                         + "it the store lives in the target database and `user` and "
                                         + "`password` must be left out.")
                                 .example("jdbc:postgresql://ops-db.internal:5432/ops").build(),
-                        Field.of("user", STRING).defaultText("the driver's default")
-                                .description("User to connect as.").example("safeshift").build(),
+                        user("safeshift").requiredWhen("required with `url`").build(),
                         password("CONTROL_PGPASSWORD"),
                         Field.of("schema", STRING).defaultValue(ControlSpec.DEFAULT_SCHEMA)
                                 .pattern(SCHEMA_PATTERN, "a lower-case schema name of at most 63 "

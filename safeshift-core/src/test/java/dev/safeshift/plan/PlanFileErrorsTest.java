@@ -73,7 +73,7 @@ class PlanFileErrorsTest {
     void secondDocumentIsReported() {
         PlanException e = error(PlanFiles.MINIMAL + "---\nname: other\n");
 
-        assertThat(e).hasMessage(at(8, 1) + "the file is not valid YAML: a second document starts here. A plan is "
+        assertThat(e).hasMessage(at(10, 1) + "the file is not valid YAML: a second document starts here. A plan is "
                 + "a single YAML document; remove this '---' or split the file.");
     }
 
@@ -194,7 +194,7 @@ class PlanFileErrorsTest {
     void overlongLineIsRefusedBeforeParsing() {
         PlanException e = error(PlanFiles.MINIMAL + "owners:\n  - name: " + "x".repeat(3_000_000) + "\n    role: lead\n");
 
-        assertThat(e).hasMessage(at(9, 1) + "line 9 is longer than 65,536 characters, which is more than a plan "
+        assertThat(e).hasMessage(at(11, 1) + "line 11 is longer than 65,536 characters, which is more than a plan "
                 + "ever needs; a plan holds names, URLs and settings. Check that this is the plan file.");
     }
 

@@ -78,7 +78,7 @@ class PlanLoaderTest {
     void appliesDefaultsForEverythingLeftOut() {
         Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL);
 
-        assertThat(plan.source()).isEqualTo(Endpoint.of("jdbc:postgresql://old-db:5432/shop", null));
+        assertThat(plan.source()).isEqualTo(Endpoint.of("jdbc:postgresql://old-db:5432/shop", "migrator"));
         assertThat(plan.tables()).containsExactly(new TableSpec(
                 new QualifiedName("public", "payments"), new QualifiedName("public", "payments"), List.of()));
         assertThat(plan.control()).isEqualTo(new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA));
@@ -121,11 +121,12 @@ class PlanLoaderTest {
         Plan plan = PlanFiles.load(dir, """
                 name: "payments_move"
                 source: {url: 'jdbc:postgresql://old-db/shop', user: "yes"}
-                target: {url: jdbc:postgresql://new-db/shop}
+                target: {url: jdbc:postgresql://new-db/shop, user: 'no'}
                 tables: [{source: payments, columns: [id]}]
                 """);
 
         assertThat(plan.source().user()).isEqualTo("yes");
+        assertThat(plan.target().user()).isEqualTo("no");
         assertThat(plan.tables().get(0).columns()).containsExactly("id");
     }
 
@@ -197,5 +198,13 @@ class PlanLoaderTest {
         Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "verify: {every: 3650d}\n");
 
         assertThat(plan.verify().get().every()).isEqualTo(Durations.MAXIMUM);
+    }
+
+    @Test
+    void aControlStoreOfItsOwnConnectsAsItsOwnUser() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL
+                + "control:\n  url: jdbc:postgresql://ops-db:5432/ops\n  user: keeper\n");
+
+        assertThat(plan.controlEndpoint()).isEqualTo(Endpoint.of("jdbc:postgresql://ops-db:5432/ops", "keeper"));
     }
 }

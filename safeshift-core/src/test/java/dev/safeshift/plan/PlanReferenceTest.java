@@ -47,6 +47,7 @@ class PlanReferenceTest {
                 .contains("| `rows-per-chunk` | integer of at least 100 | default `250000` |")
                 .contains("`[a-z][a-z0-9_]{0,39}`")
                 .contains("## `verify`", "| `every` | duration of at least 1m and at most 3650d | required |")
-                .contains("| `sample` | percentage | default: every chunk (a full verification) |");
+                .contains("| `sample` | percentage | default: every chunk (a full verification) |")
+                .contains("| `user` | string | required |", "| `user` | string | required with `url` |");
     }
 }
