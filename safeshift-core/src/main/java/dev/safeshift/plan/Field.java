@@ -14,12 +14,14 @@ import java.util.regex.Pattern;
  *
  * @param name         the key as written in YAML; empty for list entries
  * @param defaultValue the value used when the field is absent, of the type the check gives (a {@code String},
- *                     a {@code Long} or a {@code Duration}), or null
+ *                     a {@code Long}, a {@code Duration}; a size in bytes as a {@code Long}), or null
  * @param defaultText  how the reference page shows a default that is not a plain value, or null
  * @param requiredWhen when a field the schema cannot require on its own must be written, in words such
  *                     as "required with `url`"; the check itself lives in {@link PlanBinder}. Null if none
- * @param min          the smallest integer allowed, or for a duration the fewest seconds; null for no minimum
- * @param max          the largest integer allowed, or for a duration the most seconds; every duration has one
+ * @param min          the smallest integer allowed, for a duration the fewest seconds, for a size the
+ *                     fewest bytes; null for no minimum
+ * @param max          the largest integer allowed, for a duration the most seconds, for a size the most
+ *                     bytes; null for no maximum, but every duration has one
  * @param pattern      what a string must match in full, or null
  * @param patternHint  the pattern said in words, used as the expectation in errors
  * @param example      a YAML value used by the reference page's example plan (scalars and scalar lists)
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
  * @param itemsNoun    what the entries of a list are, plural (for "a list of column names")
  * @param nonEmpty     whether a list, when present, must have at least one entry
  * @param unique       whether the entries of a list must name different things (after folding)
+ * @param choices      the words a choice may be, in the order they are documented
  */
 public record Field(
         String name,
@@ -46,12 +49,14 @@ public record Field(
         Field items,
         String itemsNoun,
         boolean nonEmpty,
-        boolean unique) {
+        boolean unique,
+        List<String> choices) {
 
     public Field {
         Objects.requireNonNull(name);
         Objects.requireNonNull(type);
         fields = List.copyOf(fields);
+        choices = List.copyOf(choices);
     }
 
     public static Builder of(String name, FieldType type) {
@@ -74,6 +79,8 @@ public record Field(
             case INTEGER -> min != null && max != null ? "an integer between " + min + " and " + max
                     : min != null ? "an integer of at least " + min : "an integer";
             case DURATION -> "a duration " + bounds() + ", such as 30m, 1h or 2h30m";
+            case SIZE -> "a size " + bounds() + ", such as 512MB or 10GB";
+            case CHOICE -> String.join(" or ", choices);
             case PERCENT -> "a percentage of more than 0% and at most 100%, such as 5%";
             case JDBC_URL -> "a JDBC URL starting with 'jdbc:'";
             case ENV_REFERENCE -> "a reference to an environment variable, like " + example;
@@ -84,7 +91,7 @@ public record Field(
         };
     }
 
-    /** The range of a duration in words, such as "of at least 1m and at most 3650d". */
+    /** The range of a duration or size in words, such as "of at least 1m and at most 3650d". */
     String bounds() {
         if (min != null && max != null) {
             return "of at least " + show(min) + " and at most " + show(max);
@@ -92,10 +99,11 @@ public record Field(
         return min != null ? "of at least " + show(min) : max != null ? "of at most " + show(max) : "";
     }
 
-    /** A bound or a default written the way a plan writes this field's values: 1m, 250000. */
+    /** A bound or a default written the way a plan writes this field's values: 1m, 10GB, 250000. */
     String show(Object value) {
         return switch (type) {
             case DURATION -> Durations.format(value instanceof Duration d ? d : Duration.ofSeconds((Long) value));
+            case SIZE -> Sizes.format((Long) value);
             default -> String.valueOf(value);
         };
     }
@@ -119,6 +127,7 @@ public record Field(
         private String itemsNoun;
         private boolean nonEmpty;
         private boolean unique;
+        private List<String> choices = List.of();
 
         private Builder(String name, FieldType type) {
             this.name = name;
@@ -160,6 +169,12 @@ public record Field(
         /** The shortest duration allowed, kept in {@link Field#min} as whole seconds. */
         public Builder atLeast(Duration shortest) {
             this.min = shortest.getSeconds();
+            return this;
+        }
+
+        /** The words a choice may be. */
+        public Builder choices(String... words) {
+            this.choices = List.of(words);
             return this;
         }
 
@@ -205,7 +220,7 @@ public record Field(
             // then stay far from any overflow.
             Long longest = type == FieldType.DURATION && max == null ? Long.valueOf(Durations.MAXIMUM.getSeconds()) : max;
             return new Field(name, type, required, defaultValue, defaultText, requiredWhen, min, longest, pattern,
-                    patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique);
+                    patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique, choices);
         }
     }
 }

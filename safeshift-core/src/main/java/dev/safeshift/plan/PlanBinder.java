@@ -33,6 +33,8 @@ final class PlanBinder {
                 control(root.get("control")),
                 copy(root.get("copy")),
                 root.find("verify").map(PlanBinder::verify),
+                new RetrySettings(root.get("retry").get("give-up-after").duration()),
+                new StreamSettings(root.get("stream").get("warn-retained-wal").number()),
                 owners(root.get("owners")));
     }
 
@@ -79,7 +81,8 @@ final class PlanBinder {
                         + "source table. Give this entry a different target.", null, null);
             }
             List<String> columns = entry.get("columns").items().stream().map(Checked::text).toList();
-            tables.add(new TableSpec(source, target, columns));
+            tables.add(new TableSpec(source, target, columns,
+                    ExistingRows.ofPlanValue(entry.get("existing-rows").text())));
         }
         return tables;
     }

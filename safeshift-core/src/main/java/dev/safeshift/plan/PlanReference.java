@@ -130,7 +130,8 @@ public final class PlanReference {
     private static String typeText(Field field) {
         return switch (field.type()) {
             case INTEGER -> field.expectation().replaceFirst("^an ", "");
-            case DURATION -> field.type().docName() + " " + field.bounds();
+            case DURATION, SIZE -> field.type().docName() + " " + field.bounds();
+            case CHOICE -> String.join(" or ", field.choices().stream().map(c -> "`" + c + "`").toList());
             case LIST -> (field.nonEmpty() ? "non-empty " : "") + "list of " + field.itemsNoun();
             default -> field.type().docName();
         };

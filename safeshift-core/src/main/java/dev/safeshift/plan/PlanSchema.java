@@ -1,5 +1,6 @@
 package dev.safeshift.plan;
 
+import static dev.safeshift.plan.FieldType.CHOICE;
 import static dev.safeshift.plan.FieldType.COLUMN_NAME;
 import static dev.safeshift.plan.FieldType.DURATION;
 import static dev.safeshift.plan.FieldType.ENV_REFERENCE;
@@ -8,6 +9,7 @@ import static dev.safeshift.plan.FieldType.JDBC_URL;
 import static dev.safeshift.plan.FieldType.LIST;
 import static dev.safeshift.plan.FieldType.MAP;
 import static dev.safeshift.plan.FieldType.PERCENT;
+import static dev.safeshift.plan.FieldType.SIZE;
 import static dev.safeshift.plan.FieldType.STRING;
 import static dev.safeshift.plan.FieldType.TABLE_NAME;
 
@@ -42,6 +44,8 @@ public final class PlanSchema {
             control(),
             copy(),
             verify(),
+            retry(),
+            stream(),
             Field.of("owners", LIST)
                     .description("The people accountable for this migration. Reports and the go/no-go "
                             + "checklist name them.")
@@ -86,7 +90,12 @@ public final class PlanSchema {
                 Field.of("columns", LIST).nonEmpty().unique().defaultText("every column")
                         .description("The columns to copy. Each column may be listed once.")
                         .items("column names", Field.of("", COLUMN_NAME).build())
-                        .example("[id, account_id, amount_cents, currency, created_at]").build())
+                        .example("[id, account_id, amount_cents, currency, created_at]").build(),
+                Field.of("existing-rows", CHOICE).choices("refuse", "replace")
+                        .defaultValue(ExistingRows.REFUSE.planValue())
+                        .description("What the daemon does when a fresh migration finds rows already in the "
+                                + "target table: `refuse` stops with a message, `replace` deletes them first.")
+                        .example("refuse").build())
                 .build();
     }
 
@@ -141,6 +150,33 @@ public final class PlanSchema {
                                         + "time. A sample is quicker; the result says what it can promise about "
                                         + "the chunks it did not check.")
                                 .example("5%").build())
+                .build();
+    }
+
+    private static Field retry() {
+        return Field.of("retry", MAP)
+                .description("How long the daemon rides out failures that pass by themselves.")
+                .fields(
+                        Field.of("give-up-after", DURATION).atLeast(RetrySettings.MINIMUM_GIVE_UP_AFTER)
+                                .defaultValue(RetrySettings.DEFAULTS.giveUpAfter())
+                                .description("Transient failures (a server restart, a terminated connection, "
+                                        + "a network cut) are retried with backoff for this long, during the "
+                                        + "backfill and while streaming, before the daemon stops.")
+                                .example("10m").build())
+                .build();
+    }
+
+    private static Field stream() {
+        return Field.of("stream", MAP)
+                .description("Limits for watching the change stream.")
+                .fields(
+                        Field.of("warn-retained-wal", SIZE)
+                                .range(StreamSettings.MINIMUM_WARN_RETAINED_WAL_BYTES,
+                                        StreamSettings.MAXIMUM_WARN_RETAINED_WAL_BYTES)
+                                .defaultValue(StreamSettings.DEFAULTS.warnRetainedWalBytes())
+                                .description("`safeshift status` warns when the source keeps more write-ahead "
+                                        + "log than this for the migration's replication slot.")
+                                .example("10GB").build())
                 .build();
     }
 

@@ -161,6 +161,8 @@ final class SchemaChecker {
             case ENV_REFERENCE -> variable(scalar, field, path);
             case TABLE_NAME -> tableName(scalar, field, path);
             case COLUMN_NAME -> columnName(scalar, field, path);
+            case CHOICE -> choice(scalar, field, path);
+            case SIZE -> size(scalar, field, path);
             default -> throw new IllegalStateException(field.type() + " is not a scalar type");
         };
     }
@@ -287,6 +289,34 @@ final class SchemaChecker {
         String hint = Character.toUpperCase(problem.charAt(0)) + problem.substring(1) + "."
                 + (suggestion == null ? "" : " Did you mean '" + suggestion.replace("'", "''") + "'?");
         return expected(scalar, field, path, quote(scalar.getValue()), hint, suggestion);
+    }
+
+    private String choice(ScalarNode scalar, Field field, String path) {
+        String text = scalar.getValue();
+        if (field.choices().contains(text)) {
+            return text;
+        }
+        Optional<String> suggestion = Suggestions.closest(text, field.choices());
+        throw expected(scalar, field, path, quote(text), suggestion.map(SchemaChecker::didYouMean).orElse(null),
+                suggestion.orElse(null));
+    }
+
+    private Long size(ScalarNode scalar, Field field, String path) {
+        String text = scalar.getValue().strip();
+        Optional<Long> bytes = Sizes.parse(text);
+        if (bytes.isEmpty()) {
+            if (DECIMAL.matcher(text).matches()) {
+                throw expected(scalar, field, path, quote(text), "A number alone has no unit: add kB, MB, GB or TB, "
+                        + "as in " + shorten(text) + "MB.", null);
+            }
+            Optional<String> respelled = Sizes.respell(text);
+            throw expected(scalar, field, path, quote(text), respelled.map(SchemaChecker::didYouMean).orElse(null),
+                    respelled.orElse(null));
+        }
+        if ((field.min() != null && bytes.get() < field.min()) || (field.max() != null && bytes.get() > field.max())) {
+            throw expected(scalar, field, path, quote(text), null, null);
+        }
+        return bytes.get();
     }
 
     private PlanException unknownField(ScalarNode key, Field section, String path, String childPath) {

@@ -53,7 +53,7 @@ class PlanErrorsTest {
         PlanException e = error("nmae: payments_move\n");
 
         assertThat(e).hasMessage(at(1, 1) + "unknown field 'nmae' at the top level. Did you mean 'name'? "
-                + "Known fields: name, source, target, tables, control, copy, verify, owners.");
+                + "Known fields: name, source, target, tables, control, copy, verify, retry, stream, owners.");
     }
 
     @Test
@@ -61,7 +61,7 @@ class PlanErrorsTest {
         PlanException e = error(PlanFiles.MINIMAL + "deadline: tomorrow\n");
 
         assertThat(e).hasMessage(at(10, 1) + "unknown field 'deadline' at the top level. "
-                + "Known fields: name, source, target, tables, control, copy, verify, owners.");
+                + "Known fields: name, source, target, tables, control, copy, verify, retry, stream, owners.");
         assertThat(e.suggestion()).isEmpty();
     }
 
@@ -70,7 +70,7 @@ class PlanErrorsTest {
         PlanException e = error(PlanFiles.MINIMAL + "  - source: refunds\n    colums: [id]\n");
 
         assertThat(e).hasMessage(at(11, 5) + "unknown field 'colums' in 'tables[1]'. Did you mean 'columns'? "
-                + "Known fields: source, target, columns.");
+                + "Known fields: source, target, columns, existing-rows.");
         assertThat(e.field()).isEqualTo("tables[1].colums");
     }
 
@@ -200,7 +200,7 @@ class PlanErrorsTest {
     void bareValueWhereAnEntryBelongsShowsTheMapToWrite() {
         PlanException e = error(PlanFiles.MINIMAL.replace("tables:\n  - source: payments\n", "tables: [payments]\n"));
 
-        assertThat(e).hasMessage(at(8, 10) + "tables[0]: expected a map with the fields source, target, columns, "
+        assertThat(e).hasMessage(at(8, 10) + "tables[0]: expected a map with the fields source, target, columns, existing-rows, "
                 + "got 'payments'. Write it as a map, for example: {source: payments}.");
     }
 
@@ -445,6 +445,42 @@ class PlanErrorsTest {
         assertThat(error(PlanFiles.MINIMAL + "verify: {every: 3651d}\n")).hasMessageEndingWith("got '3651d'.");
         assertThat(error(PlanFiles.MINIMAL + "verify: {every: 99999999999999999999999d}\n"))
                 .hasMessageEndingWith("got '99999999999999999999999d'.");
+    }
+
+    @Test
+    void giveUpAfterHasItsBounds() {
+        assertThat(error(PlanFiles.MINIMAL + "retry:\n  give-up-after: 10s\n")).hasMessage(at(11, 18)
+                + "retry.give-up-after: expected a duration of at least 30s and at most 3650d, such as 30m, 1h or 2h30m, "
+                + "got '10s'.");
+        assertThat(error(PlanFiles.MINIMAL + "retry:\n  give-up-after: 4000d\n")).hasMessageEndingWith("got '4000d'.");
+    }
+
+    @Test
+    void existingRowsIsOneOfTwoWords() {
+        PlanException e = error(PlanFiles.MINIMAL + "    existing-rows: delete\n");
+
+        assertThat(e).hasMessage(at(10, 20) + "tables[0].existing-rows: expected refuse or replace, got 'delete'.");
+        PlanException shouted = error(PlanFiles.MINIMAL + "    existing-rows: REPLACE\n");
+        assertThat(shouted).hasMessageEndingWith("got 'REPLACE'. Did you mean 'replace'?");
+        assertThat(shouted.suggestion()).contains("replace");
+    }
+
+    @Test
+    void sizeWithoutAUnitOrWithAnotherSpellingIsExplained() {
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 10\n")).hasMessage(at(11, 22)
+                + "stream.warn-retained-wal: expected a size of at least 1MB and at most 1024TB, such as 512MB or 10GB, "
+                + "got '10'. A number alone has no unit: add kB, MB, GB or TB, as in 10MB.");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 10gb\n").suggestion()).contains("10GB");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 10 GiB\n").suggestion()).contains("10GB");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 1.5GB\n")).hasMessageEndingWith("got '1.5GB'.");
+    }
+
+    @Test
+    void sizeOutOfRangeIsRefused() {
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 512kB\n")).hasMessageEndingWith("got '512kB'.");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 1025TB\n")).hasMessageEndingWith("got '1025TB'.");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 99999999999999999TB\n"))
+                .hasMessageEndingWith("got '99999999999999999TB'.");
     }
 
     @Test

@@ -80,12 +80,15 @@ class PlanLoaderTest {
 
         assertThat(plan.source()).isEqualTo(Endpoint.of("jdbc:postgresql://old-db:5432/shop", "migrator"));
         assertThat(plan.tables()).containsExactly(new TableSpec(
-                new QualifiedName("public", "payments"), new QualifiedName("public", "payments"), List.of()));
+                new QualifiedName("public", "payments"), new QualifiedName("public", "payments"), List.of(),
+                ExistingRows.REFUSE));
         assertThat(plan.control()).isEqualTo(new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA));
         assertThat(plan.controlEndpoint()).isEqualTo(plan.target());
         assertThat(plan.copy()).isEqualTo(CopySettings.DEFAULTS);
         assertThat(plan.owners()).isEmpty();
         assertThat(plan.verify()).isEmpty();
+        assertThat(plan.retry()).isEqualTo(new RetrySettings(Duration.ofMinutes(10)));
+        assertThat(plan.stream()).isEqualTo(new StreamSettings(10L * 1024 * 1024 * 1024));
     }
 
     @Test
@@ -194,10 +197,39 @@ class PlanLoaderTest {
     }
 
     @Test
+    void readsTheSettingsForExistingRowsRetriesAndRetainedWal() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + """
+                    existing-rows: replace
+                  - source: refunds
+                retry:
+                  give-up-after: 1h30m
+                stream:
+                  warn-retained-wal: 512MB
+                """);
+
+        assertThat(plan.tables()).extracting(TableSpec::existingRows)
+                .containsExactly(ExistingRows.REPLACE, ExistingRows.REFUSE);
+        assertThat(plan.retry()).isEqualTo(new RetrySettings(Duration.ofMinutes(90)));
+        assertThat(plan.stream()).isEqualTo(new StreamSettings(512L * 1024 * 1024));
+    }
+
+    @Test
+    void sizesCountInUnitsOf1024WithOrWithoutASpace() {
+        String[][] cases = {{"1MB", "1048576"}, {"2048kB", "2097152"}, {"'10 GB'", "10737418240"},
+                {"1TB", "1099511627776"}, {"1024TB", "1125899906842624"}};
+        for (String[] c : cases) {
+            Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "stream: {warn-retained-wal: " + c[0] + "}\n");
+
+            assertThat(plan.stream().warnRetainedWalBytes()).as(c[0]).isEqualTo(Long.parseLong(c[1]));
+        }
+    }
+
+    @Test
     void theLongestDurationIsAccepted() {
-        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "verify: {every: 3650d}\n");
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "verify: {every: 3650d}\nretry: {give-up-after: 3650d}\n");
 
         assertThat(plan.verify().get().every()).isEqualTo(Durations.MAXIMUM);
+        assertThat(plan.retry().giveUpAfter()).isEqualTo(Durations.MAXIMUM);
     }
 
     @Test
