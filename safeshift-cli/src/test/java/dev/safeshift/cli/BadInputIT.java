@@ -223,9 +223,11 @@ class BadInputIT {
                 name: env
                 source:
                   url: jdbc:postgresql://127.0.0.1:5432/a
+                  user: migrator
                   password: ${SAFESHIFT_SURELY_UNSET_VARIABLE}
                 target:
                   url: jdbc:postgresql://127.0.0.1:5432/b
+                  user: migrator
                 tables:
                   - source: public.t
                 """);

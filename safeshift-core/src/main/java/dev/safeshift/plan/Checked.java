@@ -10,7 +10,8 @@ import org.yaml.snakeyaml.error.Mark;
  * A value that passed the schema check, with the path and place it came from so later checks
  * (duplicates, environment variables) can still point at the line to fix.
  *
- * @param value a {@code String}, a {@code Long}, a {@code Duration}, a {@code Double} (a percentage),
+ * @param value a {@code String} (also an exact column name or a choice), a {@code Long} (also a size in
+ *              bytes), a {@code Duration}, a {@code Double} (a percentage), a {@link QualifiedName},
  *              a {@code List<Checked>} or a {@code Map<String, Checked>}
  * @param mark  where the value was written; for defaults, where its section starts
  */
@@ -36,6 +37,10 @@ record Checked(Object value, String path, Mark mark) {
 
     Duration duration() {
         return (Duration) value;
+    }
+
+    QualifiedName tableName() {
+        return (QualifiedName) value;
     }
 
     double percent() {

@@ -15,6 +15,13 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
+    /**
+     * The longest duration a plan may write. Ten years is longer than any migration, and far
+     * enough from the limits of {@code Instant} and {@code Duration} that adding a plan's duration
+     * to a time, or a few of them together, cannot overflow.
+     */
+    public static final Duration MAXIMUM = Duration.ofDays(3650);
+
     private static final Pattern FORM = Pattern.compile("(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?");
     private static final long[] UNIT_SECONDS = {86_400, 3_600, 60, 1};
     private static final String[] UNIT_NAMES = {"d", "h", "m", "s"};

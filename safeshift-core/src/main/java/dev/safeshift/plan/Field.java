@@ -13,10 +13,15 @@ import java.util.regex.Pattern;
  * them, so the two cannot drift apart.
  *
  * @param name         the key as written in YAML; empty for list entries
- * @param defaultValue the value used when the field is absent (a {@code String} or {@code Long}), or null
+ * @param defaultValue the value used when the field is absent, of the type the check gives (a {@code String},
+ *                     a {@code Long}, a {@code Duration}; a size in bytes as a {@code Long}), or null
  * @param defaultText  how the reference page shows a default that is not a plain value, or null
- * @param min          the smallest integer allowed, or for a duration the fewest seconds; null for no minimum
- * @param max          the largest integer allowed, or null
+ * @param requiredWhen when a field the schema cannot require on its own must be written, in words such
+ *                     as "required with `url`"; the check itself lives in {@link PlanBinder}. Null if none
+ * @param min          the smallest integer allowed, for a duration the fewest seconds, for a size the
+ *                     fewest bytes; null for no minimum
+ * @param max          the largest integer allowed, for a duration the most seconds, for a size the most
+ *                     bytes; null for no maximum, but every duration has one
  * @param pattern      what a string must match in full, or null
  * @param patternHint  the pattern said in words, used as the expectation in errors
  * @param example      a YAML value used by the reference page's example plan (scalars and scalar lists)
@@ -24,7 +29,8 @@ import java.util.regex.Pattern;
  * @param items        the definition of each entry of a list, or null
  * @param itemsNoun    what the entries of a list are, plural (for "a list of column names")
  * @param nonEmpty     whether a list, when present, must have at least one entry
- * @param unique       whether the entries of a list of strings must differ (ignoring case)
+ * @param unique       whether the entries of a list must name different things (after folding)
+ * @param choices      the words a choice may be, in the order they are documented
  */
 public record Field(
         String name,
@@ -32,6 +38,7 @@ public record Field(
         boolean required,
         Object defaultValue,
         String defaultText,
+        String requiredWhen,
         Long min,
         Long max,
         Pattern pattern,
@@ -42,12 +49,14 @@ public record Field(
         Field items,
         String itemsNoun,
         boolean nonEmpty,
-        boolean unique) {
+        boolean unique,
+        List<String> choices) {
 
     public Field {
         Objects.requireNonNull(name);
         Objects.requireNonNull(type);
         fields = List.copyOf(fields);
+        choices = List.copyOf(choices);
     }
 
     public static Builder of(String name, FieldType type) {
@@ -69,14 +78,33 @@ public record Field(
             case STRING -> patternHint != null ? patternHint : "a string";
             case INTEGER -> min != null && max != null ? "an integer between " + min + " and " + max
                     : min != null ? "an integer of at least " + min : "an integer";
-            case DURATION -> "a duration" + (min != null ? " of at least " + Durations.format(Duration.ofSeconds(min)) : "")
-                    + ", such as 30m, 1h or 2h30m";
+            case DURATION -> "a duration " + bounds() + ", such as 30m, 1h or 2h30m";
+            case SIZE -> "a size " + bounds() + ", such as 512MB or 10GB";
+            case CHOICE -> String.join(" or ", choices);
             case PERCENT -> "a percentage of more than 0% and at most 100%, such as 5%";
             case JDBC_URL -> "a JDBC URL starting with 'jdbc:'";
             case ENV_REFERENCE -> "a reference to an environment variable, like " + example;
             case TABLE_NAME -> "a table name, written schema.table or table";
+            case COLUMN_NAME -> "a column name";
             case MAP -> "a map with the fields " + String.join(", ", fieldNames());
             case LIST -> "a " + (nonEmpty ? "non-empty " : "") + "list of " + itemsNoun;
+        };
+    }
+
+    /** The range of a duration or size in words, such as "of at least 1m and at most 3650d". */
+    String bounds() {
+        if (min != null && max != null) {
+            return "of at least " + show(min) + " and at most " + show(max);
+        }
+        return min != null ? "of at least " + show(min) : max != null ? "of at most " + show(max) : "";
+    }
+
+    /** A bound or a default written the way a plan writes this field's values: 1m, 10GB, 250000. */
+    String show(Object value) {
+        return switch (type) {
+            case DURATION -> Durations.format(value instanceof Duration d ? d : Duration.ofSeconds((Long) value));
+            case SIZE -> Sizes.format((Long) value);
+            default -> String.valueOf(value);
         };
     }
 
@@ -87,6 +115,7 @@ public record Field(
         private boolean required;
         private Object defaultValue;
         private String defaultText;
+        private String requiredWhen;
         private Long min;
         private Long max;
         private Pattern pattern;
@@ -98,6 +127,7 @@ public record Field(
         private String itemsNoun;
         private boolean nonEmpty;
         private boolean unique;
+        private List<String> choices = List.of();
 
         private Builder(String name, FieldType type) {
             this.name = name;
@@ -119,6 +149,12 @@ public record Field(
             return this;
         }
 
+        /** Says in the reference when a field that is not always required must be written. */
+        public Builder requiredWhen(String condition) {
+            this.requiredWhen = condition;
+            return this;
+        }
+
         public Builder range(long min, long max) {
             this.min = min;
             this.max = max;
@@ -133,6 +169,12 @@ public record Field(
         /** The shortest duration allowed, kept in {@link Field#min} as whole seconds. */
         public Builder atLeast(Duration shortest) {
             this.min = shortest.getSeconds();
+            return this;
+        }
+
+        /** The words a choice may be. */
+        public Builder choices(String... words) {
+            this.choices = List.of(words);
             return this;
         }
 
@@ -174,8 +216,11 @@ public record Field(
         }
 
         public Field build() {
-            return new Field(name, type, required, defaultValue, defaultText, min, max, pattern, patternHint,
-                    description, example, fields, items, itemsNoun, nonEmpty, unique);
+            // No duration is unbounded: times computed from it downstream (next due, give up at)
+            // then stay far from any overflow.
+            Long longest = type == FieldType.DURATION && max == null ? Long.valueOf(Durations.MAXIMUM.getSeconds()) : max;
+            return new Field(name, type, required, defaultValue, defaultText, requiredWhen, min, longest, pattern,
+                    patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique, choices);
         }
     }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -34,11 +33,13 @@ final class PlanBinder {
                 control(root.get("control")),
                 copy(root.get("copy")),
                 root.find("verify").map(PlanBinder::verify),
+                new RetrySettings(root.get("retry").get("give-up-after").duration()),
+                new StreamSettings(root.get("stream").get("warn-retained-wal").number()),
                 owners(root.get("owners")));
     }
 
     private Endpoint endpoint(Checked section) {
-        String user = section.find("user").map(Checked::text).orElse(null);
+        String user = section.get("user").text();
         Optional<Checked> reference = section.find("password");
         return new Endpoint(section.get("url").text(), user,
                 reference.map(Checked::text), reference.map(this::resolve));
@@ -56,32 +57,32 @@ final class PlanBinder {
 
     private List<TableSpec> tables(Checked list) {
         List<TableSpec> tables = new ArrayList<>();
-        // Keyed in lower case: unquoted names fold to one case in the database.
-        Map<String, Checked> sources = new HashMap<>();
-        Map<String, Checked> targets = new HashMap<>();
+        // Exact names: unquoted ones were folded by the check, so Orders and orders are one table here.
+        Map<QualifiedName, Checked> sources = new HashMap<>();
+        Map<QualifiedName, Checked> targets = new HashMap<>();
         for (Checked entry : list.items()) {
             Checked sourceValue = entry.get("source");
-            QualifiedName source = QualifiedName.parse(sourceValue.text(), PlanSchema.DEFAULT_TABLE_SCHEMA);
+            QualifiedName source = sourceValue.tableName();
             Checked targetValue = entry.find("target").orElse(null);
-            QualifiedName target = targetValue == null ? source
-                    : QualifiedName.parse(targetValue.text(), PlanSchema.DEFAULT_TABLE_SCHEMA);
+            QualifiedName target = targetValue == null ? source : targetValue.tableName();
 
-            Checked firstSource = sources.putIfAbsent(key(source), sourceValue);
+            Checked firstSource = sources.putIfAbsent(source, sourceValue);
             if (firstSource != null) {
                 throw PlanException.at(file, sourceValue.mark(), sourceValue.path(), sourceValue.path()
-                        + ": table " + source + " is listed twice (first as " + firstSource.path() + " on line "
+                        + ": table " + shorten(source) + " is listed twice (first as " + firstSource.path() + " on line "
                         + line(firstSource) + "). Remove one of the entries.", null, null);
             }
             Checked where = targetValue != null ? targetValue : entry;
-            Checked firstTarget = targets.putIfAbsent(key(target), where);
+            Checked firstTarget = targets.putIfAbsent(target, where);
             if (firstTarget != null) {
                 throw PlanException.at(file, where.mark(), entry.path() + ".target", entry.path()
-                        + ": target table " + target + " already receives the table of " + firstTarget.path()
+                        + ": target table " + shorten(target) + " already receives the table of " + firstTarget.path()
                         + " (line " + line(firstTarget) + "); each target table can receive only one "
                         + "source table. Give this entry a different target.", null, null);
             }
             List<String> columns = entry.get("columns").items().stream().map(Checked::text).toList();
-            tables.add(new TableSpec(source, target, columns));
+            tables.add(new TableSpec(source, target, columns,
+                    ExistingRows.ofPlanValue(entry.get("existing-rows").text())));
         }
         return tables;
     }
@@ -89,6 +90,11 @@ final class PlanBinder {
     private ControlSpec control(Checked section) {
         String schema = section.get("schema").text();
         if (section.find("url").isPresent()) {
+            if (section.find("user").isEmpty()) {
+                throw PlanException.at(file, section.mark(), "control.user", "missing required field 'user' in "
+                        + "'control'. With control.url the control store is a database of its own, reached as its "
+                        + "own user. Add it, for example: user: safeshift.", "a string", null);
+            }
             return new ControlSpec(Optional.of(endpoint(section)), schema);
         }
         for (String credential : List.of("user", "password")) {
@@ -121,8 +127,10 @@ final class PlanBinder {
                 .toList();
     }
 
-    private static String key(QualifiedName name) {
-        return name.toString().toLowerCase(Locale.ROOT);
+    /** Table names are repeated in messages to point at an entry; a very long one is cut. */
+    private static String shorten(QualifiedName name) {
+        String text = name.toString();
+        return text.length() > 120 ? text.substring(0, 117) + "..." : text;
     }
 
     private static int line(Checked value) {

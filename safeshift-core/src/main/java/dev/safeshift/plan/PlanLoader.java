@@ -1,10 +1,6 @@
 package dev.safeshift.plan;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +13,6 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.reader.UnicodeReader;
 
 /**
  * Reads a plan file into a {@link Plan}, or fails with a {@link PlanException} naming the file,
@@ -46,23 +41,17 @@ public final class PlanLoader {
     }
 
     private static Node compose(Path file) {
-        if (Files.isDirectory(file)) {
-            throw PlanException.ofFile(file, "this is a directory, not a plan file. Give the path of the plan's YAML file.");
-        }
+        String text = PlanText.read(file);
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(PlanText.MAX_BYTES);
         Node root;
-        try (Reader reader = new UnicodeReader(Files.newInputStream(file))) {
-            root = new Yaml(new LoaderOptions()).compose(reader);
-        } catch (NoSuchFileException e) {
-            throw PlanException.ofFile(file, "there is no plan file at " + file.toAbsolutePath()
-                    + ". Check the path and the directory safeshift runs in.");
-        } catch (AccessDeniedException e) {
-            throw PlanException.ofFile(file, "the plan file cannot be read: permission denied.");
-        } catch (IOException e) {
-            throw withCause(PlanException.ofFile(file, "the plan file cannot be read: " + e.getMessage() + "."), e);
+        try {
+            root = new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             throw withCause(notYaml(file, e), e);
         } catch (YAMLException e) {
-            throw withCause(PlanException.ofFile(file, "the file is not valid YAML: " + e.getMessage()), e);
+            // Limits such as alias and nesting counts; these messages hold no text from the file.
+            throw withCause(PlanException.ofFile(file, "the file is not valid YAML: " + shorten(e.getMessage())), e);
         }
         if (root == null || (root instanceof ScalarNode && Tag.NULL.equals(root.getTag()))) {
             throw PlanException.ofFile(file, "the plan file is empty. A plan needs at least the fields "
@@ -74,7 +63,7 @@ public final class PlanLoader {
     /** Uses only the problem and context texts: SnakeYAML's full message quotes the line, which may hold a secret. */
     private static PlanException notYaml(Path file, MarkedYAMLException e) {
         Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-        String problem = e.getProblem() == null ? "unreadable content" : e.getProblem().strip();
+        String problem = e.getProblem() == null ? "unreadable content" : shorten(e.getProblem().strip());
         String detail;
         if (problem.contains("(TAB)")) {
             detail = "a tab character, where YAML allows only spaces. Indent with spaces.";
@@ -89,6 +78,11 @@ public final class PlanLoader {
                     + ". Check the indentation and quoting on this line and the one before it.";
         }
         return PlanException.at(file, mark, "", "the file is not valid YAML: " + detail, null, null);
+    }
+
+    /** Some YAML problems quote a name from the file, such as an undefined alias, which may be very long. */
+    private static String shorten(String text) {
+        return text.length() > 200 ? text.substring(0, 197) + "..." : text;
     }
 
     private static List<String> requiredFields() {

@@ -1,9 +1,9 @@
 package dev.safeshift.plan;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -35,6 +35,11 @@ public final class PlanReference {
                 .append("Known fields: parallelism, rows-per-chunk.\n```\n\n")
                 .append("Passwords are never written in the plan. A `password` field names an environment variable,\n")
                 .append("such as `${SOURCE_PGPASSWORD}`, which is read when the plan is loaded.\n\n")
+                .append("A plan file is UTF-8 text (a byte order mark is allowed) of at most ")
+                .append(PlanText.MAX_BYTES / (1024 * 1024)).append(" MB, with lines of at most\n")
+                .append(String.format(Locale.ROOT, "%,d", PlanText.MAX_LINE_LENGTH))
+                .append(" characters, in a regular file (or a symbolic link to one): Safeshift does not\n")
+                .append("read plans from pipes or devices.\n\n")
                 .append("## A complete example\n\n")
                 .append("Every field is shown; only ").append(requiredFields(root)).append(" are required.\n\n")
                 .append("```yaml\n").append(exampleYaml()).append("```\n\n");
@@ -125,8 +130,8 @@ public final class PlanReference {
     private static String typeText(Field field) {
         return switch (field.type()) {
             case INTEGER -> field.expectation().replaceFirst("^an ", "");
-            case DURATION -> field.min() == null ? "duration"
-                    : "duration of at least " + Durations.format(Duration.ofSeconds(field.min()));
+            case DURATION, SIZE -> field.type().docName() + " " + field.bounds();
+            case CHOICE -> String.join(" or ", field.choices().stream().map(c -> "`" + c + "`").toList());
             case LIST -> (field.nonEmpty() ? "non-empty " : "") + "list of " + field.itemsNoun();
             default -> field.type().docName();
         };
@@ -136,8 +141,11 @@ public final class PlanReference {
         if (field.required()) {
             return "required";
         }
+        if (field.requiredWhen() != null) {
+            return field.requiredWhen();
+        }
         if (field.defaultValue() != null) {
-            return "default `" + field.defaultValue() + "`";
+            return "default `" + field.show(field.defaultValue()) + "`";
         }
         return field.defaultText() != null ? "default: " + field.defaultText() : "optional";
     }

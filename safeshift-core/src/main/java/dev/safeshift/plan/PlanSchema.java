@@ -1,5 +1,7 @@
 package dev.safeshift.plan;
 
+import static dev.safeshift.plan.FieldType.CHOICE;
+import static dev.safeshift.plan.FieldType.COLUMN_NAME;
 import static dev.safeshift.plan.FieldType.DURATION;
 import static dev.safeshift.plan.FieldType.ENV_REFERENCE;
 import static dev.safeshift.plan.FieldType.INTEGER;
@@ -7,6 +9,7 @@ import static dev.safeshift.plan.FieldType.JDBC_URL;
 import static dev.safeshift.plan.FieldType.LIST;
 import static dev.safeshift.plan.FieldType.MAP;
 import static dev.safeshift.plan.FieldType.PERCENT;
+import static dev.safeshift.plan.FieldType.SIZE;
 import static dev.safeshift.plan.FieldType.STRING;
 import static dev.safeshift.plan.FieldType.TABLE_NAME;
 
@@ -21,8 +24,6 @@ public final class PlanSchema {
     public static final String NAME_PATTERN = "[a-z][a-z0-9_]{0,39}";
     /** Schema names Safeshift creates itself; lower-case so no engine needs to quote or fold them. */
     public static final String SCHEMA_PATTERN = "[a-z_][a-z0-9_]{0,62}";
-    /** Unquoted column names, as every supported engine accepts them. */
-    public static final String COLUMN_PATTERN = "[A-Za-z_][A-Za-z0-9_$]*";
     /** Tables without a schema are looked up here. */
     public static final String DEFAULT_TABLE_SCHEMA = "public";
 
@@ -43,6 +44,8 @@ public final class PlanSchema {
             control(),
             copy(),
             verify(),
+            retry(),
+            stream(),
             Field.of("owners", LIST)
                     .description("The people accountable for this migration. Reports and the go/no-go "
                             + "checklist name them.")
@@ -61,10 +64,15 @@ public final class PlanSchema {
         Field.Builder builder = Field.of(name, MAP).description(description).fields(
                 Field.of("url", JDBC_URL).required().description("JDBC URL of the database.")
                         .example(url).build(),
-                Field.of("user", STRING).defaultText("the driver's default")
-                        .description("User to connect as.").example("migrator").build(),
+                user("migrator").required().build(),
                 password(variable));
         return (required ? builder.required() : builder).build();
+    }
+
+    /** Always written: left to the driver, it would be the operating system's user, whoever runs safeshift. */
+    private static Field.Builder user(String example) {
+        return Field.of("user", STRING).description("User to connect as. Always written, so the login never "
+                + "depends on who runs safeshift.").example(example);
     }
 
     private static Field password(String variable) {
@@ -81,10 +89,13 @@ public final class PlanSchema {
                         .description("The table in the target database.").example("billing.payments").build(),
                 Field.of("columns", LIST).nonEmpty().unique().defaultText("every column")
                         .description("The columns to copy. Each column may be listed once.")
-                        .items("column names", Field.of("", STRING)
-                                .pattern(COLUMN_PATTERN, "a column name (letters, digits, _ or $, not "
-                                        + "starting with a digit)").build())
-                        .example("[id, account_id, amount_cents, currency, created_at]").build())
+                        .items("column names", Field.of("", COLUMN_NAME).build())
+                        .example("[id, account_id, amount_cents, currency, created_at]").build(),
+                Field.of("existing-rows", CHOICE).choices("refuse", "replace")
+                        .defaultValue(ExistingRows.REFUSE.planValue())
+                        .description("What the daemon does when a fresh migration finds rows already in the "
+                                + "target table: `refuse` stops with a message, `replace` deletes them first.")
+                        .example("refuse").build())
                 .build();
     }
 
@@ -98,8 +109,7 @@ public final class PlanSchema {
                                         + "it the store lives in the target database and `user` and "
                                         + "`password` must be left out.")
                                 .example("jdbc:postgresql://ops-db.internal:5432/ops").build(),
-                        Field.of("user", STRING).defaultText("the driver's default")
-                                .description("User to connect as.").example("safeshift").build(),
+                        user("safeshift").requiredWhen("required with `url`").build(),
                         password("CONTROL_PGPASSWORD"),
                         Field.of("schema", STRING).defaultValue(ControlSpec.DEFAULT_SCHEMA)
                                 .pattern(SCHEMA_PATTERN, "a lower-case schema name of at most 63 "
@@ -140,6 +150,33 @@ public final class PlanSchema {
                                         + "time. A sample is quicker; the result says what it can promise about "
                                         + "the chunks it did not check.")
                                 .example("5%").build())
+                .build();
+    }
+
+    private static Field retry() {
+        return Field.of("retry", MAP)
+                .description("How long the daemon rides out failures that pass by themselves.")
+                .fields(
+                        Field.of("give-up-after", DURATION).atLeast(RetrySettings.MINIMUM_GIVE_UP_AFTER)
+                                .defaultValue(RetrySettings.DEFAULTS.giveUpAfter())
+                                .description("Transient failures (a server restart, a terminated connection, "
+                                        + "a network cut) are retried with backoff for this long, during the "
+                                        + "backfill and while streaming, before the daemon stops.")
+                                .example("10m").build())
+                .build();
+    }
+
+    private static Field stream() {
+        return Field.of("stream", MAP)
+                .description("Limits for watching the change stream.")
+                .fields(
+                        Field.of("warn-retained-wal", SIZE)
+                                .range(StreamSettings.MINIMUM_WARN_RETAINED_WAL_BYTES,
+                                        StreamSettings.MAXIMUM_WARN_RETAINED_WAL_BYTES)
+                                .defaultValue(StreamSettings.DEFAULTS.warnRetainedWalBytes())
+                                .description("`safeshift status` warns when the source keeps more write-ahead "
+                                        + "log than this for the migration's replication slot.")
+                                .example("10GB").build())
                 .build();
     }
 

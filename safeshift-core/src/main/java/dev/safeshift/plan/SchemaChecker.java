@@ -28,8 +28,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class SchemaChecker {
 
-    private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_$]*";
-    private static final Pattern TABLE_NAME = Pattern.compile(IDENTIFIER + "(\\." + IDENTIFIER + ")?");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9][0-9_]*");
     private static final Pattern PERCENT = Pattern.compile("([-+]?[0-9]+(?:\\.[0-9]+)?)\\s*%");
@@ -129,16 +127,22 @@ final class SchemaChecker {
             throw expected(node, field, path, "an empty list", null, null);
         }
         List<Checked> items = new ArrayList<>();
-        Map<String, Checked> seen = new HashMap<>();
+        Map<Object, Checked> seen = new HashMap<>();
+        Map<Object, String> seenWritten = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node itemNode = nodes.get(i);
             Checked item = value(itemNode, field.items(), path + "[" + i + "]", itemNode.getStartMark());
-            // Unquoted names fold to one case in the database, so ID and id are the same column.
-            Checked first = field.unique() ? seen.putIfAbsent(item.text().toLowerCase(Locale.ROOT), item) : null;
+            // Names are compared as the database will see them: ID and id are one column, "ID" another.
+            Checked first = field.unique() ? seen.putIfAbsent(item.value(), item) : null;
             if (first != null) {
-                throw error(itemNode, item.path(), "'" + item.text() + "' is listed twice in '" + path
-                        + "' (first as " + first.path() + "). Remove one of them.", null);
+                String written = written(itemNode);
+                String firstWritten = seenWritten.get(item.value());
+                String same = written.equals(firstWritten) ? ""
+                        : ", written " + quote(firstWritten) + "; both name " + describeName(item.value());
+                throw error(itemNode, item.path(), quote(written) + " is listed twice in '" + path
+                        + "' (first as " + first.path() + same + "). Remove one of them.", null);
             }
+            seenWritten.putIfAbsent(item.value(), written(itemNode));
             items.add(item);
         }
         return new Checked(List.copyOf(items), path, node.getStartMark());
@@ -156,6 +160,9 @@ final class SchemaChecker {
             case JDBC_URL -> jdbcUrl(scalar, field, path);
             case ENV_REFERENCE -> variable(scalar, field, path);
             case TABLE_NAME -> tableName(scalar, field, path);
+            case COLUMN_NAME -> columnName(scalar, field, path);
+            case CHOICE -> choice(scalar, field, path);
+            case SIZE -> size(scalar, field, path);
             default -> throw new IllegalStateException(field.type() + " is not a scalar type");
         };
     }
@@ -181,10 +188,10 @@ final class SchemaChecker {
         try {
             value = Long.parseLong(text.replace("_", ""));
         } catch (NumberFormatException tooLarge) {
-            throw expected(scalar, field, path, text, null, null);
+            throw expected(scalar, field, path, shorten(text), null, null);
         }
         if ((field.min() != null && value < field.min()) || (field.max() != null && value > field.max())) {
-            throw expected(scalar, field, path, text, null, null);
+            throw expected(scalar, field, path, shorten(text), null, null);
         }
         return value;
     }
@@ -195,13 +202,14 @@ final class SchemaChecker {
         if (duration.isEmpty()) {
             if (DECIMAL.matcher(text).matches()) {
                 throw expected(scalar, field, path, quote(text), "A number alone has no unit: add s, m, h or d, "
-                        + "as in " + text + "m.", null);
+                        + "as in " + shorten(text) + "m.", null);
             }
             Optional<String> respelled = Durations.respell(text).filter(d -> Durations.parse(d).isPresent());
             throw expected(scalar, field, path, quote(text), respelled.map(SchemaChecker::didYouMean).orElse(null),
                     respelled.orElse(null));
         }
-        if (field.min() != null && duration.get().getSeconds() < field.min()) {
+        long seconds = duration.get().getSeconds();
+        if ((field.min() != null && seconds < field.min()) || (field.max() != null && seconds > field.max())) {
             throw expected(scalar, field, path, quote(text), null, null);
         }
         return duration.get();
@@ -258,17 +266,62 @@ final class SchemaChecker {
                 + " written in the plan would end up in version control.", field.expectation());
     }
 
-    private String tableName(ScalarNode scalar, Field field, String path) {
+    private QualifiedName tableName(ScalarNode scalar, Field field, String path) {
+        try {
+            return QualifiedName.parse(scalar.getValue(), PlanSchema.DEFAULT_TABLE_SCHEMA);
+        } catch (SqlNames.SyntaxException e) {
+            throw badName(scalar, field, path, e);
+        }
+    }
+
+    private String columnName(ScalarNode scalar, Field field, String path) {
+        try {
+            return SqlNames.parseOne(scalar.getValue(), "a column name");
+        } catch (SqlNames.SyntaxException e) {
+            throw badName(scalar, field, path, e);
+        }
+    }
+
+    /** YAML removes one level of quotes, so a suggested name with double quotes is shown in single quotes, as written. */
+    private PlanException badName(ScalarNode scalar, Field field, String path, SqlNames.SyntaxException e) {
+        String suggestion = e.suggestion().filter(s -> s.length() <= 200).orElse(null);
+        String problem = e.getMessage();
+        String hint = Character.toUpperCase(problem.charAt(0)) + problem.substring(1) + "."
+                + (suggestion == null ? "" : " Did you mean '" + suggestion.replace("'", "''") + "'?");
+        return expected(scalar, field, path, quote(scalar.getValue()), hint, suggestion);
+    }
+
+    private String choice(ScalarNode scalar, Field field, String path) {
         String text = scalar.getValue();
-        if (!TABLE_NAME.matcher(text).matches()) {
+        if (field.choices().contains(text)) {
+            return text;
+        }
+        Optional<String> suggestion = Suggestions.closest(text, field.choices());
+        throw expected(scalar, field, path, quote(text), suggestion.map(SchemaChecker::didYouMean).orElse(null),
+                suggestion.orElse(null));
+    }
+
+    private Long size(ScalarNode scalar, Field field, String path) {
+        String text = scalar.getValue().strip();
+        Optional<Long> bytes = Sizes.parse(text);
+        if (bytes.isEmpty()) {
+            if (DECIMAL.matcher(text).matches()) {
+                throw expected(scalar, field, path, quote(text), "A number alone has no unit: add kB, MB, GB or TB, "
+                        + "as in " + shorten(text) + "MB.", null);
+            }
+            Optional<String> respelled = Sizes.respell(text);
+            throw expected(scalar, field, path, quote(text), respelled.map(SchemaChecker::didYouMean).orElse(null),
+                    respelled.orElse(null));
+        }
+        if ((field.min() != null && bytes.get() < field.min()) || (field.max() != null && bytes.get() > field.max())) {
             throw expected(scalar, field, path, quote(text), null, null);
         }
-        return text;
+        return bytes.get();
     }
 
     private PlanException unknownField(ScalarNode key, Field section, String path, String childPath) {
         Optional<String> suggestion = Suggestions.closest(key.getValue(), section.fieldNames());
-        String detail = "unknown field '" + key.getValue() + "' " + section(path) + "."
+        String detail = "unknown field " + quote(key.getValue()) + " " + section(path) + "."
                 + suggestion.map(s -> " " + didYouMean(s)).orElse("")
                 + " Known fields: " + String.join(", ", section.fieldNames()) + ".";
         return PlanException.at(file, key.getStartMark(), childPath, detail, section.expectation(), suggestion.orElse(null));
@@ -310,12 +363,27 @@ final class SchemaChecker {
         return quote(Redaction.redactUrl(((ScalarNode) node).getValue()));
     }
 
+    /** A scalar as the file writes it (without YAML's own quotes); other nodes as described in messages. */
+    private static String written(Node node) {
+        return node instanceof ScalarNode scalar ? scalar.getValue() : describe(node);
+    }
+
     private static String quote(String text) {
-        return "'" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'";
+        return "'" + shorten(text) + "'";
+    }
+
+    /** Values are repeated in messages only to point at them; a long one is cut. */
+    private static String shorten(String text) {
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+
+    /** A checked name as the database knows it, for messages: a table name, or a column written as in SQL. */
+    private static String describeName(Object name) {
+        return name instanceof String column ? "column " + shorten(SqlNames.write(column)) : "table " + shorten(name.toString());
     }
 
     private static String didYouMean(String suggestion) {
-        return "Did you mean '" + suggestion + "'?";
+        return "Did you mean '" + shorten(suggestion) + "'?";
     }
 
     private static String join(String path, String name) {

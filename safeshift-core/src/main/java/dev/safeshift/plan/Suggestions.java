@@ -19,15 +19,20 @@ final class Suggestions {
         String typed = normalize(word);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        int allowed = Math.min(3, typed.length() / 3 + 1);
         for (String candidate : candidates) {
             String known = normalize(candidate);
+            // Lengths further apart than the edits allowed cannot match, and a very long word would
+            // make the distance table huge.
+            if (Math.abs(typed.length() - known.length()) > allowed) {
+                continue;
+            }
             int distance = distance(typed, known);
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;
             }
         }
-        int allowed = Math.min(3, typed.length() / 3 + 1);
         if (best != null && bestDistance <= allowed) {
             return Optional.of(best);
         }

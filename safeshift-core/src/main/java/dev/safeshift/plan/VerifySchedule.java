@@ -28,6 +28,10 @@ public record VerifySchedule(Duration every, OptionalDouble samplePercent) {
             throw new IllegalArgumentException("verification is scheduled at least " + Durations.format(MINIMUM_EVERY)
                     + " apart, not " + Durations.format(every));
         }
+        if (every.compareTo(Durations.MAXIMUM) > 0) {
+            throw new IllegalArgumentException("verification is scheduled at most " + Durations.format(Durations.MAXIMUM)
+                    + " apart, not " + Durations.format(every));
+        }
         if (samplePercent.isPresent() && !(samplePercent.getAsDouble() > 0 && samplePercent.getAsDouble() <= 100)) {
             throw new IllegalArgumentException("a sample is more than 0% and at most 100% of the chunks, not "
                     + samplePercent.getAsDouble() + "%");

@@ -28,9 +28,12 @@ final class PlanSummary {
             node.put("source", table.source().toString());
             node.put("target", table.target().toString());
             table.columns().forEach(node.putArray("columns")::add);
+            node.put("existingRows", table.existingRows().planValue());
         }
         root.put("parallelism", plan.copy().parallelism());
         root.put("rowsPerChunk", plan.copy().rowsPerChunk());
+        root.put("retryGiveUpAfterSeconds", plan.retry().giveUpAfter().getSeconds());
+        root.put("warnRetainedWalBytes", plan.stream().warnRetainedWalBytes());
         // status reads verify.everySeconds and verify.samplePercent back to say when the next is due
         plan.verify().ifPresent(schedule -> {
             ObjectNode verify = root.putObject("verify");

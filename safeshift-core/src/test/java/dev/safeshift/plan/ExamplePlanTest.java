@@ -22,6 +22,9 @@ class ExamplePlanTest {
         assertThat(plan.copy()).isEqualTo(new CopySettings(4, 250_000));
         assertThat(plan.control().endpoint()).isEmpty();
         assertThat(plan.verify()).contains(new VerifySchedule(Duration.ofHours(1), OptionalDouble.of(5)));
+        assertThat(plan.tables()).extracting(TableSpec::existingRows).containsOnly(ExistingRows.REFUSE);
+        assertThat(plan.retry()).isEqualTo(new RetrySettings(Duration.ofMinutes(10)));
+        assertThat(plan.stream()).isEqualTo(new StreamSettings(10L << 30));
         assertThat(plan.owners()).hasSize(3);
     }
 }

@@ -38,11 +38,11 @@ class PlanErrorsTest {
                   rows-per-chunck: 1000
                 """);
 
-        assertThat(e).hasMessage(at(10, 3) + "unknown field 'rows-per-chunck' in 'copy'. "
+        assertThat(e).hasMessage(at(12, 3) + "unknown field 'rows-per-chunck' in 'copy'. "
                 + "Did you mean 'rows-per-chunk'? Known fields: parallelism, rows-per-chunk.");
         assertThat(e.field()).isEqualTo("copy.rows-per-chunck");
         assertThat(e.suggestion()).contains("rows-per-chunk");
-        assertThat(e.line()).isEqualTo(10);
+        assertThat(e.line()).isEqualTo(12);
         assertThat(e.column()).isEqualTo(3);
         assertThat(e.kind()).isEqualTo(SafeshiftException.Kind.BAD_PLAN);
         assertThat(e.exitCode()).isEqualTo(2);
@@ -53,15 +53,15 @@ class PlanErrorsTest {
         PlanException e = error("nmae: payments_move\n");
 
         assertThat(e).hasMessage(at(1, 1) + "unknown field 'nmae' at the top level. Did you mean 'name'? "
-                + "Known fields: name, source, target, tables, control, copy, verify, owners.");
+                + "Known fields: name, source, target, tables, control, copy, verify, retry, stream, owners.");
     }
 
     @Test
     void unrelatedUnknownFieldListsKnownFieldsWithoutGuessing() {
         PlanException e = error(PlanFiles.MINIMAL + "deadline: tomorrow\n");
 
-        assertThat(e).hasMessage(at(8, 1) + "unknown field 'deadline' at the top level. "
-                + "Known fields: name, source, target, tables, control, copy, verify, owners.");
+        assertThat(e).hasMessage(at(10, 1) + "unknown field 'deadline' at the top level. "
+                + "Known fields: name, source, target, tables, control, copy, verify, retry, stream, owners.");
         assertThat(e.suggestion()).isEmpty();
     }
 
@@ -69,17 +69,16 @@ class PlanErrorsTest {
     void unknownFieldInATableEntryNamesTheEntry() {
         PlanException e = error(PlanFiles.MINIMAL + "  - source: refunds\n    colums: [id]\n");
 
-        assertThat(e).hasMessage(at(9, 5) + "unknown field 'colums' in 'tables[1]'. Did you mean 'columns'? "
-                + "Known fields: source, target, columns.");
+        assertThat(e).hasMessage(at(11, 5) + "unknown field 'colums' in 'tables[1]'. Did you mean 'columns'? "
+                + "Known fields: source, target, columns, existing-rows.");
         assertThat(e.field()).isEqualTo("tables[1].colums");
     }
 
     @Test
     void missingRequiredFieldPointsAtItsSection() {
-        PlanException e = error(PlanFiles.MINIMAL.replace("  url: jdbc:postgresql://new-db:5432/shop\n",
-                "  user: writer\n"));
+        PlanException e = error(PlanFiles.MINIMAL.replace("  url: jdbc:postgresql://new-db:5432/shop\n", ""));
 
-        assertThat(e).hasMessage(at(4, 1) + "missing required field 'url' in 'target'. "
+        assertThat(e).hasMessage(at(5, 1) + "missing required field 'url' in 'target'. "
                 + "Add it, for example: url: jdbc:postgresql://new-db.internal:5432/shop.");
         assertThat(e.field()).isEqualTo("target.url");
     }
@@ -131,7 +130,7 @@ class PlanErrorsTest {
 
     @Test
     void urlWithAPasswordIsRefusedWithoutRepeatingIt() {
-        PlanException e = error(PlanFiles.MINIMAL.replace("5432/shop\ntarget", "5432/shop?password=hunter2\ntarget"));
+        PlanException e = error(PlanFiles.MINIMAL.replace("old-db:5432/shop", "old-db:5432/shop?password=hunter2"));
 
         assertThat(e).hasMessage(at(3, 8) + "source.url contains a password; a password written in the plan "
                 + "would end up in version control. Remove it from the URL and set source.password to an "
@@ -142,7 +141,7 @@ class PlanErrorsTest {
     void wordForAnIntegerIsATypeError() {
         PlanException e = error(PlanFiles.MINIMAL + "copy:\n  parallelism: four\n");
 
-        assertThat(e).hasMessage(at(9, 16) + "copy.parallelism: expected an integer between 1 and 64, got 'four'.");
+        assertThat(e).hasMessage(at(11, 16) + "copy.parallelism: expected an integer between 1 and 64, got 'four'.");
         assertThat(e.expected()).contains("an integer between 1 and 64");
     }
 
@@ -150,25 +149,25 @@ class PlanErrorsTest {
     void quotedIntegerIsATypeErrorThatSaysToDropTheQuotes() {
         PlanException e = error(PlanFiles.MINIMAL + "copy:\n  parallelism: \"4\"\n");
 
-        assertThat(e).hasMessage(at(9, 16) + "copy.parallelism: expected an integer between 1 and 64, "
+        assertThat(e).hasMessage(at(11, 16) + "copy.parallelism: expected an integer between 1 and 64, "
                 + "got the string '4'. Write the number without quotes.");
     }
 
     @Test
     void integerOutOfRangeNamesTheRange() {
         assertThat(error(PlanFiles.MINIMAL + "copy:\n  parallelism: 65\n"))
-                .hasMessage(at(9, 16) + "copy.parallelism: expected an integer between 1 and 64, got 65.");
+                .hasMessage(at(11, 16) + "copy.parallelism: expected an integer between 1 and 64, got 65.");
         assertThat(error(PlanFiles.MINIMAL + "copy:\n  rows-per-chunk: 50\n"))
-                .hasMessage(at(9, 19) + "copy.rows-per-chunk: expected an integer of at least 100, got 50.");
+                .hasMessage(at(11, 19) + "copy.rows-per-chunk: expected an integer of at least 100, got 50.");
         assertThat(error(PlanFiles.MINIMAL + "copy:\n  parallelism: 2.5\n"))
-                .hasMessage(at(9, 16) + "copy.parallelism: expected an integer between 1 and 64, got '2.5'.");
+                .hasMessage(at(11, 16) + "copy.parallelism: expected an integer between 1 and 64, got '2.5'.");
     }
 
     @Test
     void scalarWhereAListBelongsShowsHowToWriteAList() {
         PlanException e = error(PlanFiles.MINIMAL + "    columns: id\n");
 
-        assertThat(e).hasMessage(at(8, 14) + "tables[0].columns: expected a non-empty list of column names, "
+        assertThat(e).hasMessage(at(10, 14) + "tables[0].columns: expected a non-empty list of column names, "
                 + "got 'id'. Write it as a list, for example: [id, account_id, amount_cents, currency, created_at].");
         assertThat(e.field()).isEqualTo("tables[0].columns");
     }
@@ -177,23 +176,23 @@ class PlanErrorsTest {
     void tableEntryWithoutDashIsExplained() {
         PlanException e = error(PlanFiles.MINIMAL.replace("  - source: payments", "  source: payments"));
 
-        assertThat(e).hasMessage(at(7, 3) + "tables: expected a non-empty list of tables, got a map. "
+        assertThat(e).hasMessage(at(9, 3) + "tables: expected a non-empty list of tables, got a map. "
                 + "Start each entry with '- '.");
     }
 
     @Test
     void emptyListsAreRefusedWhereEntriesAreNeeded() {
         assertThat(error(PlanFiles.MINIMAL.replace("tables:\n  - source: payments\n", "tables: []\n")))
-                .hasMessage(at(6, 9) + "tables: expected a non-empty list of tables, got an empty list.");
+                .hasMessage(at(8, 9) + "tables: expected a non-empty list of tables, got an empty list.");
         assertThat(error(PlanFiles.MINIMAL + "    columns: []\n"))
-                .hasMessage(at(8, 14) + "tables[0].columns: expected a non-empty list of column names, got an empty list.");
+                .hasMessage(at(10, 14) + "tables[0].columns: expected a non-empty list of column names, got an empty list.");
     }
 
     @Test
     void valueWhereASectionBelongsIsATypeError() {
         PlanException e = error(PlanFiles.MINIMAL + "copy: fast\n");
 
-        assertThat(e).hasMessage(at(8, 7) + "copy: expected a map with the fields parallelism, rows-per-chunk, "
+        assertThat(e).hasMessage(at(10, 7) + "copy: expected a map with the fields parallelism, rows-per-chunk, "
                 + "got 'fast'.");
     }
 
@@ -201,13 +200,13 @@ class PlanErrorsTest {
     void bareValueWhereAnEntryBelongsShowsTheMapToWrite() {
         PlanException e = error(PlanFiles.MINIMAL.replace("tables:\n  - source: payments\n", "tables: [payments]\n"));
 
-        assertThat(e).hasMessage(at(6, 10) + "tables[0]: expected a map with the fields source, target, columns, "
+        assertThat(e).hasMessage(at(8, 10) + "tables[0]: expected a map with the fields source, target, columns, existing-rows, "
                 + "got 'payments'. Write it as a map, for example: {source: payments}.");
     }
 
     @Test
     void urlInTheWrongPlaceIsRepeatedOnlyWithItsPasswordHidden() {
-        PlanException e = error(PlanFiles.MINIMAL.replace("source:\n  url: jdbc:postgresql://old-db:5432/shop\n",
+        PlanException e = error(PlanFiles.MINIMAL.replace("source:\n  url: jdbc:postgresql://old-db:5432/shop\n  user: migrator\n",
                 "source: jdbc:postgresql://old-db:5432/shop?user=a&password=hunter2\n"));
 
         assertThat(e.getMessage()).doesNotContain("hunter2").contains("password=***");
@@ -216,8 +215,7 @@ class PlanErrorsTest {
 
     @Test
     void emptyValueIsReported() {
-        PlanException e = error(PlanFiles.MINIMAL.replace("  url: jdbc:postgresql://old-db:5432/shop\n",
-                "  url: jdbc:postgresql://old-db:5432/shop\n  user:\n"));
+        PlanException e = error(PlanFiles.MINIMAL.replace("  user: migrator\n", "  user:\n"));
 
         assertThat(e).hasMessage(at(4, 8) + "source.user: expected a string, got nothing. "
                 + "Give it a value or remove the line.");
@@ -236,16 +234,17 @@ class PlanErrorsTest {
     void badTableNameIsReported() {
         PlanException e = error(PlanFiles.MINIMAL.replace("source: payments", "source: a.b.c"));
 
-        assertThat(e).hasMessage(at(7, 13) + "tables[0].source: expected a table name, written schema.table or table, "
-                + "got 'a.b.c'.");
+        assertThat(e).hasMessage(at(9, 13) + "tables[0].source: expected a table name, written schema.table or table, "
+                + "got 'a.b.c'. It has 3 dot-separated parts, and a table name has at most 2 (schema.table). A dot that "
+                + "belongs to a name goes inside double quotes, as in \"order-lines.2026\".");
     }
 
     @Test
     void tableListedTwiceIsReportedAtTheSecondEntry() {
         PlanException e = error(PlanFiles.MINIMAL + "  - source: public.PAYMENTS\n");
 
-        assertThat(e).hasMessage(at(8, 13) + "tables[1].source: table public.PAYMENTS is listed twice "
-                + "(first as tables[0].source on line 7). Remove one of the entries.");
+        assertThat(e).hasMessage(at(10, 13) + "tables[1].source: table public.payments is listed twice "
+                + "(first as tables[0].source on line 9). Remove one of the entries.");
         assertThat(e.field()).isEqualTo("tables[1].source");
     }
 
@@ -253,8 +252,8 @@ class PlanErrorsTest {
     void twoTablesMovedIntoOneTargetAreReported() {
         PlanException e = error(PlanFiles.MINIMAL + "  - source: old_payments\n    target: payments\n");
 
-        assertThat(e).hasMessage(at(9, 13) + "tables[1]: target table public.payments already receives the table "
-                + "of tables[0] (line 7); each target table can receive only one source table. "
+        assertThat(e).hasMessage(at(11, 13) + "tables[1]: target table public.payments already receives the table "
+                + "of tables[0] (line 9); each target table can receive only one source table. "
                 + "Give this entry a different target.");
         assertThat(e.field()).isEqualTo("tables[1].target");
     }
@@ -263,8 +262,8 @@ class PlanErrorsTest {
     void columnListedTwiceIsReported() {
         PlanException e = error(PlanFiles.MINIMAL + "    columns: [id, amount, ID]\n");
 
-        assertThat(e).hasMessage(at(8, 27) + "'ID' is listed twice in 'tables[0].columns' (first as "
-                + "tables[0].columns[0]). Remove one of them.");
+        assertThat(e).hasMessage(at(10, 27) + "'ID' is listed twice in 'tables[0].columns' (first as "
+                + "tables[0].columns[0], written 'id'; both name column id). Remove one of them.");
         assertThat(e.field()).isEqualTo("tables[0].columns[2]");
     }
 
@@ -272,7 +271,7 @@ class PlanErrorsTest {
     void fieldWrittenTwiceIsReported() {
         PlanException e = error(PlanFiles.MINIMAL + "name: again\n");
 
-        assertThat(e).hasMessage(at(8, 1) + "field 'name' is written twice at the top level (first on line 1). "
+        assertThat(e).hasMessage(at(10, 1) + "field 'name' is written twice at the top level (first on line 1). "
                 + "Keep one of them.");
     }
 
@@ -280,7 +279,7 @@ class PlanErrorsTest {
     void controlCredentialsWithoutControlUrlAreReported() {
         PlanException e = error(PlanFiles.MINIMAL + "control:\n  user: safeshift\n");
 
-        assertThat(e).hasMessage(at(9, 9) + "control.user is set but control.url is not. Without control.url the "
+        assertThat(e).hasMessage(at(11, 9) + "control.user is set but control.url is not. Without control.url the "
                 + "control store lives in the target database and connects as the target's user; add control.url "
                 + "or remove control.user.");
     }
@@ -289,7 +288,7 @@ class PlanErrorsTest {
     void ownerWithoutRoleIsReported() {
         PlanException e = error(PlanFiles.MINIMAL + "owners:\n  - name: Ana Lima\n");
 
-        assertThat(e).hasMessage(at(9, 5) + "missing required field 'role' in 'owners[0]'. "
+        assertThat(e).hasMessage(at(11, 5) + "missing required field 'role' in 'owners[0]'. "
                 + "Add it, for example: role: migration lead.");
     }
 
@@ -297,7 +296,7 @@ class PlanErrorsTest {
     void durationInWordsSuggestsTheShortForm() {
         PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 1 hour\n");
 
-        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+        assertThat(e).hasMessage(at(11, 10) + "verify.every: expected a duration of at least 1m and at most 3650d, such as 30m, 1h or "
                 + "2h30m, got '1 hour'. Did you mean '1h'?");
         assertThat(e.field()).isEqualTo("verify.every");
         assertThat(e.suggestion()).contains("1h");
@@ -309,7 +308,7 @@ class PlanErrorsTest {
     @Test
     void unreadableDurationIsATypeError() {
         assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: hourly\n"))
-                .hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or 2h30m, "
+                .hasMessage(at(11, 10) + "verify.every: expected a duration of at least 1m and at most 3650d, such as 30m, 1h or 2h30m, "
                         + "got 'hourly'.");
         assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 30m1h\n").suggestion()).as("smallest unit first")
                 .contains("1h30m");
@@ -319,7 +318,7 @@ class PlanErrorsTest {
     void durationWithoutAUnitAsksForOne() {
         PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 90\n");
 
-        assertThat(e).hasMessage(at(9, 10) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+        assertThat(e).hasMessage(at(11, 10) + "verify.every: expected a duration of at least 1m and at most 3650d, such as 30m, 1h or "
                 + "2h30m, got '90'. A number alone has no unit: add s, m, h or d, as in 90m.");
         assertThat(e.suggestion()).isEmpty();
     }
@@ -328,16 +327,16 @@ class PlanErrorsTest {
     void durationBelowTheMinimumIsRefused() {
         PlanException e = error(PlanFiles.MINIMAL + "verify: {every: 30s}\n");
 
-        assertThat(e).hasMessage(at(8, 17) + "verify.every: expected a duration of at least 1m, such as 30m, 1h or "
+        assertThat(e).hasMessage(at(10, 17) + "verify.every: expected a duration of at least 1m and at most 3650d, such as 30m, 1h or "
                 + "2h30m, got '30s'.");
-        assertThat(e.expected()).contains("a duration of at least 1m, such as 30m, 1h or 2h30m");
+        assertThat(e.expected()).contains("a duration of at least 1m and at most 3650d, such as 30m, 1h or 2h30m");
         assertThat(error(PlanFiles.MINIMAL + "verify: {every: 0m}\n")).hasMessageContaining("got '0m'.");
     }
 
     @Test
     void percentOutOfRangeIsRefused() {
         assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: 0%\n"))
-                .hasMessage(at(10, 11) + "verify.sample: expected a percentage of more than 0% and at most 100%, "
+                .hasMessage(at(12, 11) + "verify.sample: expected a percentage of more than 0% and at most 100%, "
                         + "such as 5%, got '0%'.");
         assertThat(error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: 150%\n"))
                 .hasMessageEndingWith("got '150%'.");
@@ -351,7 +350,7 @@ class PlanErrorsTest {
     void percentWithoutItsSignIsExplained() {
         PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: 5\n");
 
-        assertThat(e).hasMessage(at(10, 11) + "verify.sample: expected a percentage of more than 0% and at most 100%, "
+        assertThat(e).hasMessage(at(12, 11) + "verify.sample: expected a percentage of more than 0% and at most 100%, "
                 + "such as 5%, got '5'. Did you mean '5%'?");
         assertThat(e.suggestion()).contains("5%");
         PlanException fraction = error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sample: 0.05\n");
@@ -364,7 +363,7 @@ class PlanErrorsTest {
     void misspelledVerifyFieldSuggestsTheKnownOne() {
         PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 1h\n  sampel: 5%\n");
 
-        assertThat(e).hasMessage(at(10, 3) + "unknown field 'sampel' in 'verify'. Did you mean 'sample'? "
+        assertThat(e).hasMessage(at(12, 3) + "unknown field 'sampel' in 'verify'. Did you mean 'sample'? "
                 + "Known fields: every, sample.");
         assertThat(e.suggestion()).contains("sample");
         assertThat(error(PlanFiles.MINIMAL + "verfiy:\n  every: 1h\n").suggestion()).contains("verify");
@@ -374,10 +373,124 @@ class PlanErrorsTest {
     void scheduleWithoutEveryIsReported() {
         PlanException e = error(PlanFiles.MINIMAL + "verify:\n  sample: 5%\n");
 
-        assertThat(e).hasMessage(at(8, 1) + "missing required field 'every' in 'verify'. "
+        assertThat(e).hasMessage(at(10, 1) + "missing required field 'every' in 'verify'. "
                 + "Add it, for example: every: 1h.");
         assertThat(error(PlanFiles.MINIMAL + "verify: 1h\n"))
-                .hasMessage(at(8, 9) + "verify: expected a map with the fields every, sample, got '1h'. "
+                .hasMessage(at(10, 9) + "verify: expected a map with the fields every, sample, got '1h'. "
                         + "Write it as a map, for example: {every: 1h}.");
+    }
+
+    @Test
+    void nameThatNeedsQuotesSaysHowToQuoteItInYaml() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("source: payments", "source: Sales Ops.order-lines"));
+
+        assertThat(e).hasMessage(at(9, 13) + "tables[0].source: expected a table name, written schema.table or table, "
+                + "got 'Sales Ops.order-lines'. In Sales Ops, a space cannot appear in an unquoted name, which holds only "
+                + "letters, digits, _ and $. Put the name in double quotes to keep it exactly as written: \"Sales Ops\". "
+                + "Did you mean '\"Sales Ops\".\"order-lines\"'?");
+        assertThat(e.suggestion()).contains("\"Sales Ops\".\"order-lines\"");
+    }
+
+    @Test
+    void unbalancedQuoteInATableNameIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL.replace("source: payments", "source: '\"Sales Ops.orders'"));
+
+        assertThat(e).hasMessage(at(9, 13) + "tables[0].source: expected a table name, written schema.table or table, "
+                + "got '\"Sales Ops.orders'. The double quote at character 1 is never closed. End a quoted name with \" "
+                + "and write a quote inside it twice (\"\").");
+    }
+
+    @Test
+    void badColumnNameIsReportedAtItsEntry() {
+        PlanException e = error(PlanFiles.MINIMAL + "    columns: [id, '\"\"']\n");
+
+        assertThat(e).hasMessage(at(10, 19) + "tables[0].columns[1]: expected a column name, got '\"\"'. \"\" at "
+                + "character 1 is an empty quoted name; a name has at least one character.");
+    }
+
+    @Test
+    void tablesThatFoldToTheSameNameAreListedTwice() {
+        PlanException e = error(PlanFiles.MINIMAL + "  - source: Public.Payments\n");
+
+        assertThat(e).hasMessage(at(10, 13) + "tables[1].source: table public.payments is listed twice "
+                + "(first as tables[0].source on line 9). Remove one of the entries.");
+    }
+
+    @Test
+    void userIsRequiredForSourceAndTarget() {
+        PlanException e = error(PlanFiles.MINIMAL.replaceFirst("  user: migrator\n", ""));
+
+        assertThat(e).hasMessage(at(2, 1) + "missing required field 'user' in 'source'. "
+                + "Add it, for example: user: migrator.");
+        assertThat(e.field()).isEqualTo("source.user");
+        assertThat(error(PlanFiles.MINIMAL.replace("shop\n  user: migrator\ntables", "shop\ntables")))
+                .hasMessage(at(5, 1) + "missing required field 'user' in 'target'. Add it, for example: user: migrator.");
+    }
+
+    @Test
+    void controlUrlWithoutUserIsReported() {
+        PlanException e = error(PlanFiles.MINIMAL + "control:\n  url: jdbc:postgresql://ops-db:5432/ops\n");
+
+        assertThat(e).hasMessage(at(10, 1) + "missing required field 'user' in 'control'. With control.url the "
+                + "control store is a database of its own, reached as its own user. Add it, for example: user: safeshift.");
+        assertThat(e.field()).isEqualTo("control.user");
+    }
+
+    @Test
+    void durationLongerThanTenYearsIsRefused() {
+        PlanException e = error(PlanFiles.MINIMAL + "verify:\n  every: 106751991167300d1h\n");
+
+        assertThat(e).hasMessage(at(11, 10) + "verify.every: expected a duration of at least 1m and at most 3650d, "
+                + "such as 30m, 1h or 2h30m, got '106751991167300d1h'.");
+        assertThat(error(PlanFiles.MINIMAL + "verify: {every: 3651d}\n")).hasMessageEndingWith("got '3651d'.");
+        assertThat(error(PlanFiles.MINIMAL + "verify: {every: 99999999999999999999999d}\n"))
+                .hasMessageEndingWith("got '99999999999999999999999d'.");
+    }
+
+    @Test
+    void giveUpAfterHasItsBounds() {
+        assertThat(error(PlanFiles.MINIMAL + "retry:\n  give-up-after: 10s\n")).hasMessage(at(11, 18)
+                + "retry.give-up-after: expected a duration of at least 30s and at most 3650d, such as 30m, 1h or 2h30m, "
+                + "got '10s'.");
+        assertThat(error(PlanFiles.MINIMAL + "retry:\n  give-up-after: 4000d\n")).hasMessageEndingWith("got '4000d'.");
+    }
+
+    @Test
+    void existingRowsIsOneOfTwoWords() {
+        PlanException e = error(PlanFiles.MINIMAL + "    existing-rows: delete\n");
+
+        assertThat(e).hasMessage(at(10, 20) + "tables[0].existing-rows: expected refuse or replace, got 'delete'.");
+        PlanException shouted = error(PlanFiles.MINIMAL + "    existing-rows: REPLACE\n");
+        assertThat(shouted).hasMessageEndingWith("got 'REPLACE'. Did you mean 'replace'?");
+        assertThat(shouted.suggestion()).contains("replace");
+    }
+
+    @Test
+    void sizeWithoutAUnitOrWithAnotherSpellingIsExplained() {
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 10\n")).hasMessage(at(11, 22)
+                + "stream.warn-retained-wal: expected a size of at least 1MB and at most 1024TB, such as 512MB or 10GB, "
+                + "got '10'. A number alone has no unit: add kB, MB, GB or TB, as in 10MB.");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 10gb\n").suggestion()).contains("10GB");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 10 GiB\n").suggestion()).contains("10GB");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 1.5GB\n")).hasMessageEndingWith("got '1.5GB'.");
+    }
+
+    @Test
+    void sizeOutOfRangeIsRefused() {
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 512kB\n")).hasMessageEndingWith("got '512kB'.");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 1025TB\n")).hasMessageEndingWith("got '1025TB'.");
+        assertThat(error(PlanFiles.MINIMAL + "stream:\n  warn-retained-wal: 99999999999999999TB\n"))
+                .hasMessageEndingWith("got '99999999999999999TB'.");
+    }
+
+    @Test
+    void veryLongValuesAreCutInMessages() {
+        String key = "k".repeat(60_000);
+        // YAML allows keys this long only when written as explicit keys, after "? ".
+        PlanException e = error(PlanFiles.MINIMAL + "? " + key + "\n: 1\n");
+
+        assertThat(e.getMessage()).hasSizeLessThan(400).contains("unknown field 'kkk");
+        assertThat(error(PlanFiles.MINIMAL + "copy: {parallelism: " + "9".repeat(50_000) + "}\n").getMessage())
+                .hasSizeLessThan(400);
     }
 }

@@ -19,8 +19,10 @@ final class PlanFiles {
             name: payments_move
             source:
               url: jdbc:postgresql://old-db:5432/shop
+              user: migrator
             target:
               url: jdbc:postgresql://new-db:5432/shop
+              user: migrator
             tables:
               - source: payments
             """;

@@ -78,14 +78,17 @@ class PlanLoaderTest {
     void appliesDefaultsForEverythingLeftOut() {
         Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL);
 
-        assertThat(plan.source()).isEqualTo(Endpoint.of("jdbc:postgresql://old-db:5432/shop", null));
+        assertThat(plan.source()).isEqualTo(Endpoint.of("jdbc:postgresql://old-db:5432/shop", "migrator"));
         assertThat(plan.tables()).containsExactly(new TableSpec(
-                new QualifiedName("public", "payments"), new QualifiedName("public", "payments"), List.of()));
+                new QualifiedName("public", "payments"), new QualifiedName("public", "payments"), List.of(),
+                ExistingRows.REFUSE));
         assertThat(plan.control()).isEqualTo(new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA));
         assertThat(plan.controlEndpoint()).isEqualTo(plan.target());
         assertThat(plan.copy()).isEqualTo(CopySettings.DEFAULTS);
         assertThat(plan.owners()).isEmpty();
         assertThat(plan.verify()).isEmpty();
+        assertThat(plan.retry()).isEqualTo(new RetrySettings(Duration.ofMinutes(10)));
+        assertThat(plan.stream()).isEqualTo(new StreamSettings(10L * 1024 * 1024 * 1024));
     }
 
     @Test
@@ -121,11 +124,12 @@ class PlanLoaderTest {
         Plan plan = PlanFiles.load(dir, """
                 name: "payments_move"
                 source: {url: 'jdbc:postgresql://old-db/shop', user: "yes"}
-                target: {url: jdbc:postgresql://new-db/shop}
+                target: {url: jdbc:postgresql://new-db/shop, user: 'no'}
                 tables: [{source: payments, columns: [id]}]
                 """);
 
         assertThat(plan.source().user()).isEqualTo("yes");
+        assertThat(plan.target().user()).isEqualTo("no");
         assertThat(plan.tables().get(0).columns()).containsExactly("id");
     }
 
@@ -164,5 +168,75 @@ class PlanLoaderTest {
         Plan plan = PlanFiles.load(dir, "\uFEFF" + PlanFiles.MINIMAL);
 
         assertThat(plan.name()).isEqualTo("payments_move");
+    }
+
+    @Test
+    void tableAndColumnNamesAreReadAsSqlWritesThem() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL.replace("  - source: payments\n", """
+                  - source: '"Sales Ops"."order-lines.2026"'
+                    target: Billing.Order_Lines
+                    columns: [Id, '"Amount (€)"', ünïcødé, a$b, '"say ""hi""\"']
+                  - source: '"Orders"'
+                  - source: orders
+                """));
+
+        TableSpec lines = plan.tables().get(0);
+        assertThat(lines.source()).isEqualTo(new QualifiedName("Sales Ops", "order-lines.2026"));
+        assertThat(lines.target()).isEqualTo(new QualifiedName("billing", "order_lines"));
+        assertThat(lines.columns()).containsExactly("id", "Amount (€)", "ünïcødé", "a$b", "say \"hi\"");
+        assertThat(plan.tables().get(1).source()).as("quoted, so not the same table as orders")
+                .isEqualTo(new QualifiedName("public", "Orders"));
+        assertThat(plan.tables().get(2).source()).isEqualTo(new QualifiedName("public", "orders"));
+    }
+
+    @Test
+    void quotedAndUnquotedColumnsOfDifferentCaseAreDifferentColumns() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "    columns: [id, '\"ID\"']\n");
+
+        assertThat(plan.tables().get(0).columns()).containsExactly("id", "ID");
+    }
+
+    @Test
+    void readsTheSettingsForExistingRowsRetriesAndRetainedWal() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + """
+                    existing-rows: replace
+                  - source: refunds
+                retry:
+                  give-up-after: 1h30m
+                stream:
+                  warn-retained-wal: 512MB
+                """);
+
+        assertThat(plan.tables()).extracting(TableSpec::existingRows)
+                .containsExactly(ExistingRows.REPLACE, ExistingRows.REFUSE);
+        assertThat(plan.retry()).isEqualTo(new RetrySettings(Duration.ofMinutes(90)));
+        assertThat(plan.stream()).isEqualTo(new StreamSettings(512L * 1024 * 1024));
+    }
+
+    @Test
+    void sizesCountInUnitsOf1024WithOrWithoutASpace() {
+        String[][] cases = {{"1MB", "1048576"}, {"2048kB", "2097152"}, {"'10 GB'", "10737418240"},
+                {"1TB", "1099511627776"}, {"1024TB", "1125899906842624"}};
+        for (String[] c : cases) {
+            Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "stream: {warn-retained-wal: " + c[0] + "}\n");
+
+            assertThat(plan.stream().warnRetainedWalBytes()).as(c[0]).isEqualTo(Long.parseLong(c[1]));
+        }
+    }
+
+    @Test
+    void theLongestDurationIsAccepted() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + "verify: {every: 3650d}\nretry: {give-up-after: 3650d}\n");
+
+        assertThat(plan.verify().get().every()).isEqualTo(Durations.MAXIMUM);
+        assertThat(plan.retry().giveUpAfter()).isEqualTo(Durations.MAXIMUM);
+    }
+
+    @Test
+    void aControlStoreOfItsOwnConnectsAsItsOwnUser() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL
+                + "control:\n  url: jdbc:postgresql://ops-db:5432/ops\n  user: keeper\n");
+
+        assertThat(plan.controlEndpoint()).isEqualTo(Endpoint.of("jdbc:postgresql://ops-db:5432/ops", "keeper"));
     }
 }

@@ -36,7 +36,8 @@ class PlanReferenceTest {
         assertThat(plan.tables()).allSatisfy(t -> assertThat(t.columns()).isNotEmpty());
         assertThat(plan.owners()).allSatisfy(o -> assertThat(o.contact()).isNotNull());
         assertThat(plan.verify()).isPresent();
-        assertThat(PlanReference.exampleYaml()).contains("rows-per-chunk:", "contact:", "schema:");
+        assertThat(PlanReference.exampleYaml()).contains("rows-per-chunk:", "contact:", "schema:", "existing-rows:",
+                "give-up-after:", "warn-retained-wal:");
     }
 
     @Test
@@ -46,7 +47,11 @@ class PlanReferenceTest {
                 .contains("| `parallelism` | integer between 1 and 64 | default `4` |")
                 .contains("| `rows-per-chunk` | integer of at least 100 | default `250000` |")
                 .contains("`[a-z][a-z0-9_]{0,39}`")
-                .contains("## `verify`", "| `every` | duration of at least 1m | required |")
-                .contains("| `sample` | percentage | default: every chunk (a full verification) |");
+                .contains("## `verify`", "| `every` | duration of at least 1m and at most 3650d | required |")
+                .contains("| `sample` | percentage | default: every chunk (a full verification) |")
+                .contains("| `existing-rows` | `refuse` or `replace` | default `refuse` |")
+                .contains("## `retry`", "| `give-up-after` | duration of at least 30s and at most 3650d | default `10m` |")
+                .contains("## `stream`", "| `warn-retained-wal` | size of at least 1MB and at most 1024TB | default `10GB` |")
+                .contains("| `user` | string | required |", "| `user` | string | required with `url` |");
     }
 }

@@ -31,6 +31,15 @@ class PlanSummaryTest {
         assertThat(summary(Optional.empty()).has("verify")).isFalse();
     }
 
+    @Test
+    void newerSettingsAreWrittenWithTheirDefaults() throws Exception {
+        JsonNode summary = summary(Optional.empty());
+
+        assertThat(summary.path("tables").get(0).path("existingRows").asText()).isEqualTo("refuse");
+        assertThat(summary.path("retryGiveUpAfterSeconds").asLong()).isEqualTo(600);
+        assertThat(summary.path("warnRetainedWalBytes").asLong()).isEqualTo(10L << 30);
+    }
+
     private static JsonNode summary(Optional<VerifySchedule> verify) throws Exception {
         QualifiedName orders = new QualifiedName("public", "orders");
         Plan plan = new Plan(null, "orders", Endpoint.of("jdbc:postgresql://a/db", "u"),
