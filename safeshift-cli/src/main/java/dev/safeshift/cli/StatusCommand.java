@@ -25,9 +25,6 @@ final class StatusCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusCommand.class);
 
-    /** Until the plan says otherwise: status warns when the slot keeps more than 10 GB. */
-    static final long DEFAULT_WARN_RETAINED_WAL = 10L * 1024 * 1024 * 1024;
-
     @Mixin
     Options.PlanArgument plan = new Options.PlanArgument();
 
@@ -52,20 +49,21 @@ final class StatusCommand implements Callable<Integer> {
      * rather than failing the whole status.
      */
     private static Liveness measure(Plan loaded, StatusReport report, boolean running) {
+        long warnAbove = loaded.stream().warnRetainedWalBytes();
         Optional<String> slot = report.stream().filter(StreamState::started).map(StreamState::slotName);
         if (slot.isEmpty()) {
-            return new Liveness(running, Optional.empty(), Optional.of("no replication slot yet"), DEFAULT_WARN_RETAINED_WAL);
+            return new Liveness(running, Optional.empty(), Optional.of("no replication slot yet"), warnAbove);
         }
         try (Engine engine = Engines.forEndpoints(loaded.source(), loaded.target())) {
             var bytes = engine.retainedLog(slot.get());
             return bytes.isPresent()
-                    ? new Liveness(running, Optional.of(bytes.getAsLong()), Optional.empty(), DEFAULT_WARN_RETAINED_WAL)
+                    ? new Liveness(running, Optional.of(bytes.getAsLong()), Optional.empty(), warnAbove)
                     : new Liveness(running, Optional.empty(), Optional.of("the slot " + slot.get()
-                    + " does not exist on the source"), DEFAULT_WARN_RETAINED_WAL);
+                    + " does not exist on the source"), warnAbove);
         } catch (RuntimeException e) {
             LOG.warn("could not measure the retained write-ahead log", e);
             return new Liveness(running, Optional.empty(), Optional.of("the source could not be asked: " + e.getMessage()),
-                    DEFAULT_WARN_RETAINED_WAL);
+                    warnAbove);
         }
     }
 }

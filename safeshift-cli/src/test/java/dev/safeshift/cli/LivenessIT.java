@@ -116,7 +116,7 @@ class LivenessIT {
         Endpoint source = EmbeddedPostgres.newDatabase("killed_source");
         Endpoint target = EmbeddedPostgres.newDatabase("killed_target");
         ordersTable(source, 1_000);
-        Path plan = PlanFiles.write(directory, "gone", source, target, "public.orders", "");
+        Path plan = PlanFiles.write(directory, "gone", source, target, "public.orders", "stream:\n  warn-retained-wal: 1MB\n");
         Path output = directory.resolve("daemon.log");
         Process daemon = ChildProcess.start(directory, output, Map.of(), "run", plan.toString());
         try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA)) {
@@ -136,11 +136,13 @@ class LivenessIT {
         JsonNode json = new ObjectMapper().readTree(status.stdout());
         assertThat(json.path("daemon").path("running").asBoolean()).isFalse();
         assertThat(json.path("daemon").path("name").asText()).isNotEmpty();
-        assertThat(json.path("retainedWal").path("bytes").asLong()).isGreaterThan(1_000_000);
+        assertThat(json.path("retainedWal").path("bytes").asLong()).isGreaterThan(1L << 20);
+        assertThat(json.path("retainedWal").path("aboveWarning").asBoolean()).isTrue();
 
         CommandRun text = CommandRun.of("status", plan.toString());
         assertThat(text.stdout()).contains("daemon  NOT RUNNING since").contains("stopped sending heartbeats")
-                .contains("of write-ahead log for slot safeshift_gone_");
+                .contains("of write-ahead log for slot safeshift_gone_")
+                .contains("WARNING: that is more than 1024 kB (stream.warn-retained-wal)");
     }
 
     @Test

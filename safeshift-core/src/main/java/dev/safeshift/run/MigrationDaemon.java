@@ -65,7 +65,7 @@ public final class MigrationDaemon {
     private final List<String> unrecordedRetries = new ArrayList<>();
 
     public MigrationDaemon(Plan plan, ControlStore store, Engine engine, RunListener listener, String actor) {
-        this(plan, store, engine, listener, actor, RetryPolicy.DEFAULT);
+        this(plan, store, engine, listener, actor, new RetryPolicy(plan.retry().giveUpAfter()));
     }
 
     public MigrationDaemon(Plan plan, ControlStore store, Engine engine, RunListener listener, String actor,

@@ -6,11 +6,9 @@ import java.util.Objects;
 /**
  * How the daemon rides out transient failures (a restarted server, a terminated session, a network
  * cut): it waits 1 s, 2 s, 4 s … up to 30 s between attempts, and gives up once failures have
- * lasted {@code giveUpAfter} without a stretch of work in between.
+ * lasted {@code giveUpAfter} (the plan's retry.give-up-after) without a stretch of work in between.
  */
 public record RetryPolicy(Duration giveUpAfter) {
-
-    public static final RetryPolicy DEFAULT = new RetryPolicy(Duration.ofMinutes(10));
 
     /** The longest wait between two attempts. */
     static final Duration MAX_DELAY = Duration.ofSeconds(30);
