@@ -163,7 +163,9 @@ public final class StatusFormatter {
         Optional<Long> heartbeat = report.heartbeatAgeMillis();
         String name = migration.daemon().map(d -> " (" + d + ")").orElse("");
         Optional<Boolean> running = report.liveness().map(Liveness::daemonRunning);
-        if (running.orElse(heartbeat.map(age -> age < Liveness.HEARTBEAT_STALE_MILLIS).orElse(false))) {
+        boolean recentHeartbeat = migration.daemonEndedAt().isEmpty()
+                && heartbeat.map(age -> age < Liveness.HEARTBEAT_STALE_MILLIS).orElse(false);
+        if (running.orElse(recentHeartbeat)) {
             out.append("daemon  running").append(name);
             heartbeat.ifPresent(age -> out.append(", heartbeat ").append(ago(age)));
             if (heartbeat.map(age -> age >= Liveness.HEARTBEAT_STALE_MILLIS).orElse(true)) {

@@ -78,6 +78,17 @@ class StatusFormatterTest {
                 .contains("daemon  running (7@host), heartbeat 90 s ago  WARNING: no heartbeat for 90 s");
     }
 
+    @Test
+    void withoutTheLockCheckADaemonThatEndedIsNotCalledRunning() {
+        MigrationRecord ended = new MigrationRecord(1, "orders", Phase.STOPPED, NOW, NOW, Optional.of("7@host"),
+                Optional.of(NOW.minusSeconds(1)), Optional.of(NOW));
+        StatusReport report = new StatusReport(ended, Phase.STOPPED, List.of(), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), List.of(), ChainCheck.intact(0), NOW);
+
+        assertThat(new StatusFormatter().text(report)).contains("daemon  NOT RUNNING since 2025-03-01T10:00:00Z")
+                .contains("last 7@host ended");
+    }
+
     private static StatusReport report(MigrationRecord migration, Liveness liveness) {
         return new StatusReport(migration, migration.phase(), List.of(), Optional.empty(), Optional.empty(),
                 Optional.empty(), List.of(), List.of(), ChainCheck.intact(0), NOW).withLiveness(liveness);
