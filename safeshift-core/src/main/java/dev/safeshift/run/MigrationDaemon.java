@@ -4,6 +4,7 @@ import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
 import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
 import dev.safeshift.engine.StreamProgress;
@@ -36,6 +37,8 @@ public final class MigrationDaemon {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationDaemon.class);
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
+    /** How often the stream brings along what it does not carry itself (sequence values). */
+    private static final Duration SYNC_EVERY = Duration.ofSeconds(10);
 
     private final Plan plan;
     private final ControlStore store;
@@ -75,9 +78,9 @@ public final class MigrationDaemon {
         }
         try {
             engine.preflight();
-            List<TableMove> moves = describeAndPrepare();
-            String capture = captureName(plan);
             List<ChunkRecord> chunks = store.chunks(id);
+            List<TableMove> moves = describeAndPrepare(chunks.isEmpty());
+            String capture = captureName(plan);
             if (chunks.isEmpty()) {
                 startFresh(id, capture, moves);
             } else if (chunks.stream().anyMatch(c -> !c.done())) {
@@ -116,12 +119,16 @@ public final class MigrationDaemon {
         }
     }
 
-    private List<TableMove> describeAndPrepare() {
+    /** Every table is described (and refused if it cannot move) before any target table is touched. */
+    private List<TableMove> describeAndPrepare(boolean freshStart) {
         List<TableMove> moves = new ArrayList<>();
         for (TableSpec spec : plan.tables()) {
             TableMove move = new TableMove(engine.describeSource(spec), spec.target());
-            engine.prepareTarget(move);
+            move.source().definition().notes().forEach(listener::info);
             moves.add(move);
+        }
+        for (TableMove move : moves) {
+            engine.prepareTarget(move, freshStart, false);
         }
         return moves;
     }
@@ -219,6 +226,9 @@ public final class MigrationDaemon {
     private void finishBackfill(long id, List<TableMove> moves) {
         listener.info("Backfill done. Creating secondary indexes on the target.");
         moves.forEach(engine::finishTarget);
+        ForeignKeyStatus foreignKeys = engine.addForeignKeys(moves);
+        foreignKeys.notes().forEach(listener::info);
+        engine.syncSequences(moves);
         store.setPhase(id, Phase.STREAMING, "backfill complete");
     }
 
@@ -233,6 +243,9 @@ public final class MigrationDaemon {
                      .orElse(null)) {
             stream.start();
             long nextReport = 0;
+            long nextSync = System.currentTimeMillis() + SYNC_EVERY.toMillis();
+            // A restarted daemon does not know whether every foreign key was validated: look once.
+            boolean foreignKeysPending = true;
             while (!stopRequested.get()) {
                 Optional<Throwable> failure = stream.failure();
                 if (failure.isPresent()) {
@@ -251,14 +264,39 @@ public final class MigrationDaemon {
                     report(id, capture, stream.progress());
                     nextReport = System.currentTimeMillis() + REPORT_EVERY.toMillis();
                 }
+                if (System.currentTimeMillis() >= nextSync) {
+                    foreignKeysPending = syncTarget(moves, foreignKeysPending);
+                    nextSync = System.currentTimeMillis() + SYNC_EVERY.toMillis();
+                }
                 stopSignal.await(250, TimeUnit.MILLISECONDS);
             }
+            syncTarget(moves, false);
             StreamProgress last = stream.progress();
             report(id, capture, last);
             listener.info(String.format("stream summary: %d changes applied, apply delay of recent changes "
                     + "p50 %d ms, p99 %d ms", last.eventsApplied(), last.applyLagP50Millis(), last.applyLagP99Millis()));
         }
         stopped(id);
+    }
+
+    /**
+     * Sequence values, and foreign keys that could not be validated when the backfill ended, follow
+     * the stream; a failure here is retried at the next interval rather than stopping the stream.
+     * Returns whether foreign keys are still waiting to be validated.
+     */
+    private boolean syncTarget(List<TableMove> moves, boolean foreignKeysPending) {
+        try {
+            engine.syncSequences(moves);
+            if (foreignKeysPending) {
+                ForeignKeyStatus status = engine.addForeignKeys(moves);
+                if (status.notYetValidated() == 0) {
+                    return false;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("bringing sequences or foreign keys of the target up to date failed", e);
+        }
+        return foreignKeysPending;
     }
 
     private void report(long id, String capture, StreamProgress progress) {

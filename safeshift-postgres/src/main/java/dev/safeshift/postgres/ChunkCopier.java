@@ -1,5 +1,6 @@
 package dev.safeshift.postgres;
 
+import dev.safeshift.engine.ColumnInfo;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
@@ -13,8 +14,9 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
 
 /**
- * Copies one key range with PostgreSQL's binary COPY, piped from the source straight into the
- * target without decoding rows. The target side first deletes the range, so copying a chunk again
+ * Copies one key range with PostgreSQL's COPY, piped from the source straight into the target
+ * without decoding rows: in binary format, or in text format for tables whose binary values would
+ * embed type ids that differ between the databases (arrays and composites of user-defined types). The target side first deletes the range, so copying a chunk again
  * after a crash leaves exactly one copy of each row.
  */
 final class ChunkCopier {
@@ -27,12 +29,21 @@ final class ChunkCopier {
     static long copy(Endpoint source, Endpoint target, TableMove move, KeyRange range, String snapshotId,
                      LongConsumer rowsCopied) throws SQLException {
         String condition = KeyRanges.condition(move.source(), range);
-        String columns = Sql.columns(move.source().columnNames());
+        // generated columns are left to the target to compute
+        String columns = Sql.columns(move.source().writtenColumns().stream().map(ColumnInfo::name).toList());
+        boolean binary = SourceDefinition.of(move.source()).map(SourceDefinition::binaryCopy).orElse(true);
+        String format = binary ? " (FORMAT binary)" : "";
         String read = "COPY (SELECT " + columns + " FROM " + Sql.table(move.source().name()) + " WHERE " + condition
-                + ") TO STDOUT (FORMAT binary)";
-        String write = "COPY " + Sql.table(move.target()) + " (" + columns + ") FROM STDIN (FORMAT binary)";
+                + ") TO STDOUT" + format;
+        // COPY FROM writes the given values into identity columns, GENERATED ALWAYS ones included.
+        String write = "COPY " + Sql.table(move.target()) + " (" + columns + ") FROM STDIN" + format;
         try (Connection from = Connections.open(source, "source");
              Connection to = Connections.open(target, "target")) {
+            if (!binary) {
+                textForm(from);
+                textForm(to);
+            }
+            ReplicaRole.apply(to);
             from.setAutoCommit(false);
             from.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try (Statement statement = from.createStatement()) {
@@ -48,6 +59,18 @@ final class ChunkCopier {
             to.commit();
             from.commit();
             return rows;
+        }
+    }
+
+    /**
+     * Settings under which every type's text output reads back as the same value on the other side:
+     * exact floating point, unambiguous dates and intervals, hex bytea. (money is checked to print
+     * alike on both sides before anything is created.)
+     */
+    private static void textForm(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; "
+                    + "SET bytea_output = 'hex'; SET TimeZone = 'UTC'");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
 import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
 import dev.safeshift.engine.StreamProgress;
@@ -63,9 +64,14 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
-    public void prepareTarget(TableMove move) {
+    public void prepareTarget(TableMove move, boolean freshStart, boolean replaceExistingRows) {
         try (Connection to = Connections.open(target, "target")) {
-            TargetTables.prepare(to, move);
+            if (SourceDefinition.of(move.source()).map(SourceDefinition::usesMoney).orElse(false)) {
+                try (Connection from = Connections.open(source, "source")) {
+                    MoneyFormat.checkSame(from, to, move);
+                }
+            }
+            TargetTables.prepare(to, move, freshStart, replaceExistingRows);
         } catch (SQLException e) {
             throw failure("creating the target table " + move.target(), e);
         }
@@ -76,7 +82,25 @@ final class PostgresEngine implements Engine {
         try (Connection to = Connections.open(target, "target")) {
             TargetTables.finish(to, move);
         } catch (SQLException e) {
-            throw failure("creating indexes on " + move.target(), e);
+            throw failure("creating indexes and constraints on " + move.target(), e);
+        }
+    }
+
+    @Override
+    public ForeignKeyStatus addForeignKeys(List<TableMove> moves) {
+        try (Connection to = Connections.open(target, "target")) {
+            return TargetForeignKeys.add(to, moves);
+        } catch (SQLException e) {
+            throw failure("creating foreign keys on the target", e);
+        }
+    }
+
+    @Override
+    public void syncSequences(List<TableMove> moves) {
+        try (Connection from = Connections.open(source, "source"); Connection to = Connections.open(target, "target")) {
+            SequenceSync.sync(from, to, moves);
+        } catch (SQLException e) {
+            throw failure("bringing the target's sequences up to the source's values", e);
         }
     }
 

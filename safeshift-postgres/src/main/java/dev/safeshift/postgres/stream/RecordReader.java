@@ -91,7 +91,8 @@ final class RecordReader {
         List<String> columns = new ArrayList<>();
         List<String> values = new ArrayList<>();
         boolean complete = true;
-        for (ColumnInfo column : move.source().columns()) {
+        // generated columns are computed by the target (and pgoutput before PostgreSQL 18 does not send them)
+        for (ColumnInfo column : move.source().writtenColumns()) {
             Field field = requireField(after, move, column.name());
             Object raw = after.get(field);
             if (ValueConverter.isUnavailable(raw)) {
