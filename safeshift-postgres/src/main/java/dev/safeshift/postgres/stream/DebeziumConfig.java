@@ -99,7 +99,10 @@ final class DebeziumConfig {
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("binary.handling.mode", "bytes");
         p.setProperty("interval.handling.mode", "string");
-        // Arrays, bit strings and hstore travel as PostgreSQL text (see TextFormConverter for why).
+        // Most types travel as PostgreSQL text (see TextFormConverter for why). Without this, Debezium
+        // hands a NULL to the converter for types it does not know (tsvector, composites, extension
+        // types, ...) instead of their text.
+        p.setProperty("include.unknown.datatypes", "true");
         p.setProperty("converters", "textform");
         p.setProperty("textform.type", TextFormConverter.class.getName());
 
