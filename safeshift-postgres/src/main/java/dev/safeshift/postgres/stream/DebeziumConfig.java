@@ -111,10 +111,16 @@ final class DebeziumConfig {
         return p;
     }
 
-    /** Debezium matches {@code schema.table} against these regular expressions, case-insensitively. */
+    /**
+     * Debezium matches {@code schema.table} against these regular expressions, case-insensitively,
+     * in the form its decoder reads names (which differs for names beyond ASCII, see DecodedNames).
+     */
     static String tableIncludeList(List<TableMove> moves) {
         return moves.stream()
-                .map(m -> regexLiteral(m.source().name().schema()) + "\\." + regexLiteral(m.source().name().name()))
+                .flatMap(m -> java.util.stream.Stream.of(
+                        regexLiteral(m.source().name().schema()) + "\\." + regexLiteral(m.source().name().name()),
+                        regexLiteral(DecodedNames.asDecoded(m.source().name().schema())) + "\\."
+                                + regexLiteral(DecodedNames.asDecoded(m.source().name().name()))))
                 .distinct()
                 .collect(Collectors.joining(","));
     }

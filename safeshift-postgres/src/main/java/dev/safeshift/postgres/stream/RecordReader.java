@@ -30,7 +30,10 @@ final class RecordReader {
     RecordReader(String captureName, List<TableMove> moves) {
         this.markContent = SourceLogMarks.content(captureName);
         for (TableMove move : moves) {
-            movesBySourceTable.put(tableKey(move.source().name().schema(), move.source().name().name()), move);
+            String schema = move.source().name().schema();
+            String table = move.source().name().name();
+            movesBySourceTable.put(tableKey(schema, table), move);
+            movesBySourceTable.put(tableKey(DecodedNames.asDecoded(schema), DecodedNames.asDecoded(table)), move);
         }
     }
 
@@ -134,6 +137,9 @@ final class RecordReader {
 
     private static Field requireField(Struct struct, TableMove move, String column) {
         Field field = struct.schema().field(column);
+        if (field == null) {
+            field = struct.schema().field(DecodedNames.asDecoded(column));
+        }
         if (field == null) {
             throw new ValueConverter.UnsupportedValueException("column " + column + " of " + move.key()
                     + " is missing from the change record; its type is probably not supported by the change "
