@@ -49,8 +49,10 @@ final class PostgresCatalog {
                    a.atttypid,
                    ARRAY(SELECT ra.attname FROM pg_depend dep
                            JOIN pg_attribute ra ON ra.attrelid = dep.refobjid AND ra.attnum = dep.refobjsubid
-                          WHERE dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid
-                            AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid > 0)
+                          WHERE ((dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid)
+                                 OR (dep.classid = 'pg_class'::regclass AND dep.objid = a.attrelid AND dep.objsubid = a.attnum))
+                            AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid
+                            AND dep.refobjsubid > 0 AND dep.refobjsubid <> a.attnum)
               FROM pg_attribute a
               JOIN pg_type t ON t.oid = a.atttypid
               LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
