@@ -108,8 +108,8 @@ final class TargetCheck {
         }
         for (ColumnInfo extra : existing.columns()) {
             if (move.source().columns().stream().noneMatch(c -> c.name().equals(extra.name()))) {
-                differences.add("column " + Sql.ident(extra.name()) + " " + extra.type() + " is not in the source"
-                        + (move.source().columns().size() < 2 ? "" : " (or not in the plan's column list)"));
+                differences.add("column " + Sql.ident(extra.name()) + " " + extra.type()
+                        + " is not among the columns moved from the source");
             }
         }
         if (!existing.primaryKey().equals(move.source().primaryKey())) {

@@ -43,7 +43,7 @@ class ExistingTargetIT {
                                 "column \"amount\" is numeric(10,2), the source has numeric(12,2)",
                                 "column \"amount\" is NOT NULL, the source's is nullable",
                                 "column \"note\" character varying(40) is missing",
-                                "column \"extra\" integer is not in the source");
+                                "column \"extra\" integer is not among the columns moved from the source");
                     });
             assertThat(MoveFixture.strings(db.target, "SELECT attname FROM pg_attribute WHERE attrelid = 'public.orders'::regclass "
                     + "AND attnum > 0 ORDER BY attnum")).containsExactly("id", "code", "amount", "state", "extra");
