@@ -63,7 +63,7 @@ record SourceDefinition(
         notes = List.copyOf(notes);
     }
 
-    /** The definition of a table described by a test or by another engine: nothing beyond columns and key. */
+    /** The definition read when the table was described; empty for a table known only by its columns and key. */
     static Optional<SourceDefinition> of(dev.safeshift.engine.TableInfo table) {
         return table.definition() instanceof SourceDefinition definition ? Optional.of(definition) : Optional.empty();
     }
