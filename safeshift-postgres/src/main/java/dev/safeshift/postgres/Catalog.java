@@ -8,7 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Small helpers for catalog queries. */
+/** Running catalog queries and reading their results. */
 final class Catalog {
 
     /** Object ids below this are PostgreSQL's own (built-in types keep their ids in every database). */
