@@ -101,6 +101,24 @@ class OwnershipIT {
     }
 
     @Test
+    void aPlanRefusedBeforeAnythingWasCreatedCanBeCorrectedUnderTheSameName() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("corrected_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("corrected_target");
+        sql(source, "CREATE TABLE public.orders (id int PRIMARY KEY, total int)", "INSERT INTO public.orders VALUES (1, 1)",
+                "CREATE TABLE public.notes (body text)");
+        Path wrong = PlanFiles.write(directory, "corrected", source, target, "public.notes", "");
+        assertThat(Main.execute("run", wrong.toString())).as("no primary key").isEqualTo(5);
+
+        Path right = PlanFiles.write(directory, "corrected", source, target, "public.orders", "");
+        try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
+             DaemonThread daemon = DaemonThread.start(dev.safeshift.plan.PlanLoader.load(right), store,
+                     Engines.forEndpoints(source, target))) {
+            assertThat(daemon.awaitStreaming(store, "corrected")).isNull();
+            assertThat(store.timeline(store.require("corrected").id())).anyMatch(e -> e.kind().equals("plan-replaced"));
+        }
+    }
+
+    @Test
     void abortRemovesTheAppliedPositionSoTheNextMigrationOfThatNameMissesNothing() throws Exception {
         Endpoint source = EmbeddedPostgres.newDatabase("reborn_source");
         Endpoint target = EmbeddedPostgres.newDatabase("reborn_target");

@@ -25,14 +25,37 @@ public interface Engine extends AutoCloseable {
      */
     void refuseSelfMoves(List<TableMove> moves);
 
-    /** Describes a source table and checks it can be moved (primary key, supported types). */
+    /**
+     * Describes a source table and checks that it can be moved without harm: it has a primary key,
+     * every column's values can be carried exactly, and capturing its changes cannot make the
+     * application's writes fail. Nothing is created.
+     */
     TableInfo describeSource(TableSpec spec);
 
-    /** Creates the target table (columns and primary key) or checks that the existing one matches. */
-    void prepareTarget(TableMove move);
+    /**
+     * Creates the target table as the source defines it (with the types, sequences and checks it
+     * needs, but without secondary indexes), or checks that an existing one matches. Everything is
+     * checked before anything is created. On a fresh start ({@code freshStart}, no chunk copied
+     * yet) an existing target table must be empty, unless {@code replaceExistingRows}: then its
+     * rows are deleted first. Returns how many rows were deleted.
+     */
+    long prepareTarget(TableMove move, boolean freshStart, boolean replaceExistingRows);
 
-    /** Creates secondary indexes on the target once the backfill is done. */
+    /** Creates secondary indexes and the constraints built on them on the target once the backfill is done. */
     void finishTarget(TableMove move);
+
+    /**
+     * Creates the source's foreign keys among the moved tables on the target and validates those the
+     * source has validated; safe to call again, which validates what could not be validated before.
+     * Foreign keys to tables outside {@code moves} are left out and named in the notes.
+     */
+    ForeignKeyStatus addForeignKeys(List<TableMove> moves);
+
+    /**
+     * Moves the target's sequences (identity columns and the sequences of serial-style columns)
+     * forward to at least the source's values, which the change stream does not carry.
+     */
+    void syncSequences(List<TableMove> moves);
 
     /** Creates the capture (e.g. publication and replication slot) and holds its snapshot open. */
     CaptureStart startCapture(String captureName, List<TableMove> moves);

@@ -4,6 +4,7 @@ import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
 import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
 import dev.safeshift.engine.SourceIdentity;
@@ -11,6 +12,7 @@ import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.ConnectionLoss;
 import dev.safeshift.plan.Durations;
+import dev.safeshift.plan.ExistingRows;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.TableSpec;
 import dev.safeshift.store.ChunkRecord;
@@ -50,6 +52,8 @@ public final class MigrationDaemon {
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
     private static final SecureRandom TOKENS = new SecureRandom();
+    /** How often the stream brings along what it does not carry itself (sequence values). */
+    private static final Duration SYNC_EVERY = Duration.ofSeconds(10);
 
     private final Plan plan;
     private final ControlStore store;
@@ -108,7 +112,14 @@ public final class MigrationDaemon {
         try (DaemonLock lock = DaemonLock.acquire(plan.controlEndpoint(), plan.control().schema(), plan.name())) {
             MigrationRecord migration = store.register(plan.name(), PlanSummary.json(plan));
             long id = migration.id();
-            store.planJson(id).ifPresent(registered -> PlanIdentity.requireSame(registered, plan));
+            if (store.stream(id).isEmpty() && store.chunks(id).isEmpty()) {
+                // nothing was created for the plan it was registered with: this plan replaces it
+                if (!store.planJson(id).map(registered -> PlanIdentity.same(registered, plan)).orElse(true)) {
+                    store.replacePlan(id, PlanSummary.json(plan), actor);
+                }
+            } else {
+                store.planJson(id).ifPresent(registered -> PlanIdentity.requireSame(registered, plan));
+            }
             store.append(id, "daemon-started", actor, PlanSummary.daemonDetail());
             for (Request stale : store.pendingRequests(id)) {
                 // made while no daemon was running; acting on it now would surprise whoever started this one
@@ -224,7 +235,7 @@ public final class MigrationDaemon {
         recordPendingRetries(id);
         engine.preflight();
         List<ChunkRecord> chunks = store.chunks(id);
-        List<TableMove> moves = describeAndPrepare(chunks.isEmpty());
+        List<TableMove> moves = describeAndPrepare(id, chunks.isEmpty());
         started.set(true);
         String capture;
         if (chunks.isEmpty()) {
@@ -266,13 +277,29 @@ public final class MigrationDaemon {
         stream(id, capture, moves);
     }
 
-    private List<TableMove> describeAndPrepare(boolean freshStart) {
+    /**
+     * Every table is described (and refused if it cannot move) and checked not to be moved onto
+     * itself before any target table is touched.
+     */
+    private List<TableMove> describeAndPrepare(long id, boolean freshStart) {
         List<TableMove> moves = new ArrayList<>();
         for (TableSpec spec : plan.tables()) {
-            moves.add(new TableMove(engine.describeSource(spec), spec.target()));
+            TableMove move = new TableMove(engine.describeSource(spec), spec.target());
+            move.source().definition().notes().forEach(listener::info);
+            moves.add(move);
         }
         engine.refuseSelfMoves(moves);
-        moves.forEach(engine::prepareTarget);
+        for (int i = 0; i < moves.size(); i++) {
+            TableSpec spec = plan.tables().get(i);
+            boolean replace = freshStart && spec.existingRows() == ExistingRows.REPLACE;
+            long replaced = engine.prepareTarget(moves.get(i), freshStart, replace);
+            if (replaced > 0) {
+                listener.info("Deleted " + replaced + " rows that were in the target table " + spec.target()
+                        + " before the migration started (tables[].existing-rows: replace).");
+                store.append(id, "target-rows-replaced", actor, new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createObjectNode().put("table", spec.target().toString()).put("rows", replaced).toString());
+            }
+        }
         return moves;
     }
 
@@ -447,6 +474,9 @@ public final class MigrationDaemon {
     private void finishBackfill(long id, List<TableMove> moves) {
         listener.info("Backfill done. Creating secondary indexes on the target.");
         moves.forEach(engine::finishTarget);
+        ForeignKeyStatus foreignKeys = engine.addForeignKeys(moves);
+        foreignKeys.notes().forEach(listener::info);
+        engine.syncSequences(moves);
         store.setPhase(id, Phase.STREAMING, "backfill complete");
     }
 
@@ -461,6 +491,9 @@ public final class MigrationDaemon {
                      .orElse(null)) {
             stream.start();
             long nextReport = 0;
+            long nextSync = System.currentTimeMillis() + SYNC_EVERY.toMillis();
+            // A restarted daemon does not know whether every foreign key was validated: look once.
+            boolean foreignKeysPending = true;
             while (!stopRequested.get()) {
                 Optional<Throwable> failure = stream.failure();
                 if (failure.isPresent()) {
@@ -479,14 +512,39 @@ public final class MigrationDaemon {
                     report(id, capture, stream.progress());
                     nextReport = System.currentTimeMillis() + REPORT_EVERY.toMillis();
                 }
+                if (System.currentTimeMillis() >= nextSync) {
+                    foreignKeysPending = syncTarget(moves, foreignKeysPending);
+                    nextSync = System.currentTimeMillis() + SYNC_EVERY.toMillis();
+                }
                 stopSignal.await(250, TimeUnit.MILLISECONDS);
             }
+            syncTarget(moves, false);
             StreamProgress last = stream.progress();
             report(id, capture, last);
             listener.info(String.format("stream summary: %d changes applied, apply delay of recent changes "
                     + "p50 %d ms, p99 %d ms", last.eventsApplied(), last.applyLagP50Millis(), last.applyLagP99Millis()));
         }
         stopped(id);
+    }
+
+    /**
+     * Sequence values, and foreign keys that could not be validated when the backfill ended, follow
+     * the stream; a failure here is retried at the next interval rather than stopping the stream.
+     * Returns whether foreign keys are still waiting to be validated.
+     */
+    private boolean syncTarget(List<TableMove> moves, boolean foreignKeysPending) {
+        try {
+            engine.syncSequences(moves);
+            if (foreignKeysPending) {
+                ForeignKeyStatus status = engine.addForeignKeys(moves);
+                if (status.notYetValidated() == 0) {
+                    return false;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("bringing sequences or foreign keys of the target up to date failed", e);
+        }
+        return foreignKeysPending;
     }
 
     private void report(long id, String capture, StreamProgress progress) {

@@ -99,6 +99,23 @@ public final class ControlStore implements AutoCloseable {
         return work(Isolation.AUTOCOMMIT, () -> migrations.planJson(migrationId));
     }
 
+    /**
+     * Registers another plan for a migration that has not started anything (no capture, no chunk),
+     * on its timeline; once a migration started, its plan cannot change.
+     */
+    public synchronized void replacePlan(long migrationId, String planJson, String actor) {
+        String plan = Json.requireValid(planJson, "the plan");
+        work(Isolation.TRANSACTION, () -> {
+            migrations.lock(migrationId);
+            if (streams.find(migrationId).isPresent() || !chunks.list(migrationId).isEmpty()) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE,
+                        "migration " + migrationId + " has started; its plan cannot be replaced");
+            }
+            migrations.replacePlan(migrationId, plan);
+            return timeline.append(migrationId, "plan-replaced", actor, "{}");
+        });
+    }
+
     public synchronized void setPhase(long migrationId, Phase phase, String detail) {
         setPhase(migrationId, phase, detail, SYSTEM_ACTOR);
     }

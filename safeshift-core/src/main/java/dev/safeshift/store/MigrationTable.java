@@ -57,6 +57,17 @@ final class MigrationTable {
         }
     }
 
+    void replacePlan(long migrationId, String planJson) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + table("migration") + " SET plan_json = ?, updated_at = clock_timestamp() WHERE id = ?")) {
+            update.setString(1, planJson);
+            update.setLong(2, migrationId);
+            if (update.executeUpdate() != 1) {
+                throw unknown(migrationId);
+            }
+        }
+    }
+
     /**
      * Locks the migration row until the transaction ends and returns its phase. Everything that
      * changes a migration's history (phases, timeline) goes through this lock, so concurrent

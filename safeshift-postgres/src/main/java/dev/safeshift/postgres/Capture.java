@@ -34,7 +34,12 @@ final class Capture {
              Statement statement = connection.createStatement()) {
             String tables = moves.stream().map(m -> Sql.table(m.source().name())).collect(Collectors.joining(", "));
             statement.execute("DROP PUBLICATION IF EXISTS " + Sql.ident(name));
-            statement.execute("CREATE PUBLICATION " + Sql.ident(name) + " FOR TABLE " + tables);
+            // Changes of a partitioned table's partitions are published as the table's own (so they
+            // reach the stream under the moved table's name) from the start: turning this on later
+            // would not send again what was published before.
+            boolean viaRoot = Catalog.serverVersion(connection) >= 130000;
+            statement.execute("CREATE PUBLICATION " + Sql.ident(name) + " FOR TABLE " + tables
+                    + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
         }
         Connection replication = openReplication(source);
         try {

@@ -1,6 +1,7 @@
 package dev.safeshift.postgres;
 
 import dev.safeshift.engine.ChunkMark;
+import dev.safeshift.engine.ColumnInfo;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
@@ -14,10 +15,12 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
 
 /**
- * Copies one key range with PostgreSQL's binary COPY, piped from the source straight into the
- * target without decoding rows. The rows and the chunk's mark ({@link CopiedChunks}) commit in one
- * target transaction: an interrupted copy leaves nothing, so a chunk is never copied twice and the
- * target never has to delete a key range, whose bounds it might order differently from the source.
+ * Copies one key range with PostgreSQL's COPY, piped from the source straight into the target
+ * without decoding rows: in binary format, or in text format for tables whose binary values would
+ * embed type ids that differ between the databases (arrays and composites of user-defined types).
+ * The rows and the chunk's mark ({@link CopiedChunks}) commit in one target transaction: an
+ * interrupted copy leaves nothing, so a chunk is never copied twice and the target never has to
+ * delete a key range, whose bounds it might order differently from the source.
  */
 final class ChunkCopier {
 
@@ -32,12 +35,21 @@ final class ChunkCopier {
     static long copy(Endpoint source, Endpoint target, TableMove move, KeyRange range, String snapshotId,
                      ChunkMark mark, LongConsumer rowsCopied) throws SQLException {
         String condition = KeyRanges.condition(move.source(), range);
-        String columns = Sql.columns(move.source().columnNames());
+        // generated columns are left to the target to compute
+        String columns = Sql.columns(move.source().writtenColumns().stream().map(ColumnInfo::name).toList());
+        boolean binary = SourceDefinition.of(move.source()).map(SourceDefinition::binaryCopy).orElse(true);
+        String format = binary ? " (FORMAT binary)" : "";
         String read = "COPY (SELECT " + columns + " FROM " + Sql.table(move.source().name()) + " WHERE " + condition
-                + ") TO STDOUT (FORMAT binary)";
-        String write = "COPY " + Sql.table(move.target()) + " (" + columns + ") FROM STDIN (FORMAT binary)";
+                + ") TO STDOUT" + format;
+        // COPY FROM writes the given values into identity columns, GENERATED ALWAYS ones included.
+        String write = "COPY " + Sql.table(move.target()) + " (" + columns + ") FROM STDIN" + format;
         try (Connection from = Connections.open(source, "source");
              Connection to = Connections.open(target, "target")) {
+            if (!binary) {
+                textForm(from);
+                textForm(to);
+            }
+            ReplicaRole.apply(to);
             from.setAutoCommit(false);
             from.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             importSnapshot(from, snapshotId);
@@ -65,6 +77,18 @@ final class ChunkCopier {
                         + " ended", CONNECTION_DOES_NOT_EXIST, e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Settings under which every type's text output reads back as the same value on the other side:
+     * exact floating point, unambiguous dates and intervals, hex bytea. (money is checked to print
+     * alike on both sides before anything is created.)
+     */
+    private static void textForm(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; "
+                    + "SET bytea_output = 'hex'; SET TimeZone = 'UTC'");
         }
     }
 

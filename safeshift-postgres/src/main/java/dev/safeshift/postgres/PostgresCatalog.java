@@ -11,32 +11,64 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** Reads table definitions from PostgreSQL's catalog and checks that Safeshift can move them. */
+/**
+ * Reads table definitions from PostgreSQL's catalog, every name schema-qualified, and refuses
+ * source tables that cannot be moved without losing data or hurting the source.
+ */
 final class PostgresCatalog {
 
-    /** Base types (arrays of them too) whose values are copied and streamed exactly. */
-    static final Set<String> SUPPORTED_TYPES = Set.of(
-            "int2", "int4", "int8", "numeric", "text", "varchar", "bpchar", "bool",
-            "timestamptz", "timestamp", "date", "uuid", "jsonb", "bytea");
+    /**
+     * The row estimate as the planner makes it: the density the statistics last saw, times the pages
+     * the table has now, so statistics taken when the table was small do not make it look small.
+     * Unknown (-1) when there are no statistics to take a density from; the chunk planner then counts.
+     */
+    private static final String LIVE_ROWS = """
+            CASE WHEN c.relpages > 0 AND c.reltuples >= 0
+                 THEN (c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::bigint))::bigint
+                 ELSE -1 END""";
 
     private static final String RELATION = """
-            SELECT c.oid, c.reltuples::bigint, pg_total_relation_size(c.oid)
+            SELECT c.oid, c.relkind, c.relpersistence, %s, pg_total_relation_size(c.oid),
+                   c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid),
+                   c.relrowsecurity AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+                       AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')""";
+             WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')""".formatted(LIVE_ROWS);
+
+    /** A partitioned table holds no rows itself: its size and row estimate are its partitions'. */
+    private static final String PARTITIONS_TOTAL = """
+            WITH RECURSIVE tree(relid) AS (
+                SELECT ?::oid UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.relid)
+            SELECT CASE WHEN bool_and(%s >= 0) THEN sum(%s)::bigint ELSE -1 END,
+                   coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+              FROM tree JOIN pg_class c ON c.oid = tree.relid
+             WHERE c.relkind = 'r'""".formatted(LIVE_ROWS, LIVE_ROWS);
 
     private static final String COLUMNS = """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                   pg_get_expr(d.adbin, d.adrelid),
-                   CASE WHEN t.typcategory = 'A' THEN e.typname ELSE t.typname END,
-                   a.attgenerated <> ''
+                   CASE WHEN %1$s = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
+                   CASE WHEN %1$s <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
+                   %1$s, a.attidentity,
+                   CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+                        THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END,
+                   a.atttypid,
+                   ARRAY(SELECT ra.attname FROM pg_depend dep
+                           JOIN pg_attribute ra ON ra.attrelid = dep.refobjid AND ra.attnum = dep.refobjsubid
+                          WHERE ((dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid)
+                                 OR (dep.classid = 'pg_class'::regclass AND dep.objid = a.attrelid AND dep.objsubid = a.attnum))
+                            AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid
+                            AND dep.refobjsubid > 0 AND dep.refobjsubid <> a.attnum)
               FROM pg_attribute a
               JOIN pg_type t ON t.oid = a.atttypid
-              LEFT JOIN pg_type e ON e.oid = t.typelem
               LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+              LEFT JOIN pg_collation co ON co.oid = a.attcollation
+              LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
              WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
              ORDER BY a.attnum""";
 
@@ -62,36 +94,45 @@ final class PostgresCatalog {
 
     /** Whether the table exists; {@code describe} fails with a message when it does not. */
     static boolean exists(Connection connection, QualifiedName name) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(RELATION)) {
-            statement.setString(1, name.schema());
-            statement.setString(2, name.name());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next();
-            }
-        }
+        return !Catalog.strings(connection, "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')", name.schema(), name.name()).isEmpty();
     }
 
     /** Describes the table as it is, every column, without judging whether it can be moved. */
     static TableInfo describeAll(Connection connection, QualifiedName name, String role) throws SQLException {
-        return read(connection, name, role).info();
+        return Catalog.qualified(connection, () -> {
+            Relation relation = relation(connection, name, role);
+            List<CatalogColumn> columns = columns(connection, relation.oid);
+            return new TableInfo(name, columns.stream().map(CatalogColumn::info).toList(),
+                    Catalog.strings(connection, PRIMARY_KEY, relation.oid), relation.estimatedRows, relation.sizeBytes,
+                    Catalog.strings(connection, SECONDARY_INDEXES, relation.oid));
+        });
     }
 
     /**
-     * Describes a source table restricted to the plan's columns, and refuses tables that cannot be
-     * moved: no primary key, a key column left out, or a column type Safeshift does not handle.
+     * Describes a source table restricted to the plan's columns, with everything needed to
+     * reproduce it, and refuses tables that cannot be moved: no primary key, a key column left out,
+     * a column whose values cannot be carried exactly, or a table whose changes cannot be captured
+     * completely and safely.
      */
     static TableInfo describeSource(Connection connection, TableSpec spec) throws SQLException {
+        return Catalog.qualified(connection, () -> describe(connection, spec));
+    }
+
+    private static TableInfo describe(Connection connection, TableSpec spec) throws SQLException {
         QualifiedName name = spec.source();
-        CatalogTable table = read(connection, name, "source");
-        TableInfo all = table.info();
-        Map<String, ColumnInfo> byName = new LinkedHashMap<>();
-        all.columns().forEach(c -> byName.put(c.name(), c));
-        if (all.primaryKey().isEmpty()) {
+        Relation relation = relation(connection, name, "source");
+        refuseUncapturable(connection, relation, name);
+        List<CatalogColumn> all = columns(connection, relation.oid);
+        Map<String, CatalogColumn> byName = new LinkedHashMap<>();
+        all.forEach(c -> byName.put(c.info.name(), c));
+        List<String> primaryKey = Catalog.strings(connection, PRIMARY_KEY, relation.oid);
+        if (primaryKey.isEmpty()) {
             throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
                     "the source table " + name + " has no primary key. Safeshift copies and streams rows by primary key, "
                             + "so it needs one: add it with ALTER TABLE " + name + " ADD PRIMARY KEY (...) and run again.");
         }
-        if (!strings(connection, DEFERRABLE_KEY, table.oid()).get(0).equals("0")) {
+        if (!Catalog.text(connection, DEFERRABLE_KEY, relation.oid).equals("0")) {
             // Within a transaction a deferrable key may hold duplicates, which an apply keyed by
             // primary key cannot reproduce in order.
             throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
@@ -99,9 +140,59 @@ final class PostgresCatalog {
                             + "key and cannot follow keys that are briefly duplicated inside a transaction; make the "
                             + "constraint NOT DEFERRABLE (ALTER TABLE ... ALTER CONSTRAINT ... NOT DEFERRABLE) first.");
         }
-        List<ColumnInfo> selected = new ArrayList<>();
+        List<CatalogColumn> selected = select(spec, name, byName, primaryKey);
+        Set<String> moved = new LinkedHashSet<>();
+        selected.forEach(c -> moved.add(c.info.name()));
+
+        SourceTypes types = new SourceTypes(connection);
+        List<String> refused = new ArrayList<>();
+        boolean binary = true;
+        for (CatalogColumn column : selected) {
+            Optional<String> reason = types.follow(column.typeOid);
+            if (reason.isEmpty()) {
+                reason = types.notStreamable(column.typeOid);
+            }
+            reason.ifPresent(r -> refused.add(Sql.ident(column.info.name()) + " (" + r + ")"));
+            binary &= reason.isEmpty() && types.binarySafe(column.typeOid);
+            List<String> missing = column.generatedFrom.stream().filter(c -> !moved.contains(c)).toList();
+            if (column.info.generated() && !missing.isEmpty()) {
+                refused.add(Sql.ident(column.info.name()) + " (generated from " + String.join(", ", missing)
+                        + ", which the plan leaves out; move those columns too, or leave this one out)");
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
+                    "the source table " + name + " has column(s) Safeshift cannot move: " + String.join("; ", refused)
+                            + ". Leave them out with a 'columns:' list in the plan, or change their type.");
+        }
+        if (types.usesMoney()) {
+            MoneyFormat.checkReadable(connection, name);
+        }
+        ReplicaIdentityCheck.check(connection, relation.oid, name);
+
+        SourceConstraints constraints = new SourceConstraints(connection, relation.oid, name, moved);
+        SourceSequences sequences = new SourceSequences(connection, relation.oid, moved);
+        Map<String, String> extensions = new LinkedHashMap<>(types.extensions());
+        extensions.putAll(constraints.extensions);
+        Set<String> virtual = new LinkedHashSet<>();
+        selected.stream().filter(c -> "v".equals(c.generatedKind)).forEach(c -> virtual.add(c.info.name()));
+        SourceDefinition definition = new SourceDefinition(constraints.primaryKey, constraints.checks,
+                constraints.indexConstraints, constraints.indexes, constraints.foreignKeys, sequences.byColumn,
+                sequences.defaults, types.created(), types.required(), extensions, List.copyOf(sequences.required),
+                binary, types.usesMoney(), relation.partitioned(), virtual, constraints.notes);
+        List<String> indexes = constraints.indexes.stream()
+                .map(i -> "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX " + Sql.ident(i.name()) + " ON "
+                        + Sql.table(name) + " " + i.using())
+                .toList();
+        return new TableInfo(name, selected.stream().map(CatalogColumn::info).toList(), primaryKey,
+                relation.estimatedRows, relation.sizeBytes, indexes, definition);
+    }
+
+    private static List<CatalogColumn> select(TableSpec spec, QualifiedName name, Map<String, CatalogColumn> byName,
+                                              List<String> primaryKey) {
+        List<CatalogColumn> selected = new ArrayList<>();
         for (String column : spec.columns().isEmpty() ? List.copyOf(byName.keySet()) : spec.columns()) {
-            ColumnInfo info = byName.get(column);
+            CatalogColumn info = byName.get(column);
             if (info == null) {
                 throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
                         "the plan lists column '" + column + "' for " + name + ", but the table has no such column. "
@@ -109,82 +200,93 @@ final class PostgresCatalog {
             }
             selected.add(info);
         }
-        for (String key : all.primaryKey()) {
-            if (selected.stream().noneMatch(c -> c.name().equals(key))) {
+        for (String key : primaryKey) {
+            if (selected.stream().noneMatch(c -> c.info.name().equals(key))) {
                 throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
                         "the plan's column list for " + name + " leaves out primary-key column '" + key
                                 + "'. Every primary-key column must be moved; add it to columns.");
             }
         }
-        List<String> unsupported = selected.stream()
-                .filter(c -> table.unsupported().containsKey(c.name()))
-                .map(c -> c.name() + " (" + table.unsupported().get(c.name()) + ")")
-                .toList();
-        if (!unsupported.isEmpty()) {
+        return selected;
+    }
+
+    /** Tables whose rows or changes Safeshift could not see completely. */
+    private static void refuseUncapturable(Connection connection, Relation relation, QualifiedName name)
+            throws SQLException {
+        if (relation.persistence.equals("u")) {
             throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
-                    "the source table " + name + " has column(s) Safeshift cannot move yet: " + String.join(", ", unsupported)
-                            + ". Supported types are smallint, integer, bigint, numeric, text, varchar, char, boolean, "
-                            + "timestamp, timestamptz, date, uuid, jsonb, bytea and arrays of these. Leave the column out "
-                            + "with a 'columns:' list in the plan, or change its type.");
+                    "the source table " + name + " is UNLOGGED: its changes are not written to the log, so the change "
+                            + "stream would never see them. Make it logged first (ALTER TABLE " + name + " SET LOGGED).");
         }
-        return new TableInfo(name, selected, all.primaryKey(), all.estimatedRows(), all.sizeBytes(), all.secondaryIndexes());
+        if (relation.inheritanceParent) {
+            throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
+                    "the source table " + name + " has child tables (INHERITS): reading it returns their rows too, but "
+                            + "their changes would not reach the change stream. Safeshift moves declarative partitioned "
+                            + "tables (PARTITION BY) as one table, not inheritance trees; move each table of the tree on "
+                            + "its own, or convert the tree to a partitioned table.");
+        }
+        if (relation.rowSecurityHidesRows) {
+            throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
+                    "the source table " + name + " has row-level security, and the source user is subject to it: the copy "
+                            + "would silently miss the rows its policies hide. Connect as the table's owner, or give the "
+                            + "user BYPASSRLS (ALTER ROLE ... BYPASSRLS).");
+        }
+        if (relation.partitioned() && Catalog.serverVersion(connection) < 130000) {
+            throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
+                    "the source table " + name + " is partitioned, and moving a partitioned table as one needs "
+                            + "PostgreSQL 13 or later on the source (publish_via_partition_root). Move its partitions "
+                            + "as separate tables instead, or upgrade the source.");
+        }
     }
 
-    private static CatalogTable read(Connection connection, QualifiedName name, String role) throws SQLException {
-        long oid;
-        long estimatedRows;
-        long sizeBytes;
-        try (PreparedStatement statement = connection.prepareStatement(RELATION)) {
-            statement.setString(1, name.schema());
-            statement.setString(2, name.name());
-            try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
-                            "the " + role + " table " + name + " does not exist. Check the table name in the plan "
-                                    + "(schema.table; unquoted names are lower case in PostgreSQL).");
-                }
-                oid = rows.getLong(1);
-                estimatedRows = Math.max(0, rows.getLong(2));
-                sizeBytes = rows.getLong(3);
-            }
+    private static Relation relation(Connection connection, QualifiedName name, String role) throws SQLException {
+        List<Relation> found = Catalog.rows(connection, RELATION,
+                row -> new Relation(row.getLong(1), row.getString(2), row.getString(3), row.getLong(4), row.getLong(5),
+                        row.getBoolean(6), row.getBoolean(7)), name.schema(), name.name());
+        if (found.isEmpty()) {
+            throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
+                    "the " + role + " table " + name + " does not exist. Check the table name in the plan "
+                            + "(schema.table; unquoted names are lower case in PostgreSQL).");
         }
-        List<ColumnInfo> columns = new ArrayList<>();
-        Map<String, String> unsupported = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(COLUMNS)) {
+        Relation relation = found.get(0);
+        if (!relation.partitioned()) {
+            return relation;
+        }
+        long[] total = Catalog.rows(connection, PARTITIONS_TOTAL, row -> new long[] {row.getLong(1), row.getLong(2)},
+                relation.oid).get(0);
+        return new Relation(relation.oid, relation.kind, relation.persistence, total[0], total[1],
+                relation.inheritanceParent, relation.rowSecurityHidesRows);
+    }
+
+    private static List<CatalogColumn> columns(Connection connection, long oid) throws SQLException {
+        String generated = Catalog.serverVersion(connection) >= 120000 ? "a.attgenerated::text" : "''::text";
+        try (PreparedStatement statement = connection.prepareStatement(COLUMNS.formatted(generated))) {
             statement.setLong(1, oid);
+            List<CatalogColumn> columns = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    String column = rows.getString(1);
-                    String type = rows.getString(2);
-                    boolean generated = rows.getBoolean(6);
-                    columns.add(new ColumnInfo(column, type, !rows.getBoolean(3), rows.getString(4)));
-                    if (generated) {
-                        unsupported.put(column, type + ", generated");
-                    } else if (!SUPPORTED_TYPES.contains(rows.getString(5))) {
-                        unsupported.put(column, type);
-                    }
+                    String identity = rows.getString(7);
+                    ColumnInfo info = new ColumnInfo(rows.getString(1), rows.getString(2), !rows.getBoolean(3),
+                            rows.getString(4), rows.getString(8),
+                            "a".equals(identity) ? ColumnInfo.Identity.ALWAYS
+                                    : "d".equals(identity) ? ColumnInfo.Identity.BY_DEFAULT : ColumnInfo.Identity.NONE,
+                            rows.getString(5));
+                    columns.add(new CatalogColumn(info, rows.getLong(9), rows.getString(6), Catalog.array(rows, 10)));
                 }
             }
+            return columns;
         }
-        List<String> primaryKey = strings(connection, PRIMARY_KEY, oid);
-        List<String> indexes = strings(connection, SECONDARY_INDEXES, oid);
-        return new CatalogTable(oid, new TableInfo(name, columns, primaryKey, estimatedRows, sizeBytes, indexes), unsupported);
     }
 
-    private static List<String> strings(Connection connection, String sql, long oid) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, oid);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    values.add(rows.getString(1));
-                }
-            }
-        }
-        return values;
+    /** A column with what describing needs beyond {@link ColumnInfo}. */
+    private record CatalogColumn(ColumnInfo info, long typeOid, String generatedKind, List<String> generatedFrom) {
     }
 
-    /** A table as the catalog shows it, with the reason each unsupported column cannot be moved. */
-    private record CatalogTable(long oid, TableInfo info, Map<String, String> unsupported) {
+    private record Relation(long oid, String kind, String persistence, long estimatedRows, long sizeBytes,
+                            boolean inheritanceParent, boolean rowSecurityHidesRows) {
+
+        boolean partitioned() {
+            return kind.equals("p");
+        }
     }
 }

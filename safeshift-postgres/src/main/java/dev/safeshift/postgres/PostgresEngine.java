@@ -6,6 +6,7 @@ import dev.safeshift.engine.ChunkMark;
 import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
 import dev.safeshift.engine.StreamProgress;
@@ -86,10 +87,15 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
-    public void prepareTarget(TableMove move) {
+    public long prepareTarget(TableMove move, boolean freshStart, boolean replaceExistingRows) {
         try (Connection to = Connections.open(target, "target")) {
             CopiedChunks.ensureExists(to);
-            TargetTables.prepare(to, move);
+            if (SourceDefinition.of(move.source()).map(SourceDefinition::usesMoney).orElse(false)) {
+                try (Connection from = Connections.open(source, "source")) {
+                    MoneyFormat.checkSame(from, to, move);
+                }
+            }
+            return TargetTables.prepare(to, move, freshStart, replaceExistingRows);
         } catch (SQLException e) {
             throw failure("creating the target table " + move.target(), e);
         }
@@ -100,7 +106,25 @@ final class PostgresEngine implements Engine {
         try (Connection to = Connections.open(target, "target")) {
             TargetTables.finish(to, move);
         } catch (SQLException e) {
-            throw failure("creating indexes on " + move.target(), e);
+            throw failure("creating indexes and constraints on " + move.target(), e);
+        }
+    }
+
+    @Override
+    public ForeignKeyStatus addForeignKeys(List<TableMove> moves) {
+        try (Connection to = Connections.open(target, "target")) {
+            return TargetForeignKeys.add(to, moves);
+        } catch (SQLException e) {
+            throw failure("creating foreign keys on the target", e);
+        }
+    }
+
+    @Override
+    public void syncSequences(List<TableMove> moves) {
+        try (Connection from = Connections.open(source, "source"); Connection to = Connections.open(target, "target")) {
+            SequenceSync.sync(from, to, moves);
+        } catch (SQLException e) {
+            throw failure("bringing the target's sequences up to the source's values", e);
         }
     }
 

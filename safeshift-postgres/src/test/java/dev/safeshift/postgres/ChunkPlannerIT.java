@@ -99,6 +99,28 @@ class ChunkPlannerIT {
         }
     }
 
+    @Test
+    void aPartitionedTableIsPlannedFromItsPartitionsAlthoughItHoldsNoPagesItself() throws SQLException {
+        try (Connection connection = tableT("chunks_partitioned",
+                "CREATE TABLE t (id bigint, kind int, v text, PRIMARY KEY (id, kind)) PARTITION BY RANGE (kind)",
+                "CREATE TABLE t_0 PARTITION OF t FOR VALUES FROM (0) TO (1)",
+                "CREATE TABLE t_1 PARTITION OF t FOR VALUES FROM (1) TO (2)",
+                "CREATE TABLE t_2 PARTITION OF t FOR VALUES FROM (2) TO (3)",
+                "INSERT INTO t SELECT g, g % 3, 'x' FROM generate_series(1, 120000) g")) {
+            TableInfo table = table(connection);
+            assertThat(table.estimatedRows()).as("the partitions' rows").isBetween(100_000L, 140_000L);
+            assertThat(table.sizeBytes()).as("the partitions' size").isPositive();
+            assertThat(ChunkPlanner.pagedBoundaries(connection, table, 10, 4)).as("no pages of its own").isEmpty();
+
+            List<Long> copyChunks = plannedCounts(connection, 12_000, 0);
+            assertThat(sum(copyChunks)).isEqualTo(120_000);
+            assertThat(copyChunks).hasSizeBetween(8, 10);
+            List<Long> verifyChunks = verificationCounts(connection, 12_000);
+            assertThat(sum(verifyChunks)).isEqualTo(120_000);
+            assertThat(verifyChunks.size()).isGreaterThanOrEqualTo(8);
+        }
+    }
+
     /** A connection to a new database holding table {@code t}, made by {@code statements}, then analyzed. */
     private static Connection tableT(String database, String... statements) throws SQLException {
         Endpoint db = EmbeddedPostgres.newDatabase(database);

@@ -72,6 +72,41 @@ final class CaptureCheck {
         checkPublication(source, endpoint, captureName, moves);
     }
 
+    /**
+     * A partitioned table's changes reach the stream as its own when the publication includes it with
+     * publish_via_partition_root; depending on the server version, pg_publication_tables then lists
+     * the table or its partitions. A publication without that option sends the changes under the
+     * partitions' names, which the stream does not read: such a capture cannot be mended (turning the
+     * option on later does not send again what was published before), so the move starts over.
+     */
+    private static boolean publishedAsPartitionRoot(Connection source, Endpoint endpoint, String captureName,
+                                                    TableMove move) throws SQLException {
+        if (source.getMetaData().getDatabaseMajorVersion() < 13) {
+            return false;
+        }
+        try (PreparedStatement statement = source.prepareStatement("""
+                SELECT p.pubviaroot, EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = c.oid)
+                  FROM pg_publication p, pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE p.pubname = ? AND n.nspname = ? AND c.relname = ? AND c.relkind = 'p'""")) {
+            statement.setString(1, captureName);
+            statement.setString(2, move.source().name().schema());
+            statement.setString(3, move.source().name().name());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next() || !rows.getBoolean(2)) {
+                    return false;
+                }
+                if (!rows.getBoolean(1)) {
+                    throw new SafeshiftException(Kind.STATE, "Publication '" + captureName + "' on the source "
+                            + endpoint.redactedUrl() + " includes the partitioned table " + move.source().name()
+                            + " without publish_via_partition_root, so its changes are sent under its partitions' names "
+                            + "and never reach the stream; changes already sent that way cannot be sent again. Start "
+                            + "the move over: safeshift abort, then safeshift run.");
+                }
+                return true;
+            }
+        }
+    }
+
     static SafeshiftException slotInUse(String captureName, Endpoint endpoint, String holder) {
         return new SafeshiftException(Kind.IN_USE, "Replication slot '" + captureName + "' on the source "
                 + endpoint.redactedUrl() + " is active: it is in use by another connection" + holder
@@ -126,7 +161,7 @@ final class CaptureCheck {
         List<String> missing = new ArrayList<>();
         for (TableMove move : moves) {
             String name = move.source().name().schema() + "." + move.source().name().name();
-            if (!published.contains(name)) {
+            if (!published.contains(name) && !publishedAsPartitionRoot(source, endpoint, captureName, move)) {
                 missing.add(name);
             }
         }

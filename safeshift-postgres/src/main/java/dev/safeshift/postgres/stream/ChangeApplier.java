@@ -218,19 +218,26 @@ final class ChangeApplier implements AutoCloseable {
 
         String sql() {
             String table = Sql.table(move.target());
-            List<ColumnInfo> columns = move.source().columns();
             List<String> key = move.source().primaryKey();
             return switch (kind) {
                 case UPSERT -> {
+                    List<ColumnInfo> columns = move.source().writtenColumns();
+                    List<ColumnInfo> updated = columns.stream().filter(c -> !key.contains(c.name())).toList();
+                    if (updated.stream().anyMatch(Shape::alwaysIdentity)) {
+                        yield replaceRow(table, columns);
+                    }
                     String names = columns.stream().map(c -> Sql.ident(c.name())).collect(Collectors.joining(", "));
                     String values = columns.stream().map(Shape::parameter).collect(Collectors.joining(", "));
                     String conflict = key.stream().map(Sql::ident).collect(Collectors.joining(", "));
-                    List<String> updates = columns.stream().map(ColumnInfo::name).filter(c -> !key.contains(c))
+                    List<String> updates = updated.stream().map(ColumnInfo::name)
                             .map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).toList();
-                    yield "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ") ON CONFLICT (" + conflict
-                            + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates));
+                    yield "INSERT INTO " + table + " (" + names + ")" + overriding(columns) + " VALUES (" + values
+                            + ") ON CONFLICT (" + conflict + ") DO "
+                            + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates));
                 }
-                case UPDATE, REKEY -> "UPDATE " + table + " SET "
+                case UPDATE, REKEY -> setColumns.stream().map(move.source()::column).anyMatch(Shape::alwaysIdentity)
+                        ? replaceColumns(table)
+                        : "UPDATE " + table + " SET "
                         + setColumns.stream().map(c -> Sql.ident(c) + " = " + parameter(move.source().column(c)))
                                 .collect(Collectors.joining(", "))
                         + " WHERE " + keyCondition("")
@@ -238,6 +245,82 @@ final class ChangeApplier implements AutoCloseable {
                                 + keyCondition("taken.") + ")" : "");
                 case DELETE -> "DELETE FROM " + table + " WHERE " + keyCondition("");
             };
+        }
+
+        /**
+         * PostgreSQL lets no UPDATE set a GENERATED ALWAYS identity column (only an INSERT with
+         * OVERRIDING SYSTEM VALUE may), yet the source may change one (SET ... = DEFAULT). Rows
+         * whose change does are replaced: deleted and inserted again in one statement. The insert
+         * reads the delete's result, so the old row is gone before the new one is checked against
+         * the table's unique indexes.
+         */
+        private String replaceRow(String table, List<ColumnInfo> columns) {
+            List<String> names = columns.stream().map(c -> Sql.ident(c.name())).toList();
+            return "WITH safeshift_row (" + String.join(", ", names) + ") AS (VALUES ("
+                    + columns.stream().map(Shape::parameter).collect(Collectors.joining(", ")) + ")), "
+                    + "safeshift_old AS (DELETE FROM " + table + " t USING safeshift_row r WHERE "
+                    + move.source().primaryKey().stream().map(c -> "t." + Sql.ident(c) + " = r." + Sql.ident(c))
+                            .collect(Collectors.joining(" AND "))
+                    + " RETURNING 1) INSERT INTO " + table + " (" + String.join(", ", names) + ") OVERRIDING SYSTEM VALUE"
+                    + " SELECT " + String.join(", ", names) + " FROM safeshift_row"
+                    + " WHERE (SELECT count(*) FROM safeshift_old) >= 0";
+        }
+
+        /**
+         * As {@link #replaceRow}, for an update that carries only some columns (the log left
+         * unchanged TOASTed values out): the columns it does not carry are taken from the old row.
+         * Parameters keep the order of the plain UPDATE: set values, old key, then (for a key change)
+         * the new key, which must not be taken.
+         */
+        private String replaceColumns(String table) {
+            List<ColumnInfo> key = move.source().primaryKey().stream().map(move.source()::column).toList();
+            List<String> parameters = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < setColumns.size(); i++) {
+                parameters.add("s" + i);
+                values.add(parameter(move.source().column(setColumns.get(i))));
+            }
+            for (int i = 0; i < key.size(); i++) {
+                parameters.add("w" + i);
+                values.add(parameter(key.get(i)));
+            }
+            if (kind == Kind.REKEY) {
+                for (int i = 0; i < key.size(); i++) {
+                    parameters.add("n" + i);
+                    values.add(parameter(key.get(i)));
+                }
+            }
+            List<String> where = new ArrayList<>();
+            for (int i = 0; i < key.size(); i++) {
+                where.add("t." + Sql.ident(key.get(i).name()) + " = p.w" + i);
+            }
+            if (kind == Kind.REKEY) {
+                List<String> taken = new ArrayList<>();
+                for (int i = 0; i < key.size(); i++) {
+                    taken.add("taken." + Sql.ident(key.get(i).name()) + " = p.n" + i);
+                }
+                where.add("NOT EXISTS (SELECT 1 FROM " + table + " taken WHERE " + String.join(" AND ", taken) + ")");
+            }
+            List<ColumnInfo> columns = move.source().writtenColumns();
+            List<String> select = new ArrayList<>();
+            for (ColumnInfo column : columns) {
+                int at = setColumns.indexOf(column.name());
+                select.add(at >= 0 ? "p.s" + at : "o." + Sql.ident(column.name()));
+            }
+            return "WITH safeshift_p (" + String.join(", ", parameters) + ") AS (VALUES (" + String.join(", ", values)
+                    + ")), safeshift_old AS (DELETE FROM " + table + " t USING safeshift_p p WHERE "
+                    + String.join(" AND ", where) + " RETURNING t.*) INSERT INTO " + table + " ("
+                    + columns.stream().map(c -> Sql.ident(c.name())).collect(Collectors.joining(", "))
+                    + ") OVERRIDING SYSTEM VALUE SELECT " + String.join(", ", select) + " FROM safeshift_old o, safeshift_p p";
+        }
+
+        private static boolean alwaysIdentity(ColumnInfo column) {
+            return column.identity() == ColumnInfo.Identity.ALWAYS;
+        }
+
+        /** Values for GENERATED ALWAYS identity columns are the source's, not the target sequence's. */
+        private static String overriding(List<ColumnInfo> columns) {
+            return columns.stream().anyMatch(Shape::alwaysIdentity) ? " OVERRIDING SYSTEM VALUE" : "";
         }
 
         private String keyCondition(String qualifier) {

@@ -99,7 +99,10 @@ final class DebeziumConfig {
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("binary.handling.mode", "bytes");
         p.setProperty("interval.handling.mode", "string");
-        // Arrays, bit strings and hstore travel as PostgreSQL text (see TextFormConverter for why).
+        // Most types travel as PostgreSQL text (see TextFormConverter for why). Without this, Debezium
+        // hands a NULL to the converter for types it does not know (tsvector, composites, extension
+        // types, ...) instead of their text.
+        p.setProperty("include.unknown.datatypes", "true");
         p.setProperty("converters", "textform");
         p.setProperty("textform.type", TextFormConverter.class.getName());
 
@@ -108,10 +111,16 @@ final class DebeziumConfig {
         return p;
     }
 
-    /** Debezium matches {@code schema.table} against these regular expressions, case-insensitively. */
+    /**
+     * Debezium matches {@code schema.table} against these regular expressions, case-insensitively,
+     * in the form its decoder reads names (which differs for names beyond ASCII, see DecodedNames).
+     */
     static String tableIncludeList(List<TableMove> moves) {
         return moves.stream()
-                .map(m -> regexLiteral(m.source().name().schema()) + "\\." + regexLiteral(m.source().name().name()))
+                .flatMap(m -> java.util.stream.Stream.of(
+                        regexLiteral(m.source().name().schema()) + "\\." + regexLiteral(m.source().name().name()),
+                        regexLiteral(DecodedNames.asDecoded(m.source().name().schema())) + "\\."
+                                + regexLiteral(DecodedNames.asDecoded(m.source().name().name()))))
                 .distinct()
                 .collect(Collectors.joining(","));
     }

@@ -5,6 +5,7 @@ import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
+import dev.safeshift.postgres.ReplicaRole;
 import dev.safeshift.postgres.stream.AppliedPositionTable.AppliedPosition;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -81,6 +82,7 @@ public final class PostgresChangeStream implements ChangeStream {
                 CaptureCheck.verify(sourceConnection, source, captureName, moves, SLOT_RELEASE_WAIT, () -> closing);
             }
             targetConnection = connect(target, true);
+            ReplicaRole.apply(targetConnection);
             AppliedPositionTable.ensureExists(targetConnection);
             Optional<AppliedPosition> resumeFrom = AppliedPositionTable.read(targetConnection, captureName);
             targetConnection.setAutoCommit(false);

@@ -30,7 +30,10 @@ final class RecordReader {
     RecordReader(String captureName, List<TableMove> moves) {
         this.markContent = SourceLogMarks.content(captureName);
         for (TableMove move : moves) {
-            movesBySourceTable.put(tableKey(move.source().name().schema(), move.source().name().name()), move);
+            String schema = move.source().name().schema();
+            String table = move.source().name().name();
+            movesBySourceTable.put(tableKey(schema, table), move);
+            movesBySourceTable.put(tableKey(DecodedNames.asDecoded(schema), DecodedNames.asDecoded(table)), move);
         }
     }
 
@@ -57,7 +60,8 @@ final class RecordReader {
         long sourceMillis = orZero(source.getInt64("ts_ms"));
         String op = value.getString("op");
         return switch (op) {
-            case "c", "u", "r" -> upsert(record, move, value.getStruct("after"), lsn, sourceMillis);
+            case "c", "r" -> upsert(record, move, value.getStruct("after"), null, lsn, sourceMillis);
+            case "u" -> upsert(record, move, value.getStruct("after"), value.getStruct("before"), lsn, sourceMillis);
             case "d" -> delete(record, move, value.getStruct("before"), lsn, sourceMillis);
             case "t" -> new StreamEvent.Truncate(move, lsn, sourceMillis);
             default -> new StreamEvent.Skip();
@@ -87,11 +91,17 @@ final class RecordReader {
         return Arrays.equals(content, markContent) ? new StreamEvent.Mark() : new StreamEvent.Skip();
     }
 
-    private RowChange upsert(SourceRecord record, TableMove move, Struct after, long lsn, long sourceMillis) {
+    /**
+     * {@code before} is what the log carries of the old row: nothing, its primary key when the key
+     * changed, or the whole row (REPLICA IDENTITY FULL).
+     */
+    private RowChange upsert(SourceRecord record, TableMove move, Struct after, Struct before, long lsn,
+                             long sourceMillis) {
         List<String> columns = new ArrayList<>();
         List<String> values = new ArrayList<>();
         boolean complete = true;
-        for (ColumnInfo column : move.source().columns()) {
+        // generated columns are computed by the target (and pgoutput before PostgreSQL 18 does not send them)
+        for (ColumnInfo column : move.source().writtenColumns()) {
             Field field = requireField(after, move, column.name());
             Object raw = after.get(field);
             if (ValueConverter.isUnavailable(raw)) {
@@ -102,8 +112,23 @@ final class RecordReader {
             values.add(ValueConverter.toText(field.schema(), raw, column.type()).orElse(null));
         }
         List<String> key = keyOf(after, move);
-        List<String> oldKey = header(record, OLD_KEY_HEADER).map(old -> keyOf(old, move)).orElse(List.of());
+        List<String> oldKey = header(record, OLD_KEY_HEADER).map(old -> keyOf(old, move))
+                .or(() -> changedKey(before, key, move))
+                .orElse(List.of());
         return new RowChange(move, Kind.UPSERT, columns, values, complete, key, oldKey, lsn, sourceMillis);
+    }
+
+    /**
+     * Debezium turns a primary-key change into a delete and an insert only when it knows the table's
+     * key; for a table it cannot look up (a name beyond ASCII, see DecodedNames) the change arrives
+     * as one update. The old key in the log's old row still tells it apart.
+     */
+    private static Optional<List<String>> changedKey(Struct before, List<String> key, TableMove move) {
+        if (before == null) {
+            return Optional.empty();
+        }
+        List<String> old = keyOf(before, move);
+        return old.equals(key) ? Optional.empty() : Optional.of(old);
     }
 
     private RowChange delete(SourceRecord record, TableMove move, Struct before, long lsn, long sourceMillis) {
@@ -133,6 +158,9 @@ final class RecordReader {
 
     private static Field requireField(Struct struct, TableMove move, String column) {
         Field field = struct.schema().field(column);
+        if (field == null) {
+            field = struct.schema().field(DecodedNames.asDecoded(column));
+        }
         if (field == null) {
             throw new ValueConverter.UnsupportedValueException("column " + column + " of " + move.key()
                     + " is missing from the change record; its type is probably not supported by the change "

@@ -19,9 +19,10 @@ import org.postgresql.PGStatement;
 /**
  * Turns a Debezium field value back into PostgreSQL's text input form, which the applier binds as
  * {@code CAST(? AS <declared type>)}. Text forms are exact for every representation the stream is
- * configured with (numeric as string, microsecond times, bytes; arrays, bit strings and hstore
- * already as PostgreSQL text), so values round-trip unchanged. A representation that cannot be
- * rebuilt exactly raises {@link UnsupportedValueException} rather than writing something else.
+ * configured with (numeric as string, microsecond times, bytes; every other type already as
+ * PostgreSQL text, see {@link TextFormConverter}), so values round-trip unchanged. A representation
+ * that cannot be rebuilt exactly raises {@link UnsupportedValueException} rather than writing
+ * something else.
  */
 final class ValueConverter {
 
