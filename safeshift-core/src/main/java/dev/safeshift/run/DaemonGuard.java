@@ -84,7 +84,12 @@ final class DaemonGuard implements AutoCloseable {
 
     /** Returns false when the daemon must stop because another one holds the lock. */
     private boolean keepLock() {
-        if (lock.holds()) {
+        DaemonLock.State state = lock.check();
+        if (state == DaemonLock.State.HELD) {
+            return true;
+        }
+        if (state == DaemonLock.State.UNKNOWN) {
+            LOG.warn("the daemon's lock session did not answer; checking again in {} s", INTERVAL.toSeconds());
             return true;
         }
         DaemonLock taken;

@@ -56,12 +56,22 @@ public final class DaemonLock implements AutoCloseable {
         }
     }
 
+    /** What {@link #check()} found. */
+    public enum State {
+        /** The session is alive and holds the lock. */
+        HELD,
+        /** The session is gone (or no longer holds the lock): another daemon could take it. */
+        LOST,
+        /** The session did not answer in time; it may still hold the lock. */
+        UNKNOWN
+    }
+
     /**
-     * Whether this lock is still held: its session is alive and holds the advisory lock. A session
-     * can end under the daemon (a restarted server, {@code pg_terminate_backend}); the lock is then
-     * gone, and another daemon could take it.
+     * Whether this lock is still held. A session can end under the daemon (a restarted server,
+     * {@code pg_terminate_backend}); the lock is then gone, and another daemon could take it. A
+     * session that is only slow to answer is not taken for lost.
      */
-    public boolean holds() {
+    public State check() {
         try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
                 + " WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted AND objsubid = 1"
                 + " AND classid::bigint = ? AND objid::bigint = ?)")) {
@@ -69,10 +79,14 @@ public final class DaemonLock implements AutoCloseable {
             statement.setLong(1, key >>> 32);
             statement.setLong(2, key & 0xFFFF_FFFFL);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
+                return rows.next() && rows.getBoolean(1) ? State.HELD : State.LOST;
             }
         } catch (SQLException e) {
-            return false;
+            try {
+                return connection.isClosed() || !connection.isValid(5) ? State.LOST : State.UNKNOWN;
+            } catch (SQLException closed) {
+                return State.LOST;
+            }
         }
     }
 
