@@ -17,6 +17,14 @@ import java.util.function.DoubleConsumer;
  */
 public interface TableComparer extends AutoCloseable {
 
+    /**
+     * How the target table's columns differ from the source's compared columns: empty when the
+     * target has each of them with the same type and nothing more. Every other method compares
+     * the columns of the move it is given, so a caller that found differences passes a move
+     * restricted to the columns both sides have alike.
+     */
+    List<ColumnDifference> columnDifferences(TableMove move);
+
     /** Exact number of rows in the table on {@code side}. */
     long countRows(Side side, TableMove move);
 

@@ -3,6 +3,7 @@ package dev.safeshift.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safeshift.engine.Checksum;
+import dev.safeshift.engine.ColumnDifference;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.RowDigest;
@@ -177,6 +178,11 @@ abstract class VerifierFixture {
 
         TableComparer wrap(TableComparer real) {
             return new TableComparer() {
+                @Override
+                public List<ColumnDifference> columnDifferences(TableMove move) {
+                    return real.columnDifferences(move);
+                }
+
                 @Override
                 public long countRows(Side side, TableMove move) {
                     return real.countRows(side, move);
