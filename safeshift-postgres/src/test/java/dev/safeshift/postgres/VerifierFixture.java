@@ -105,6 +105,17 @@ abstract class VerifierFixture {
         return new TableMove(engine.describeSource(new TableSpec(name, name, List.of())), name);
     }
 
+    /**
+     * The table as it is, every column whatever its type: verification compares any column type,
+     * whether or not a migration can move it.
+     */
+    static TableMove describeAll(String table) throws SQLException {
+        QualifiedName name = new QualifiedName("public", table);
+        try (Connection connection = EmbeddedPostgres.connect(source)) {
+            return new TableMove(PostgresCatalog.describeAll(connection, name, "source"), name);
+        }
+    }
+
     static TableVerdict verifyOne(TableMove move, VerifySettings settings, Scope scope, Recorded recorded)
             throws Exception {
         VerificationReport report = verify(List.of(move), settings, scope, recorded, VerifyListener.NONE);
