@@ -90,7 +90,7 @@ final class RowHash {
     static String keyMaterial(List<ColumnType> columns, List<String> primaryKey) {
         if (integerKey(columns, primaryKey)) {
             ColumnType key = column(columns, primaryKey.get(0));
-            return "(" + value(key) + ")::int8";
+            return key.base().equals("int8") && !key.domain() ? key.ref() : "(" + value(key) + ")::int8";
         }
         String chain = HashSlots.literal(HashSlots.KEY_CHAIN);
         for (String name : primaryKey) {
