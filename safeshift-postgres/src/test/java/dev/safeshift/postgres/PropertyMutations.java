@@ -85,23 +85,20 @@ final class PropertyMutations {
             return false;
         }
         Column column = anyColumn();
-        List<String> specials = column.type().specials();
+        PropertyTypes.Type type = column.type();
         String now = table.token(column, g);
-        if (specials.isEmpty()) {
-            if (now.equals("null")) {
-                return false;
+        // NULL or a special value, other than what the row holds (NaN against Infinity, '{}' against '[]')
+        List<Integer> choices = new ArrayList<>();
+        for (int j = -1; j < type.specials().size(); j++) {
+            if (!now.equals(j < 0 ? "null" : type.specialToken(j))) {
+                choices.add(j);
             }
-            set(g, column, "NULL");
-        } else if (now.equals("null")) {
-            set(g, column, specials.get(random.nextInt(specials.size())));
-        } else {
-            // NULL, or a special value other than the one there (NaN against Infinity, '{}' against '[]')
-            int other = random.nextInt(specials.size() + 1);
-            if (now.equals("s" + other)) {
-                other = specials.size();
-            }
-            set(g, column, other == specials.size() ? "NULL" : specials.get(other));
         }
+        if (choices.isEmpty()) {
+            return false; // NULL already, and the type has no special value (an enum)
+        }
+        int choice = choices.get(random.nextInt(choices.size()));
+        set(g, column, choice < 0 ? "NULL" : type.specials().get(choice));
         different(g, column);
         return true;
     }

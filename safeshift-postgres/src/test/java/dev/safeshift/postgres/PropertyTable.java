@@ -97,7 +97,7 @@ final class PropertyTable {
             return "null";
         }
         if (!column.type().specials().isEmpty() && g % SPECIAL_EVERY == column.index() % SPECIAL_EVERY) {
-            return "s" + (g / SPECIAL_EVERY) % column.type().specials().size();
+            return column.type().specialToken((int) ((g / SPECIAL_EVERY) % column.type().specials().size()));
         }
         return column.type().token(column.x(g));
     }

@@ -41,6 +41,15 @@ final class PropertyTypes {
             return "v" + (period == 0 ? x : Math.floorMod(x, period));
         }
 
+        /** The token of special value j: its own, or that of the made value it equals. */
+        String specialToken(int j) {
+            return switch (id) {
+                case "bool" -> token(1); // false, as gen makes it for odd x
+                case "bit" -> token(0); // B'00000000', as gen makes it for x divisible by 256
+                default -> "s" + j;
+            };
+        }
+
         /** The array type of this one: two consecutive values; empty and all-NULL arrays as specials. */
         Type array() {
             long arrayPeriod = period; // (gen(x), gen(x + 1)) repeats when gen(x) does
@@ -76,7 +85,7 @@ final class PropertyTypes {
                 List.of(), List.of()));
         types.add(new Type("ch", "char(8)", "lpad(({x})::text, 6, 'c')", 0, List.of("''"), List.of(),
                 List.of(change("padding", "rtrim({v}) || '  '"))));
-        types.add(new Type("bool", "boolean", "(({x}) % 2 = 0)", 2, List.of(), List.of(), List.of()));
+        types.add(new Type("bool", "boolean", "(({x}) % 2 = 0)", 2, List.of("false"), List.of(), List.of()));
         types.add(new Type("date", "date", "(date '2000-01-01' + ({x})::int)", 0,
                 List.of("'infinity'::date", "'-infinity'::date"), List.of(), List.of()));
         types.add(new Type("time", "time", "(time '00:00' + ({x}) * interval '1.000001 second')", 0,
