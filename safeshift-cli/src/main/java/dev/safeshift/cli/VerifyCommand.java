@@ -14,6 +14,7 @@ import dev.safeshift.store.MigrationRecord;
 import dev.safeshift.store.Phase;
 import dev.safeshift.verify.LogMarkBarrier;
 import dev.safeshift.verify.Scope;
+import dev.safeshift.verify.TableVerdict;
 import dev.safeshift.verify.StreamBarrier;
 import dev.safeshift.verify.VerificationJson;
 import dev.safeshift.verify.VerificationReport;
@@ -97,7 +98,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (report.clean()) {
                 return 0;
             }
-            return report.tables().stream().allMatch(t -> t.differences().isEmpty()) ? UNDECIDED : DIFFERENCES;
+            return report.tables().stream().anyMatch(TableVerdict::differs) ? DIFFERENCES : UNDECIDED;
         }
     }
 

@@ -57,7 +57,7 @@ final class VerifyReportText {
         if (report.clean()) {
             return "CLEAN";
         }
-        boolean differences = report.tables().stream().anyMatch(t -> !t.differences().isEmpty());
+        boolean differences = report.tables().stream().anyMatch(TableVerdict::differs);
         return differences ? "DIFFERENCES FOUND" : "UNDECIDED";
     }
 
@@ -75,6 +75,10 @@ final class VerifyReportText {
     }
 
     private void appendDifferences(StringBuilder out, TableVerdict table) {
+        if (!table.columnDifferences().isEmpty()) {
+            out.append('\n').append("Columns that differ in ").append(table.table()).append(":\n");
+            table.columnDifferences().forEach(column -> out.append("  ").append(column.describe()).append('\n'));
+        }
         if (!table.differences().isEmpty()) {
             out.append('\n').append("Differences in ").append(table.table()).append(":\n");
             for (RowDifference difference : table.differences().subList(0, Math.min(shownPerTable, table.differences().size()))) {

@@ -83,6 +83,33 @@ class VerifyCommandIT {
     }
 
     @Test
+    void aColumnAddedOnTheSourceIsADifferenceWithItsOwnExitCodeAndJson() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("vc_added_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("vc_added_target");
+        for (Endpoint database : new Endpoint[] {source, target}) {
+            try (Connection connection = EmbeddedPostgres.connect(database); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE public.accounts (id int PRIMARY KEY, owner text)");
+                statement.execute("INSERT INTO public.accounts SELECT g, 'owner ' || g FROM generate_series(1, 2000) g");
+            }
+        }
+        try (Connection connection = EmbeddedPostgres.connect(source); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE public.accounts ADD COLUMN frozen boolean NOT NULL DEFAULT false");
+        }
+        Path plan = PlanFiles.write(directory, "accounts", source, target, "public.accounts", "");
+
+        CommandRun json = CommandRun.of("verify", plan.toString(), "--json");
+        assertThat(json.exitCode()).isEqualTo(VerifyCommand.DIFFERENCES);
+        JsonNode table = JSON.readTree(json.stdout()).path("tables").get(0);
+        assertThat(table.path("columnDifferences").toString()).isEqualTo(
+                "[{\"column\":\"frozen\",\"kind\":\"MISSING_IN_TARGET\",\"sourceType\":\"boolean\",\"targetType\":null}]");
+        assertThat(table.path("differences")).isEmpty();
+        CommandRun text = CommandRun.of("verify", plan.toString());
+        assertThat(text.exitCode()).isEqualTo(VerifyCommand.DIFFERENCES);
+        assertThat(text.stdout()).startsWith("Verification of accounts (full): DIFFERENCES FOUND")
+                .contains("Columns that differ in public.accounts:\n  frozen: missing in target (boolean)");
+    }
+
+    @Test
     void saysSoBeforeReadingWhenTheTargetTableDoesNotExist() throws Exception {
         Endpoint source = EmbeddedPostgres.newDatabase("vc_only_source");
         Endpoint target = EmbeddedPostgres.newDatabase("vc_no_target");

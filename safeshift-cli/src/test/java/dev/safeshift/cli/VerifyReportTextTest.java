@@ -2,6 +2,7 @@ package dev.safeshift.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safeshift.engine.ColumnDifference;
 import dev.safeshift.verify.RowDifference;
 import dev.safeshift.verify.SamplePromise;
 import dev.safeshift.verify.Scope;
@@ -36,6 +37,20 @@ class VerifyReportTextTest {
         assertThat(text).containsPattern("    amount\\s+1\\.5\\s+1\\.5\\n");
         assertThat(text).containsPattern("missing in target  key 9\\n");
         assertThat(text).containsPattern("    note\\s+x\\s+\\(no row\\)\\s+<-");
+    }
+
+    @Test
+    void columnsThatDifferAreListedAndMakeTheVerdictDifferencesFound() {
+        TableVerdict table = new TableVerdict("public.t", 10, 10, 1, 1, 0, 10, List.of(), List.of(),
+                Duration.ofMillis(500), List.of(ColumnDifference.missing("note", "text"),
+                ColumnDifference.retyped("amount", "numeric(12,2)", "bigint")));
+        String text = new VerifyReportText(20).render(new VerificationReport("m", START, START.plusSeconds(1),
+                Scope.full(), List.of(table), Optional.empty(), List.of()));
+
+        assertThat(text).startsWith("Verification of m (full): DIFFERENCES FOUND in 1.0 s");
+        assertThat(text).contains("Columns that differ in public.t:\n"
+                + "  note: missing in target (text)\n"
+                + "  amount: numeric(12,2) in source, bigint in target");
     }
 
     @Test

@@ -11,11 +11,19 @@ import java.util.function.DoubleConsumer;
  * ranges and the suspect rows themselves come back to the client. Safe for concurrent use by as
  * many threads as it was opened for.
  *
- * <p>Keys are the key columns' normalized text in key order; ranges use each database's own
- * order of the key, and every verdict about a row is reached by looking its key up by equality,
- * so a difference in how the two databases order text keys costs work, never a wrong verdict.
+ * <p>Keys are the key columns' normalized text in key order. Ranges use one order of the key that
+ * both sides share, so a chunk means the same rows on each side; every verdict about a row is
+ * reached by looking its key up by equality.
  */
 public interface TableComparer extends AutoCloseable {
+
+    /**
+     * How the target table's columns differ from the source's compared columns: empty when the
+     * target has each of them with the same type and nothing more. Every other method compares
+     * the columns of the move it is given, so a caller that found differences passes a move
+     * restricted to the columns both sides have alike.
+     */
+    List<ColumnDifference> columnDifferences(TableMove move);
 
     /** Exact number of rows in the table on {@code side}. */
     long countRows(Side side, TableMove move);

@@ -38,9 +38,14 @@ final class VerificationStatus {
             count(found, last.extraInTarget(), "extra");
             count(found, last.differing(), "differing");
             count(found, last.unsettled(), "unsettled");
+            // Not clean with no row counted: a table's columns differ (the report lists them).
+            boolean columns = found.isEmpty();
+            if (columns) {
+                found.add("columns differ");
+            }
             // keys that kept changing are not differences yet, but not a clean result either
-            line.append(last.differences() > 0 ? "DIFFERENCES - " : "UNSETTLED - ").append(String.join(", ", found))
-                    .append(" (").append(scope).append(')');
+            line.append(last.differences() > 0 || columns ? "DIFFERENCES - " : "UNSETTLED - ")
+                    .append(String.join(", ", found)).append(" (").append(scope).append(')');
         }
         line.append(", ").append(StatusFormatter.ago(report.lastVerificationAgeMillis().orElse(0L)));
         report.nextVerificationDueInMillis().ifPresent(due -> line.append(due == 0 ? "; next due now"

@@ -1,5 +1,6 @@
 package dev.safeshift.verify;
 
+import dev.safeshift.engine.ColumnDifference;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,6 +15,9 @@ import java.util.List;
  * @param rowsChecked     source rows inside the checked chunks
  * @param differences     rows that still differ after the in-flight re-check
  * @param unsettledKeys   keys that changed during every re-check, so no verdict could be reached
+ * @param columnDifferences columns the target lacks, has in addition, or has with another type; rows
+ *                        are then compared on the columns both sides have alike, or not at all when
+ *                        a key column differs
  */
 public record TableVerdict(
         String table,
@@ -25,11 +29,21 @@ public record TableVerdict(
         long rowsChecked,
         List<RowDifference> differences,
         List<List<String>> unsettledKeys,
-        Duration duration) {
+        Duration duration,
+        List<ColumnDifference> columnDifferences) {
 
     public TableVerdict {
         differences = List.copyOf(differences);
         unsettledKeys = unsettledKeys.stream().map(List::copyOf).toList();
+        columnDifferences = List.copyOf(columnDifferences);
+    }
+
+    /** A verdict on tables whose columns are alike. */
+    public TableVerdict(String table, long sourceRows, long targetRows, int chunks, int chunksChecked,
+                        int chunksMismatched, long rowsChecked, List<RowDifference> differences,
+                        List<List<String>> unsettledKeys, Duration duration) {
+        this(table, sourceRows, targetRows, chunks, chunksChecked, chunksMismatched, rowsChecked, differences,
+                unsettledKeys, duration, List.of());
     }
 
     public int chunksMatched() {
@@ -49,7 +63,12 @@ public record TableVerdict(
     }
 
     public boolean clean() {
-        return differences.isEmpty() && unsettledKeys.isEmpty();
+        return differences.isEmpty() && unsettledKeys.isEmpty() && columnDifferences.isEmpty();
+    }
+
+    /** Whether anything differs for certain: a row, or a column. */
+    public boolean differs() {
+        return !differences.isEmpty() || !columnDifferences.isEmpty();
     }
 
     public double rowsPerSecond() {

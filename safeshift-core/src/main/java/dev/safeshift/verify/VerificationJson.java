@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.safeshift.engine.ColumnDifference;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,6 +75,12 @@ public final class VerificationJson {
                 .put("extraInTarget", table.extraInTarget())
                 .put("differing", table.differing())
                 .put("unsettled", table.unsettledKeys().size());
+        ArrayNode columns = node.putArray("columnDifferences");
+        for (ColumnDifference column : table.columnDifferences()) {
+            ObjectNode entry = columns.addObject().put("column", column.column()).put("kind", column.kind().name());
+            column.sourceType().ifPresentOrElse(type -> entry.put("sourceType", type), () -> entry.putNull("sourceType"));
+            column.targetType().ifPresentOrElse(type -> entry.put("targetType", type), () -> entry.putNull("targetType"));
+        }
         ArrayNode unsettledKeys = node.putArray("unsettledKeys");
         table.unsettledKeys().forEach(key -> unsettledKeys.add(strings(key)));
         node.put("durationMillis", table.duration().toMillis())

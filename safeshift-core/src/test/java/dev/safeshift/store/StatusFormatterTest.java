@@ -147,6 +147,11 @@ class StatusFormatterTest {
         VerificationSummary undecided = verification(Scope.full(), false, 0, 0, 0, 4, Duration.ofMinutes(3));
         assertThat(VerificationStatus.line(withVerification(Optional.of(undecided), Optional.empty())))
                 .isEqualTo("Last verification: UNSETTLED - 4 unsettled (full), 3 min ago");
+
+        // not clean, and no row counted: columns of a table differ
+        VerificationSummary columns = verification(Scope.full(), false, 0, 0, 0, 0, Duration.ofMinutes(3));
+        assertThat(VerificationStatus.line(withVerification(Optional.of(columns), Optional.empty())))
+                .isEqualTo("Last verification: DIFFERENCES - columns differ (full), 3 min ago");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.safeshift.engine.ColumnDifference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -43,7 +44,7 @@ class VerificationJsonTest {
                 + "\"notes\":[\"the stream was running\"],"
                 + "\"tables\":[{\"table\":\"public.payments\",\"sourceRows\":1,\"targetRows\":1,\"chunks\":1,"
                 + "\"chunksChecked\":1,\"chunksMatched\":1,\"chunksMismatched\":0,\"rowsChecked\":1,"
-                + "\"missingInTarget\":0,\"extraInTarget\":0,\"differing\":0,\"unsettled\":0,\"unsettledKeys\":[],"
+                + "\"missingInTarget\":0,\"extraInTarget\":0,\"differing\":0,\"unsettled\":0,\"columnDifferences\":[],\"unsettledKeys\":[],"
                 + "\"durationMillis\":5,\"rowsPerSecond\":200.0,\"differences\":[],\"differencesOmitted\":0}]}");
     }
 
@@ -75,6 +76,26 @@ class VerificationJsonTest {
         assertThat(table.path("differences").get(1).path("source").isNull()).isTrue();
         assertThat(table.path("differences").get(2).path("target").toString())
                 .as("a NULL column is a null entry, unlike an absent row").isEqualTo("[\"3\",null]");
+    }
+
+    @Test
+    void columnsThatDifferMakeATableUncleanAndAreListedWithBothTypes() {
+        TableVerdict payments = new TableVerdict("public.payments", 3, 3, 1, 1, 0, 3, List.of(), List.of(),
+                Duration.ofMillis(5), List.of(ColumnDifference.missing("note", "text"),
+                ColumnDifference.extra("legacy", "integer"), ColumnDifference.retyped("amount", "numeric(12,2)", "bigint")));
+        VerificationReport report = new VerificationReport("m", START, START, Scope.full(), List.of(payments),
+                Optional.empty(), List.of());
+
+        JsonNode json = VerificationJson.toJson(report, 100);
+
+        assertThat(payments.clean()).isFalse();
+        assertThat(payments.differs()).isTrue();
+        assertThat(json.path("clean").asBoolean()).isFalse();
+        assertThat(json.path("tables").get(0).path("columnDifferences").toString()).isEqualTo("["
+                + "{\"column\":\"note\",\"kind\":\"MISSING_IN_TARGET\",\"sourceType\":\"text\",\"targetType\":null},"
+                + "{\"column\":\"legacy\",\"kind\":\"EXTRA_IN_TARGET\",\"sourceType\":null,\"targetType\":\"integer\"},"
+                + "{\"column\":\"amount\",\"kind\":\"TYPE_DIFFERS\",\"sourceType\":\"numeric(12,2)\","
+                + "\"targetType\":\"bigint\"}]");
     }
 
     @Test

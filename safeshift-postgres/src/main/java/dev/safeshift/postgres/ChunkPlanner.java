@@ -48,9 +48,10 @@ final class ChunkPlanner {
     /** As {@link #plan(Connection, TableInfo, long)}, sampling above {@code exactLimit} rows. */
     static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, long exactLimit)
             throws SQLException {
+        KeySort sort = KeySort.natural(table);
         return plan(snapshot, table, rowsPerChunk, (rows, chunks) -> rows <= exactLimit
-                ? exactBoundaries(snapshot, table, Math.max(1, rows / chunks))
-                : sampledBoundaries(snapshot, table, rows, chunks, OptionalLong.empty(), SAMPLE_ROWS_PER_CHUNK));
+                ? exactBoundaries(snapshot, table, sort, Math.max(1, rows / chunks))
+                : sampledBoundaries(snapshot, table, sort, rows, chunks, OptionalLong.empty(), SAMPLE_ROWS_PER_CHUNK));
     }
 
     /**
@@ -58,17 +59,17 @@ final class ChunkPlanner {
      * which range is read again if it differs, while planning is paid by every run, samples
      * included. Exact up to {@link #VERIFY_EXACT_LIMIT} rows; above, from evenly spaced pages
      * ({@link #pagedBoundaries}); where those hold too few rows, from a block sample repeatable
-     * with {@code seed}.
+     * with {@code seed}. Boundaries are in the order {@code sort}, which both sides share.
      */
-    static List<KeyRange> planForVerification(Connection snapshot, TableInfo table, long rowsPerChunk, long seed)
-            throws SQLException {
+    static List<KeyRange> planForVerification(Connection snapshot, TableInfo table, KeySort sort, long rowsPerChunk,
+                                              long seed) throws SQLException {
         return plan(snapshot, table, rowsPerChunk, (rows, chunks) -> {
             if (rows <= VERIFY_EXACT_LIMIT) {
-                return exactBoundaries(snapshot, table, Math.max(1, rows / chunks));
+                return exactBoundaries(snapshot, table, sort, Math.max(1, rows / chunks));
             }
-            List<List<String>> paged = pagedBoundaries(snapshot, table, chunks, VERIFY_PAGES_PER_CHUNK);
-            return !paged.isEmpty() ? paged
-                    : sampledBoundaries(snapshot, table, rows, chunks, OptionalLong.of(seed), VERIFY_SAMPLE_ROWS_PER_CHUNK);
+            List<List<String>> paged = pagedBoundaries(snapshot, table, sort, chunks, VERIFY_PAGES_PER_CHUNK);
+            return !paged.isEmpty() ? paged : sampledBoundaries(snapshot, table, sort, rows, chunks, OptionalLong.of(seed),
+                    VERIFY_SAMPLE_ROWS_PER_CHUNK);
         });
     }
 
@@ -80,9 +81,29 @@ final class ChunkPlanner {
     /** One range for a table of a chunk or less; else the ranges between the boundaries read. */
     private static List<KeyRange> plan(Connection snapshot, TableInfo table, long rowsPerChunk, Boundaries boundaries)
             throws SQLException {
-        long rows = table.estimatedRows() > 0 ? table.estimatedRows() : count(snapshot, table);
+        long rows = table.estimatedRows() > 0 ? table.estimatedRows() : estimate(snapshot, table);
         int chunks = (int) Math.min(100_000, (rows + rowsPerChunk - 1) / rowsPerChunk);
         return chunks <= 1 ? List.of(KeyRange.ALL) : ranges(boundaries.read(rows, chunks));
+    }
+
+    /**
+     * The table's size when the catalog's estimate is missing: a partitioned table has none of its
+     * own, but its partitions have theirs; failing those, the rows are counted.
+     */
+    private static long estimate(Connection snapshot, TableInfo table) throws SQLException {
+        // pg_partition_tree is new in PostgreSQL 12 (a backfill's source may be older)
+        long leaves = snapshot.getMetaData().getDatabaseMajorVersion() >= 12 ? leafEstimate(snapshot, table) : 0;
+        return leaves > 0 ? leaves : count(snapshot, table);
+    }
+
+    private static long leafEstimate(Connection snapshot, TableInfo table) throws SQLException {
+        try (Statement statement = snapshot.createStatement();
+             ResultSet result = statement.executeQuery("SELECT sum(greatest(c.reltuples, 0))::bigint"
+                     + " FROM pg_partition_tree(" + Sql.literal(Sql.table(table.name())) + "::regclass) AS p"
+                     + " JOIN pg_class c ON c.oid = p.relid WHERE p.isleaf")) {
+            result.next();
+            return result.getLong(1);
+        }
     }
 
     private static long count(Connection snapshot, TableInfo table) throws SQLException {
@@ -93,22 +114,24 @@ final class ChunkPlanner {
         }
     }
 
-    private static List<List<String>> exactBoundaries(Connection snapshot, TableInfo table, long step) throws SQLException {
-        String key = Sql.columns(table.primaryKey());
-        String sql = "SELECT " + KeyRanges.keyAsText(table) + " FROM (SELECT " + key + ", row_number() OVER (ORDER BY "
-                + key + ") AS safeshift_rn FROM " + Sql.table(table.name()) + ") AS numbered"
+    private static List<List<String>> exactBoundaries(Connection snapshot, TableInfo table, KeySort sort, long step)
+            throws SQLException {
+        String sql = "SELECT " + KeyRanges.keyAsText(table) + " FROM (SELECT " + Sql.columns(table.primaryKey())
+                + ", row_number() OVER (ORDER BY " + KeyRanges.orderBy(table, sort) + ") AS safeshift_rn FROM "
+                + Sql.table(table.name()) + ") AS numbered"
                 + " WHERE safeshift_rn % " + step + " = 1 AND safeshift_rn > 1 ORDER BY safeshift_rn";
         return read(snapshot, sql, table.primaryKey().size());
     }
 
-    private static List<List<String>> sampledBoundaries(Connection snapshot, TableInfo table, long rows, int chunks,
-                                                        OptionalLong seed, int sampleRowsPerChunk) throws SQLException {
+    private static List<List<String>> sampledBoundaries(Connection snapshot, TableInfo table, KeySort sort, long rows,
+                                                        int chunks, OptionalLong seed, int sampleRowsPerChunk)
+            throws SQLException {
         long wanted = Math.max(MIN_SAMPLE_ROWS, (long) chunks * sampleRowsPerChunk);
         double percent = Math.min(100.0, Math.max(0.001, 100.0 * wanted / rows));
         String sql = "SELECT " + KeyRanges.keyAsText(table) + " FROM " + Sql.table(table.name())
                 + " TABLESAMPLE SYSTEM (" + percent + ")"
                 + (seed.isPresent() ? " REPEATABLE (" + seed.getAsLong() + ")" : "")
-                + " ORDER BY " + Sql.columns(table.primaryKey());
+                + " ORDER BY " + KeyRanges.orderBy(table, sort);
         return quantiles(read(snapshot, sql, table.primaryKey().size()), chunks);
     }
 
@@ -117,18 +140,19 @@ final class ChunkPlanner {
      * {@code pagesPerChunk} of them per chunk, fetched by TID. Evenly spaced pages follow a table
      * stored in key order far more closely than random ones (each page is one point of the key
      * order, so spacing them evenly leaves no large gaps), and on any table the cost is a known,
-     * small number of page reads. Empty when the table is not a plain heap or too few slots hold
-     * rows (after heavy deletes or updates), for the caller to sample another way.
+     * small number of page reads. Empty when the table is not a plain heap (a partitioned table
+     * has no pages of its own) or too few slots hold rows (after heavy deletes or updates), for the
+     * caller to sample another way.
      */
-    static List<List<String>> pagedBoundaries(Connection snapshot, TableInfo table, int chunks, int pagesPerChunk)
-            throws SQLException {
+    static List<List<String>> pagedBoundaries(Connection snapshot, TableInfo table, KeySort sort, int chunks,
+                                              int pagesPerChunk) throws SQLException {
         long pages = pages(snapshot, table);
         long step = Math.max(1, pages / ((long) chunks * pagesPerChunk));
         String sql = "SELECT " + KeyRanges.keyAsText(table) + " FROM " + Sql.table(table.name())
                 + " WHERE ctid = ANY (ARRAY(SELECT format('(%s,%s)', page, line)::tid"
                 + " FROM generate_series(0, " + (pages - 1) + ", " + step + ") AS page,"
                 + " generate_series(1, " + LINES_PER_PAGE + ") AS line))"
-                + " ORDER BY " + Sql.columns(table.primaryKey());
+                + " ORDER BY " + KeyRanges.orderBy(table, sort);
         List<List<String>> sample = pages == 0 ? List.of() : read(snapshot, sql, table.primaryKey().size());
         return sample.size() < 2L * chunks ? List.of() : quantiles(sample, chunks);
     }

@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +32,10 @@ import java.util.function.DoubleConsumer;
  * per-segment sums are added up. A sequential scan reads the table at least twice as fast as
  * walking the key's index chunk by chunk, because PostgreSQL reads it through a small ring of
  * buffers instead of churning the whole buffer cache.
+ *
+ * <p>A partitioned table has no heap of its own: each of its leaf partitions is cut into segments
+ * of its own, all read in the same snapshot. A leaf that is not a heap (a foreign table) is one
+ * segment, read whole.
  */
 final class HeapPass {
 
@@ -44,16 +50,20 @@ final class HeapPass {
     private final ComparerConnections connections;
     private final Side side;
     private final TableInfo table;
+    private final KeySort sort;
     private final String rowHash;
-    private final String alias;
     private final int parallelism;
 
-    HeapPass(ComparerConnections connections, Side side, TableInfo table, String rowHash, String alias, int parallelism) {
+    /**
+     * @param sort    the order of the key both sides share, in which the bounds are sorted
+     * @param rowHash the row hash, an expression of the table's columns
+     */
+    HeapPass(ComparerConnections connections, Side side, TableInfo table, KeySort sort, String rowHash, int parallelism) {
         this.connections = connections;
         this.side = side;
         this.table = table;
+        this.sort = sort;
         this.rowHash = rowHash;
-        this.alias = alias;
         this.parallelism = parallelism;
     }
 
@@ -140,17 +150,29 @@ final class HeapPass {
                 // left alone it sorts every row (spilling to disk) to group them.
                 statement.execute("SET LOCAL enable_sort = off");
             }
-            try (PreparedStatement statement = connection.prepareStatement(segmentSql(pass.bounds.size()))) {
-                int pages = bindBounds(connection, statement, pass.bounds) + 1;
+            Map<String, PreparedStatement> statements = new HashMap<>();
+            // the bound arrays come first, one per key column, then the segment's TIDs
+            int tids = pass.bounds.isEmpty() ? 1 : table.primaryKey().size() + 1;
+            try {
                 int segment;
-                while ((segment = pass.nextSegment.getAndIncrement()) < shared.segments()) {
-                    long first = segment * SEGMENT_PAGES;
-                    // the last segment is open, for pages added since the size was read
-                    long end = segment == shared.segments() - 1 ? LAST_PAGE : first + SEGMENT_PAGES;
-                    statement.setString(pages, "(" + first + ",0)");
-                    statement.setString(pages + 1, "(" + end + ",0)");
+                while ((segment = pass.nextSegment.getAndIncrement()) < shared.segments().size()) {
+                    Segment next = shared.segments().get(segment);
+                    PreparedStatement statement = statements.get(next.relation());
+                    if (statement == null) {
+                        statement = connection.prepareStatement(segmentSql(next, pass.bounds.size()));
+                        bindBounds(connection, statement, pass.bounds);
+                        statements.put(next.relation(), statement);
+                    }
+                    if (next.byTid()) {
+                        statement.setString(tids, "(" + next.firstPage() + ",0)");
+                        statement.setString(tids + 1, "(" + next.endPage() + ",0)");
+                    }
                     add(statement, pass.sums);
-                    pass.progress.accept((double) pass.segmentsDone.incrementAndGet() / shared.segments());
+                    pass.progress.accept((double) pass.segmentsDone.incrementAndGet() / shared.segments().size());
+                }
+            } finally {
+                for (PreparedStatement statement : statements.values()) {
+                    statement.close();
                 }
             }
             if (exporter) {
@@ -168,31 +190,75 @@ final class HeapPass {
         }
     }
 
-    /** The exported snapshot and how many segments the heap had once it was taken. */
-    private record Snapshot(String id, long segments) {
+    /** The exported snapshot and the segments of the table's heaps once it was taken. */
+    private record Snapshot(String id, List<Segment> segments) {
     }
+
+    /**
+     * Pages {@code firstPage} (inclusive) to {@code endPage} (exclusive) of one heap, named by its
+     * quoted, qualified name; or a whole relation that is not a heap.
+     */
+    private record Segment(String relation, boolean byTid, long firstPage, long endPage) {
+    }
+
+    /**
+     * The leaves of the table: the table itself unless it is partitioned (pg_partition_tree lists
+     * nothing for a table outside a partition tree).
+     */
+    private static final String LEAVES = """
+            SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind = 'r',
+                   pg_relation_size(c.oid) / current_setting('block_size')::bigint
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.oid IN (SELECT p.relid FROM pg_partition_tree(CAST(? AS regclass)) AS p WHERE p.isleaf)
+                OR (c.oid = CAST(? AS regclass) AND c.relkind <> 'p')
+             ORDER BY c.oid""";
 
     private Snapshot export(Connection connection) throws SQLException {
+        String id;
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT pg_export_snapshot(), pg_relation_size("
-                     + Sql.literal(Sql.table(table.name())) + "::regclass) / current_setting('block_size')::bigint")) {
+             ResultSet rows = statement.executeQuery("SELECT pg_export_snapshot()")) {
             rows.next();
-            // Read after the snapshot exists, the size covers every page the snapshot can see.
-            long pages = rows.getLong(2);
-            return new Snapshot(rows.getString(1), Math.max(1, (pages + SEGMENT_PAGES - 1) / SEGMENT_PAGES));
+            id = rows.getString(1);
         }
+        // Read after the snapshot exists, the sizes cover every page the snapshot can see.
+        List<Segment> segments = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(LEAVES)) {
+            statement.setString(1, Sql.table(table.name()));
+            statement.setString(2, Sql.table(table.name()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String relation = rows.getString(1);
+                    if (!rows.getBoolean(2)) {
+                        segments.add(new Segment(relation, false, 0, 0));
+                        continue;
+                    }
+                    long count = Math.max(1, (rows.getLong(3) + SEGMENT_PAGES - 1) / SEGMENT_PAGES);
+                    for (long segment = 0; segment < count; segment++) {
+                        long first = segment * SEGMENT_PAGES;
+                        // the last segment is open, for pages added since the size was read
+                        long end = segment == count - 1 ? LAST_PAGE : first + SEGMENT_PAGES;
+                        segments.add(new Segment(relation, true, first, end));
+                    }
+                }
+            }
+        }
+        return new Snapshot(id, segments);
     }
 
-    private String segmentSql(int boundCount) {
+    private String segmentSql(Segment segment, int boundCount) {
+        // Not FROM ONLY: a table with children by plain inheritance is read with its children, as
+        // every other query of verification reads it.
         return "SELECT " + bucket(boundCount) + " AS safeshift_chunk, count(*), coalesce(sum(" + rowHash
-                + "), 0)::text FROM " + Sql.table(table.name()) + " AS " + alias
-                + " WHERE ctid >= CAST(? AS tid) AND ctid < CAST(? AS tid)"
+                + "), 0)::text FROM " + segment.relation()
+                + (segment.byTid() ? " WHERE ctid >= CAST(? AS tid) AND ctid < CAST(? AS tid)" : "")
                 + " GROUP BY safeshift_chunk";
     }
 
     /**
      * The chunk of a row: {@code width_bucket} finds it by binary search over the bounds, which
      * arrive as text arrays (one per key column) and are cast to the key's types once per query.
+     * Operand and bounds carry the same explicit collations: a composite key compares as a record,
+     * column by column in the collation both records' columns have, and fails when they differ.
      */
     private String bucket(int boundCount) {
         if (boundCount == 0) {
@@ -204,21 +270,21 @@ final class HeapPass {
         List<String> arrays = new ArrayList<>();
         for (int i = 0; i < key.size(); i++) {
             columns.add("safeshift_b" + i);
-            casts.add("CAST(safeshift_b" + i + " AS " + table.column(key.get(i)).type() + ")");
+            casts.add(sort.column("CAST(safeshift_b" + i + " AS " + table.column(key.get(i)).type() + ")", i));
             arrays.add("CAST(? AS text[])");
         }
-        String operand = key.size() == 1 ? Sql.ident(key.get(0)) : "ROW(" + Sql.columns(key) + ")";
+        String operand = key.size() == 1 ? KeyRanges.key(table, sort) : "ROW(" + KeyRanges.orderBy(table, sort) + ")";
         String element = key.size() == 1 ? casts.get(0) : "ROW(" + String.join(", ", casts) + ")";
         return "width_bucket(" + operand + ", (SELECT array_agg(" + element + " ORDER BY safeshift_o) FROM unnest("
                 + String.join(", ", arrays) + ") WITH ORDINALITY AS safeshift_bounds(" + String.join(", ", columns)
                 + ", safeshift_o)))";
     }
 
-    /** Binds the bound arrays (one per key column, the first parameters) and returns how many. */
-    private int bindBounds(Connection connection, PreparedStatement statement, List<List<String>> bounds)
+    /** Binds the bound arrays (one per key column, the first parameters). */
+    private void bindBounds(Connection connection, PreparedStatement statement, List<List<String>> bounds)
             throws SQLException {
         if (bounds.isEmpty()) {
-            return 0;
+            return;
         }
         for (int column = 0; column < table.primaryKey().size(); column++) {
             Object[] values = new Object[bounds.size()];
@@ -227,7 +293,6 @@ final class HeapPass {
             }
             statement.setArray(column + 1, connection.createArrayOf("text", values));
         }
-        return table.primaryKey().size();
     }
 
     private static void add(PreparedStatement statement, List<Checksum> sums) throws SQLException {

@@ -2,6 +2,7 @@ package dev.safeshift.postgres;
 
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.Checksum;
+import dev.safeshift.engine.ColumnDifference;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.RowDigest;
 import dev.safeshift.engine.Side;
@@ -9,6 +10,7 @@ import dev.safeshift.engine.TableComparer;
 import dev.safeshift.engine.TableInfo;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.plan.Endpoint;
+import dev.safeshift.plan.QualifiedName;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checksums, digests and rows of PostgreSQL tables, computed by the server with the SQL of
- * {@link RowNormalizer}. A range query walks the primary-key index, so a chunk costs what its
- * rows cost, and a sample reads only the sampled chunks.
+ * {@link RowHash} and {@link RowNormalizer}. Both sides hash and print the source's compared
+ * columns with the same SQL, built from the source's column types, and sort keys in one order
+ * they share ({@link KeySort}). A range query walks the primary-key index, so a chunk costs what
+ * its rows cost, and a sample reads only the sampled chunks.
  */
 final class PostgresComparer implements TableComparer {
 
@@ -41,16 +46,41 @@ final class PostgresComparer implements TableComparer {
 
     private static final int MIN_VERSION = 14;
 
-    /** The alias every read gives its table, for whole-row hashing. */
-    private static final String ALIAS = "safeshift_t";
-
     private final ComparerConnections connections;
     private final int parallelism;
-    private final Map<String, Map<Side, String>> rowHashes = new ConcurrentHashMap<>();
+    private final Map<TableMove, Described> described = new ConcurrentHashMap<>();
 
     PostgresComparer(Endpoint source, Endpoint target, int parallelism) {
         this.connections = new ComparerConnections(source, target, parallelism);
         this.parallelism = parallelism;
+    }
+
+    /**
+     * One table as both sides describe it, for the compared columns of a move.
+     *
+     * @param types       the source's types of the compared columns, in the compared order
+     * @param rowHash     the row hash both sides compute
+     * @param sorts       the key's order on the source and on the target, or empty when the
+     *                    target's key columns differ from the source's and rows cannot be compared
+     * @param differences how the target's columns differ from the compared ones
+     */
+    private record Described(List<ColumnType> types, String rowHash, Optional<List<KeySort>> sorts,
+                             List<ColumnDifference> differences) {
+
+        KeySort sort(Side side) {
+            return sorts.orElseThrow(() -> new IllegalStateException("the key columns differ; rows cannot be compared"))
+                    .get(side == Side.SOURCE ? 0 : 1);
+        }
+
+        List<ColumnType> key(List<String> primaryKey) {
+            return primaryKey.stream().map(name -> types.stream().filter(t -> t.name().equals(name)).findFirst()
+                    .orElseThrow()).toList();
+        }
+    }
+
+    @Override
+    public List<ColumnDifference> columnDifferences(TableMove move) {
+        return describe(move).differences();
     }
 
     @Override
@@ -67,32 +97,22 @@ final class PostgresComparer implements TableComparer {
 
     @Override
     public List<KeyRange> planChunks(TableMove move, long rowsPerChunk, long seed) {
-        // The target connects and is described while the source is: both sessions' set-up and
-        // catalog reads overlap. Both definitions are in hand before any chunk is read, so a
-        // missing target table is reported before the reading starts.
         long started = System.nanoTime();
-        CompletableFuture<String> target = CompletableFuture.supplyAsync(() -> rowHash(Side.TARGET, move));
-        rowHash(Side.SOURCE, move);
+        KeySort sort = describe(move).sort(Side.SOURCE);
         long described = System.nanoTime();
         List<KeyRange> chunks = query(Side.SOURCE, "planning the chunks of " + move.source().name(), connection ->
-                ChunkPlanner.planForVerification(connection, move.source(), rowsPerChunk, seed));
-        long planned = System.nanoTime();
-        try {
-            target.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-        LOG.debug("{}: source connected and described in {} ms, chunk boundaries read in {} ms, target ready after {} ms",
-                move.source().name(), (described - started) / 1_000_000, (planned - described) / 1_000_000,
-                (System.nanoTime() - started) / 1_000_000);
+                ChunkPlanner.planForVerification(connection, move.source(), sort, rowsPerChunk, seed));
+        LOG.debug("{}: both sides described in {} ms, chunk boundaries read in {} ms", move.source().name(),
+                (described - started) / 1_000_000, (System.nanoTime() - described) / 1_000_000);
         return chunks;
     }
 
     @Override
     public Checksum checksum(Side side, TableMove move, KeyRange range) {
         TableInfo table = table(side, move);
-        String sql = "SELECT count(*), coalesce(sum(" + rowHash(side, move) + "), 0)::text FROM "
-                + from(table) + " WHERE " + KeyRanges.condition(table, range);
+        Described described = describe(move);
+        String sql = "SELECT count(*), coalesce(sum(" + described.rowHash() + "), 0)::text FROM "
+                + Sql.table(table.name()) + " WHERE " + KeyRanges.condition(table, described.sort(side), range);
         return query(side, "computing a checksum of " + table.name(), connection -> {
             try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
                 rows.next();
@@ -104,11 +124,14 @@ final class PostgresComparer implements TableComparer {
     @Override
     public List<List<String>> splitKeys(Side side, TableMove move, KeyRange range, int parts) {
         TableInfo table = table(side, move);
-        String key = Sql.columns(table.primaryKey());
-        String sql = "SELECT DISTINCT ON (safeshift_part) " + RowNormalizer.keyTexts(table)
-                + " FROM (SELECT " + key + ", ntile(" + parts + ") OVER (ORDER BY " + key + ") AS safeshift_part FROM "
-                + Sql.table(table.name()) + " WHERE " + KeyRanges.condition(table, range) + ") AS numbered"
-                + " WHERE safeshift_part > 1 ORDER BY safeshift_part, " + key;
+        Described described = describe(move);
+        KeySort sort = described.sort(side);
+        String order = KeyRanges.orderBy(table, sort);
+        String sql = "SELECT DISTINCT ON (safeshift_part) " + RowNormalizer.keyTexts(described.key(table.primaryKey()))
+                + " FROM (SELECT " + Sql.columns(table.primaryKey()) + ", ntile(" + parts + ") OVER (ORDER BY " + order
+                + ") AS safeshift_part FROM " + Sql.table(table.name()) + " WHERE "
+                + KeyRanges.condition(table, sort, range) + ") AS numbered"
+                + " WHERE safeshift_part > 1 ORDER BY safeshift_part, " + order;
         return query(side, "splitting a range of " + table.name(), connection -> {
             List<List<String>> keys = new ArrayList<>();
             try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
@@ -123,14 +146,16 @@ final class PostgresComparer implements TableComparer {
     @Override
     public List<Checksum> checksums(Side side, TableMove move, KeyRange range, List<List<String>> splitKeys) {
         TableInfo table = table(side, move);
+        Described described = describe(move);
+        KeySort sort = described.sort(side);
         StringBuilder part = new StringBuilder("CASE");
         for (int i = 0; i < splitKeys.size(); i++) {
-            part.append(" WHEN ").append(KeyRanges.key(table)).append(" < ")
+            part.append(" WHEN ").append(KeyRanges.key(table, sort)).append(" < ")
                     .append(KeyRanges.values(table, splitKeys.get(i))).append(" THEN ").append(i);
         }
         part.append(" ELSE ").append(splitKeys.size()).append(" END");
-        String sql = "SELECT " + part + " AS safeshift_part, count(*), coalesce(sum(" + rowHash(side, move)
-                + "), 0)::text FROM " + from(table) + " WHERE " + KeyRanges.condition(table, range)
+        String sql = "SELECT " + part + " AS safeshift_part, count(*), coalesce(sum(" + described.rowHash()
+                + "), 0)::text FROM " + Sql.table(table.name()) + " WHERE " + KeyRanges.condition(table, sort, range)
                 + " GROUP BY safeshift_part";
         return query(side, "computing checksums of " + table.name(), connection -> {
             List<Checksum> sums = new ArrayList<>(java.util.Collections.nCopies(splitKeys.size() + 1, Checksum.EMPTY));
@@ -154,9 +179,11 @@ final class PostgresComparer implements TableComparer {
     @Override
     public List<Checksum> checksumChunks(Side side, TableMove move, List<List<String>> bounds, DoubleConsumer progress) {
         TableInfo table = table(side, move);
+        Described described = describe(move);
         // Both sides are scanned at once, so each gets half the queries: the parallelism is what
         // runs at a time in all (and on one server, more queries than cores only slow each other).
-        HeapPass pass = new HeapPass(connections, side, table, rowHash(side, move), ALIAS, Math.max(1, parallelism / 2));
+        HeapPass pass = new HeapPass(connections, side, table, described.sort(side), described.rowHash(),
+                Math.max(1, parallelism / 2));
         try {
             return pass.run(bounds, progress);
         } catch (SQLException e) {
@@ -170,9 +197,10 @@ final class PostgresComparer implements TableComparer {
     @Override
     public List<RowDigest> digests(Side side, TableMove move, KeyRange range) {
         TableInfo table = table(side, move);
+        Described described = describe(move);
         int keyColumns = table.primaryKey().size();
-        String sql = "SELECT " + RowNormalizer.keyTexts(table) + ", " + rowHash(side, move) + " FROM "
-                + from(table) + " WHERE " + KeyRanges.condition(table, range);
+        String sql = "SELECT " + RowNormalizer.keyTexts(described.key(table.primaryKey())) + ", " + described.rowHash()
+                + " FROM " + Sql.table(table.name()) + " WHERE " + KeyRanges.condition(table, described.sort(side), range);
         return query(side, "reading row digests of " + table.name(), connection -> {
             List<RowDigest> digests = new ArrayList<>();
             connection.setAutoCommit(false); // a fetch size only streams inside a transaction
@@ -194,14 +222,18 @@ final class PostgresComparer implements TableComparer {
     @Override
     public Map<List<String>, List<String>> rows(Side side, TableMove move, Collection<List<String>> keys) {
         TableInfo table = table(side, move);
+        Described described = describe(move);
         int keyColumns = table.primaryKey().size();
         int columns = table.columns().size();
         List<List<String>> all = List.copyOf(keys);
         Map<List<String>, List<String>> found = new HashMap<>();
         for (int from = 0; from < all.size(); from += LOOKUP_BATCH) {
             List<List<String>> batch = all.subList(from, Math.min(all.size(), from + LOOKUP_BATCH));
-            String sql = "SELECT " + RowNormalizer.keyTexts(table) + ", " + RowNormalizer.columnTexts(table) + " FROM "
-                    + Sql.table(table.name()) + " WHERE " + KeyRanges.key(table) + " IN ("
+            // Looked up by equality in the key's own collation, so its index serves: a
+            // deterministic collation's equality is byte equality whatever it sorts by.
+            String sql = "SELECT " + RowNormalizer.keyTexts(described.key(table.primaryKey())) + ", "
+                    + RowNormalizer.columnTexts(described.types()) + " FROM " + Sql.table(table.name()) + ", "
+                    + RowNormalizer.columnTextsFrom(described.types()) + " WHERE " + KeyRanges.key(table) + " IN ("
                     + batch.stream().map(key -> KeyRanges.values(table, key)).collect(Collectors.joining(", ")) + ")";
             query(side, "reading rows of " + table.name(), connection -> {
                 try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
@@ -220,34 +252,80 @@ final class PostgresComparer implements TableComparer {
         connections.close();
     }
 
-    private static String from(TableInfo table) {
-        return Sql.table(table.name()) + " AS " + ALIAS;
-    }
-
     /**
-     * The row hash for a side: of the stored row when the table has exactly the compared columns,
-     * in order, and each hashes as stored; else of a row built from the (cast) compared columns.
-     * Both give the same hash for the same values, so each side may take its own way.
+     * Describes both sides of a table once, at the same time: each side's column types from its
+     * own catalog, the row hash from the source's, the key order from both.
      */
-    private String rowHash(Side side, TableMove move) {
-        return rowHashes.computeIfAbsent(move.key(), key -> new ConcurrentHashMap<>()).computeIfAbsent(side, s -> {
-            TableInfo compared = table(s, move);
-            boolean wholeRow = query(s, "reading the definition of " + compared.name(), connection -> {
-                requireRecordHash(connection, s);
-                return compared.columns().stream().allMatch(RowNormalizer::hashableAsIs)
-                        && PostgresCatalog.describeAll(connection, compared.name(), s.label()).columnNames()
-                        .equals(compared.columnNames());
-            });
-            return RowNormalizer.rowHash(compared, wholeRow, ALIAS);
+    private Described describe(TableMove move) {
+        return described.computeIfAbsent(move, m -> {
+            CompletableFuture<List<ColumnType>> target = CompletableFuture.supplyAsync(() -> types(Side.TARGET, m.target()));
+            List<ColumnType> source = types(Side.SOURCE, m.source().name());
+            List<ColumnType> targetTypes;
+            try {
+                targetTypes = target.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            return describe(m, source, targetTypes);
         });
     }
 
-    /** Hashing rows needs {@code hash_record_extended}, which PostgreSQL has since version 14. */
-    private static void requireRecordHash(Connection connection, Side side) throws SQLException {
+    private static Described describe(TableMove move, List<ColumnType> source, List<ColumnType> target) {
+        Map<String, ColumnType> sourceByName = byName(source);
+        Map<String, ColumnType> targetByName = byName(target);
+        List<ColumnType> compared = new ArrayList<>();
+        List<ColumnDifference> differences = new ArrayList<>();
+        for (String name : move.source().columnNames()) {
+            ColumnType column = sourceByName.get(name);
+            if (column == null) {
+                throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE, "the source table "
+                        + move.source().name() + " has no column " + name + " any more. Run verify again.");
+            }
+            compared.add(column);
+            ColumnType there = targetByName.get(name);
+            if (there == null) {
+                differences.add(ColumnDifference.missing(name, column.declared()));
+            } else if (!there.declared().equals(column.declared())) {
+                differences.add(ColumnDifference.retyped(name, column.declared(), there.declared()));
+            }
+        }
+        for (ColumnType column : target) {
+            if (!move.source().columnNames().contains(column.name())) {
+                differences.add(ColumnDifference.extra(column.name(), column.declared()));
+            }
+        }
+        List<String> key = move.source().primaryKey();
+        boolean keysAlike = key.stream().allMatch(name -> targetByName.containsKey(name)
+                && targetByName.get(name).declared().equals(sourceByName.get(name).declared()));
+        Optional<List<KeySort>> sorts = keysAlike ? Optional.of(KeySort.forVerification(
+                key.stream().map(sourceByName::get).toList(), key.stream().map(targetByName::get).toList()))
+                : Optional.empty();
+        String rowHash = RowHash.sql(compared, key);
+        for (Side side : Side.values()) {
+            LOG.debug("row hash of {} on {}: {}", table(side, move).name(), side.label(), rowHash);
+        }
+        return new Described(compared, rowHash, sorts, differences);
+    }
+
+    private static Map<String, ColumnType> byName(List<ColumnType> columns) {
+        Map<String, ColumnType> byName = new HashMap<>();
+        columns.forEach(column -> byName.put(column.name(), column));
+        return byName;
+    }
+
+    private List<ColumnType> types(Side side, QualifiedName table) {
+        return query(side, "reading the definition of " + table, connection -> {
+            requireVersion(connection, side);
+            return TypeCatalog.read(connection, table, side.label());
+        });
+    }
+
+    /** The row hash and TID range scans need PostgreSQL 14. */
+    private static void requireVersion(Connection connection, Side side) throws SQLException {
         int version = connection.getMetaData().getDatabaseMajorVersion();
         if (version < MIN_VERSION) {
             throw new SafeshiftException(SafeshiftException.Kind.SOURCE_NOT_READY, "verification needs PostgreSQL "
-                    + MIN_VERSION + " or later on both sides (for its record hash, hash_record_extended); the "
+                    + MIN_VERSION + " or later on both sides (for hash_record_extended and scans by TID range); the "
                     + side.label() + " runs version " + version + ".");
         }
     }

@@ -1,105 +1,81 @@
 package dev.safeshift.postgres;
 
-import dev.safeshift.engine.ColumnInfo;
-import dev.safeshift.engine.TableInfo;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The SQL that hashes rows and prints them for comparison, PostgreSQL to PostgreSQL. Two values
- * that are equal by design must hash and print alike, and two that differ must not; the table of
- * rules is in docs/verification.md. The hash decides which keys are suspect; the printed values
- * (with the session settings of {@link ComparerConnections}: UTC, ISO dates, hex bytea, shortest
- * exact floats) decide whether a suspect still differs and are what a report shows.
+ * The SQL that prints rows for the re-check of suspects and for the report, PostgreSQL to
+ * PostgreSQL. Two values are printed alike exactly when {@link RowHash} hashes them alike: the
+ * same rules of what is equal by design (docs/verification.md has the table), with the session
+ * settings of {@link ComparerConnections} (UTC, ISO dates, hex bytea, shortest exact floats)
+ * making every text form canonical. Values longer than {@link #LONGEST} characters come back as a
+ * digest computed by the server, so a re-check of megabyte values neither carries them to the
+ * client nor shows them whole; two digests are equal exactly when the values are.
  */
 final class RowNormalizer {
+
+    /** Longer values are printed as their digest. */
+    static final int LONGEST = 1_000;
 
     private RowNormalizer() {
     }
 
     /** The normalized value of one column, as an SQL expression of the column's own row. */
-    static String value(ColumnInfo column) {
-        String ref = Sql.ident(column.name());
-        String type = column.type().toLowerCase(Locale.ROOT);
-        if (type.endsWith("[]")) {
-            return ref; // arrays compare by their text form, element by element as the element type prints
+    static String value(ColumnType column) {
+        String v = RowHash.value(column);
+        if (!column.builtin()) {
+            return v;
         }
-        if (type.startsWith("numeric")) {
-            return "trim_scale(" + ref + ")"; // 1.0 and 1.00 are the same amount
-        }
-        if (type.startsWith("character(") || type.equals("character") || type.equals("bpchar")) {
-            return ref + "::text"; // padding is not data: 'ab ' in char(3) is 'ab'
-        }
-        if (type.equals("double precision") || type.equals("real")) {
-            return "(CASE WHEN " + ref + " = 0 THEN 0 ELSE " + ref + " END)"; // -0.0 is 0; NaN equals NaN
-        }
-        if (type.equals("json")) {
-            return ref + "::jsonb"; // key order and white space are not data
-        }
-        if (type.equals("money")) {
-            return ref + "::numeric"; // independent of lc_monetary
-        }
-        return ref;
+        return switch (column.base()) {
+            // an unconstrained numeric is compared without trailing zeros; numeric(p,s) keeps its scale
+            case "numeric" -> column.typmod() >= 0 ? v : "trim_scale(" + v + ")";
+            case "bpchar" -> v + "::text"; // padding is not data: 'ab ' in char(3) is 'ab'
+            case "float4", "float8" -> "(CASE WHEN " + v + " = 0 THEN 0 ELSE " + v + " END)"; // -0 is 0; NaN is NaN
+            case "json" -> v + "::jsonb"; // key order and white space are not data
+            case "money" -> v + "::numeric"; // independent of lc_monetary
+            default -> v;
+        };
+    }
+
+    /** A column's normalized text, or for a long value {@code sha256:<hex> (<length> chars)}. */
+    static String bounded(String text) {
+        return "CASE WHEN length(" + text + ") > " + LONGEST + " THEN 'sha256:' || encode(sha256(convert_to(" + text
+                + ", 'UTF8')), 'hex') || ' (' || length(" + text + ") || ' chars)' ELSE " + text + " END";
     }
 
     /**
-     * The row's 64-bit hash: PostgreSQL's own record hash, which hashes each column with its
-     * type's hash function. Those agree with the type's equality, so values that are equal by
-     * design (1.0 and 1.00, -0.0 and 0, 'ab' and 'ab   ' in char(n), jsonb with keys in another
-     * order, one instant in two time zones) hash alike, and no value is turned into text.
-     *
-     * @param wholeRow whether to hash the stored row as it is (possible when the table's columns are
-     *                 exactly the compared ones and none needs a cast), which saves building a row
-     * @param alias    the alias the query gives the table
+     * The select list and FROM item that print each column's normalized text, in table order:
+     * every column's text is computed once, in a sub-select that is not flattened into the query,
+     * and then bounded.
      */
-    static String rowHash(TableInfo table, boolean wholeRow, String alias) {
-        if (wholeRow) {
-            return "hash_record_extended(" + alias + ".*, 0)";
+    static String columnTexts(List<ColumnType> columns) {
+        List<String> bounded = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            bounded.add(bounded("safeshift_v.safeshift_c" + i));
         }
-        return "hash_record_extended(ROW(" + table.columns().stream().map(RowNormalizer::hashInput)
-                .collect(Collectors.joining(", ")) + "), 0)";
+        return String.join(", ", bounded);
     }
 
-    /** Whether a column can be hashed as stored (its type has a hash function). */
-    static boolean hashableAsIs(ColumnInfo column) {
-        return hashInput(column).equals(Sql.ident(column.name()));
+    /** The LATERAL sub-select {@link #columnTexts} reads, named {@code safeshift_v}. */
+    static String columnTextsFrom(List<ColumnType> columns) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            texts.add("(" + value(columns.get(i)) + ")::text AS safeshift_c" + i);
+        }
+        // OFFSET 0 keeps the planner from pulling the sub-select up and computing each text several times
+        return "LATERAL (SELECT " + String.join(", ", texts) + " OFFSET 0) AS safeshift_v";
     }
 
-    /** The column as the record hash takes it: as stored, or cast to a type that has a hash function. */
-    static String hashInput(ColumnInfo column) {
-        String ref = Sql.ident(column.name());
-        String type = column.type().toLowerCase(Locale.ROOT);
-        boolean array = type.endsWith("[]");
-        String base = array ? type.substring(0, type.indexOf('[')) : type;
-        String suffix = array ? "[]" : "";
-        if (base.equals("json")) {
-            return ref + "::jsonb" + suffix;
+    /**
+     * The key columns' normalized text, in key order. Keys are never digested: they are looked up
+     * again by their text, and a key is short (an index entry holds at most about 2,700 bytes).
+     */
+    static String keyTexts(List<ColumnType> key) {
+        List<String> outputs = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            outputs.add("(" + value(key.get(i)) + ")::text AS safeshift_key_" + i);
         }
-        if (base.equals("money")) {
-            return ref + "::numeric" + suffix;
-        }
-        if (HASHABLE.stream().anyMatch(base::startsWith)) {
-            return ref;
-        }
-        return ref + "::text"; // a type without a hash function compares by its text form
-    }
-
-    /** Type names (as format_type prints them) whose values hash consistently with their equality. */
-    private static final List<String> HASHABLE = List.of("smallint", "integer", "bigint", "numeric", "text",
-            "character", "boolean", "timestamp", "date", "time", "uuid", "jsonb", "bytea", "double precision",
-            "real", "interval", "inet", "cidr", "macaddr", "oid");
-
-    /** Each column's normalized value as text, in table order. */
-    static String columnTexts(TableInfo table) {
-        return table.columns().stream().map(c -> "(" + value(c) + ")::text")
-                .collect(Collectors.joining(", "));
-    }
-
-    /** The key columns' normalized text, in key order. */
-    static String keyTexts(TableInfo table) {
-        List<String> key = table.primaryKey();
-        return key.stream().map(name -> "(" + value(table.column(name)) + ")::text AS safeshift_key_" + key.indexOf(name))
-                .collect(Collectors.joining(", "));
+        return outputs.stream().collect(Collectors.joining(", "));
     }
 }

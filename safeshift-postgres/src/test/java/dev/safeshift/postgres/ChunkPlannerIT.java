@@ -54,7 +54,7 @@ class ChunkPlannerIT {
     void verificationChunksOfATableStoredInKeyOrderAreEvenFromAFewPagesEach() throws SQLException {
         try (Connection connection = tableT("chunks_verify_ordered", "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
                 "INSERT INTO t SELECT g * 7, repeat('x', 60) FROM generate_series(1, 300000) g")) {
-            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 15, 4)).hasSize(14);
+            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), KeySort.natural(table(connection)), 15, 4)).hasSize(14);
             List<Long> counts = verificationCounts(connection, 20_000);
             assertThat(sum(counts)).isEqualTo(300_000);
             // four evenly spaced pages per chunk put each boundary within an eighth of a chunk
@@ -77,7 +77,7 @@ class ChunkPlannerIT {
         try (Connection connection = tableT("chunks_verify_composite",
                 "CREATE TABLE t (region text, id int, v text, PRIMARY KEY (region, id))",
                 "INSERT INTO t SELECT 'r''' || (g % 7), g, repeat('x', 60) FROM generate_series(1, 150000) g")) {
-            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 10, 4)).hasSize(9);
+            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), KeySort.natural(table(connection)), 10, 4)).hasSize(9);
             List<Long> counts = verificationCounts(connection, 15_000);
             assertThat(sum(counts)).isEqualTo(150_000);
             assertThat(counts).hasSizeBetween(8, 10);
@@ -92,7 +92,7 @@ class ChunkPlannerIT {
                 "DELETE FROM t WHERE (ctid::text::point)[1] <= 8",
                 "VACUUM t")) {
             long left = count(connection);
-            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), 10, 4)).isEmpty();
+            assertThat(ChunkPlanner.pagedBoundaries(connection, table(connection), KeySort.natural(table(connection)), 10, 4)).isEmpty();
             List<Long> counts = verificationCounts(connection, left / 10);
             assertThat(sum(counts)).isEqualTo(left);
             assertThat(counts).hasSizeBetween(8, 11);
@@ -110,7 +110,7 @@ class ChunkPlannerIT {
             TableInfo table = table(connection);
             assertThat(table.estimatedRows()).as("the partitions' rows").isBetween(100_000L, 140_000L);
             assertThat(table.sizeBytes()).as("the partitions' size").isPositive();
-            assertThat(ChunkPlanner.pagedBoundaries(connection, table, 10, 4)).as("no pages of its own").isEmpty();
+            assertThat(ChunkPlanner.pagedBoundaries(connection, table, KeySort.natural(table), 10, 4)).as("no pages of its own").isEmpty();
 
             List<Long> copyChunks = plannedCounts(connection, 12_000, 0);
             assertThat(sum(copyChunks)).isEqualTo(120_000);
@@ -165,7 +165,7 @@ class ChunkPlannerIT {
 
     private static List<Long> verificationCounts(Connection connection, long rowsPerChunk) throws SQLException {
         TableInfo table = table(connection);
-        return counts(connection, table, ChunkPlanner.planForVerification(connection, table, rowsPerChunk, 1));
+        return counts(connection, table, ChunkPlanner.planForVerification(connection, table, KeySort.natural(table), rowsPerChunk, 1));
     }
 
     private static List<Long> counts(Connection connection, TableInfo table, List<KeyRange> ranges) throws SQLException {

@@ -3,6 +3,7 @@ package dev.safeshift.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safeshift.engine.Checksum;
+import dev.safeshift.engine.ColumnDifference;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.RowDigest;
@@ -104,6 +105,17 @@ abstract class VerifierFixture {
         return new TableMove(engine.describeSource(new TableSpec(name, name, List.of())), name);
     }
 
+    /**
+     * The table as it is, every column whatever its type: verification compares any column type,
+     * whether or not a migration can move it.
+     */
+    static TableMove describeAll(String table) throws SQLException {
+        QualifiedName name = new QualifiedName("public", table);
+        try (Connection connection = EmbeddedPostgres.connect(source)) {
+            return new TableMove(PostgresCatalog.describeAll(connection, name, "source"), name);
+        }
+    }
+
     static TableVerdict verifyOne(TableMove move, VerifySettings settings, Scope scope, Recorded recorded)
             throws Exception {
         VerificationReport report = verify(List.of(move), settings, scope, recorded, VerifyListener.NONE);
@@ -177,6 +189,11 @@ abstract class VerifierFixture {
 
         TableComparer wrap(TableComparer real) {
             return new TableComparer() {
+                @Override
+                public List<ColumnDifference> columnDifferences(TableMove move) {
+                    return real.columnDifferences(move);
+                }
+
                 @Override
                 public long countRows(Side side, TableMove move) {
                     return real.countRows(side, move);
