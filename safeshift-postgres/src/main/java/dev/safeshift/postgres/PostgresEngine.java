@@ -18,6 +18,7 @@ import dev.safeshift.plan.TableSpec;
 import dev.safeshift.postgres.stream.AppliedPositionTable;
 import dev.safeshift.postgres.stream.PostgresChangeStream;
 import dev.safeshift.postgres.stream.SourceLogMarks;
+import dev.safeshift.postgres.stream.StreamableNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,7 +80,9 @@ final class PostgresEngine implements Engine {
     @Override
     public TableInfo describeSource(TableSpec spec) {
         try (Connection from = Connections.open(source, "source")) {
-            return PostgresCatalog.describeSource(from, spec);
+            TableInfo described = PostgresCatalog.describeSource(from, spec);
+            StreamableNames.refuseUnstreamable(from, spec.source());
+            return described;
         } catch (SQLException e) {
             throw failure("reading the definition of " + spec.source(), e);
         }

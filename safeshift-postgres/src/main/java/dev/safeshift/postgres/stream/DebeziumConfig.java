@@ -108,25 +108,37 @@ final class DebeziumConfig {
         return p;
     }
 
-    /** Debezium matches {@code schema.table} against these regular expressions, case-insensitively. */
+    /**
+     * Debezium matches {@code schema.table} against these regular expressions, case-insensitively.
+     * Changes arrive named the way its decoder read the names (see {@link DebeziumNames}), which
+     * differs from the real name when it has characters outside ASCII, so both forms are listed.
+     */
     static String tableIncludeList(List<TableMove> moves) {
         return moves.stream()
-                .map(m -> regexLiteral(m.source().name().schema()) + "\\." + regexLiteral(m.source().name().name()))
+                .flatMap(m -> {
+                    String schema = m.source().name().schema();
+                    String table = m.source().name().name();
+                    return java.util.stream.Stream.of(
+                            regexLiteral(schema) + "\\." + regexLiteral(table),
+                            regexLiteral(DebeziumNames.relation(schema)) + "\\." + regexLiteral(DebeziumNames.relation(table)));
+                })
                 .distinct()
                 .collect(Collectors.joining(","));
     }
 
     private static String regexLiteral(String text) {
         StringBuilder out = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            if (Character.isLetterOrDigit(c) || c == '_') {
-                out.append(c);
+        text.codePoints().forEach(c -> {
+            if (c < 128 && (Character.isLetterOrDigit(c) || c == '_')) {
+                out.appendCodePoint(c);
+            } else if (c < 128) {
+                // A backslash before ASCII punctuation is a literal in Java regex, and "\," keeps a
+                // comma from splitting Debezium's list.
+                out.append('\\').appendCodePoint(c);
             } else {
-                // A backslash before punctuation is a literal in Java regex, and "\," keeps a comma
-                // from splitting Debezium's list.
-                out.append('\\').append(c);
+                out.append("\\x{").append(Integer.toHexString(c)).append('}');
             }
-        }
+        });
         return out.toString();
     }
 

@@ -30,7 +30,11 @@ final class RecordReader {
     RecordReader(String captureName, List<TableMove> moves) {
         this.markContent = SourceLogMarks.content(captureName);
         for (TableMove move : moves) {
-            movesBySourceTable.put(tableKey(move.source().name().schema(), move.source().name().name()), move);
+            String schema = move.source().name().schema();
+            String table = move.source().name().name();
+            movesBySourceTable.put(tableKey(schema, table), move);
+            // records name the table the way Debezium's decoder read it (see DebeziumNames)
+            movesBySourceTable.put(tableKey(DebeziumNames.relation(schema), DebeziumNames.relation(table)), move);
         }
     }
 
@@ -57,7 +61,8 @@ final class RecordReader {
         long sourceMillis = orZero(source.getInt64("ts_ms"));
         String op = value.getString("op");
         return switch (op) {
-            case "c", "u", "r" -> upsert(record, move, value.getStruct("after"), lsn, sourceMillis);
+            case "c", "u", "r" -> upsert(record, move, value.getStruct("before"), value.getStruct("after"), lsn,
+                    sourceMillis);
             case "d" -> delete(record, move, value.getStruct("before"), lsn, sourceMillis);
             case "t" -> new StreamEvent.Truncate(move, lsn, sourceMillis);
             default -> new StreamEvent.Skip();
@@ -87,7 +92,8 @@ final class RecordReader {
         return Arrays.equals(content, markContent) ? new StreamEvent.Mark() : new StreamEvent.Skip();
     }
 
-    private RowChange upsert(SourceRecord record, TableMove move, Struct after, long lsn, long sourceMillis) {
+    private RowChange upsert(SourceRecord record, TableMove move, Struct before, Struct after, long lsn,
+                             long sourceMillis) {
         List<String> columns = new ArrayList<>();
         List<String> values = new ArrayList<>();
         boolean complete = true;
@@ -102,7 +108,8 @@ final class RecordReader {
             values.add(ValueConverter.toText(field.schema(), raw, column.type()).orElse(null));
         }
         List<String> key = keyOf(after, move);
-        List<String> oldKey = header(record, OLD_KEY_HEADER).map(old -> keyOf(old, move)).orElse(List.of());
+        List<String> oldKey = header(record, OLD_KEY_HEADER).map(old -> keyOf(old, move))
+                .orElseGet(() -> changedKey(before, key, move));
         return new RowChange(move, Kind.UPSERT, columns, values, complete, key, oldKey, lsn, sourceMillis);
     }
 
@@ -115,6 +122,26 @@ final class RecordReader {
         Kind kind = header(record, NEW_KEY_HEADER).isPresent() ? Kind.DELETE_BEFORE_REKEY : Kind.DELETE;
         return new RowChange(move, kind, List.of(), List.of(), false, keyOf(keySource, move), List.of(), lsn,
                 sourceMillis);
+    }
+
+    /**
+     * The key a row had before an update that changed it, when Debezium did not split the update
+     * into a delete and an insert: it does that only when it knows the table's key, which it does not
+     * when the table's or a key column's name has characters outside ASCII (see {@link DebeziumNames}).
+     * The log then carries the old key as the update's old image. Empty when the key did not change.
+     */
+    private static List<String> changedKey(Struct before, List<String> key, TableMove move) {
+        if (before == null) {
+            return List.of();
+        }
+        for (String column : move.source().primaryKey()) {
+            Field field = field(before, column);
+            if (field == null || before.get(field) == null) {
+                return List.of();
+            }
+        }
+        List<String> beforeKey = keyOf(before, move);
+        return beforeKey.equals(key) ? List.of() : beforeKey;
     }
 
     private static List<String> keyOf(Struct struct, TableMove move) {
@@ -132,13 +159,19 @@ final class RecordReader {
     }
 
     private static Field requireField(Struct struct, TableMove move, String column) {
-        Field field = struct.schema().field(column);
+        Field field = field(struct, column);
         if (field == null) {
             throw new ValueConverter.UnsupportedValueException("column " + column + " of " + move.key()
                     + " is missing from the change record; its type is probably not supported by the change "
                     + "stream (columns of unknown types are left out)");
         }
         return field;
+    }
+
+    /** The record's field for a column, found by its name or by the name as Debezium's decoder read it. */
+    static Field field(Struct struct, String column) {
+        Field field = struct.schema().field(column);
+        return field != null ? field : struct.schema().field(DebeziumNames.column(column));
     }
 
     private static Optional<Struct> header(SourceRecord record, String name) {

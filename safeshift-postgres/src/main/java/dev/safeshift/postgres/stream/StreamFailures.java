@@ -15,6 +15,8 @@ final class StreamFailures {
     private static final Pattern SERVER_AWAY = Pattern.compile("the database system is (shutting down|starting up"
             + "|in recovery mode|not yet accepting connections)|terminating connection due to administrator command"
             + "|Connection refused|Connection reset|An I/O error occurred");
+    private static final Pattern CASE_DUPLICATES = Pattern.compile(
+            "Table '(.*)' has columns that differ only by case\\. Column name: '(.*?)'\\.");
     private static final Pattern SLOT_ACTIVE = Pattern.compile("replication slot \"([^\"]*)\" is active for PID (\\d+)");
 
     private StreamFailures() {
@@ -25,6 +27,14 @@ final class StreamFailures {
         for (Throwable t = root; t != null; t = t.getCause()) {
             if (t instanceof SafeshiftException known) {
                 return known;
+            }
+            Matcher sameName = t.getMessage() == null ? null : CASE_DUPLICATES.matcher(t.getMessage());
+            if (sameName != null && sameName.find()) {
+                return new SafeshiftException(Kind.UNSUPPORTED_TABLE, "The change stream " + captureName + " cannot "
+                        + "follow the source table " + sameName.group(1) + ": its column " + sameName.group(2)
+                        + " has the name of another column but for case (a column added while streaming?), and the "
+                        + "change stream (Debezium's pgoutput decoder) cannot tell such columns apart. Rename one of "
+                        + "them on the source, then run again; nothing after the last applied change is lost.", root);
             }
             Matcher active = t.getMessage() == null ? null : SLOT_ACTIVE.matcher(t.getMessage());
             if (active != null && active.find()) {

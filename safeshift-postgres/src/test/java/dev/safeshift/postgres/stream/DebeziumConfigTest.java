@@ -65,4 +65,14 @@ class DebeziumConfigTest {
         assertThat(Pattern.matches(patterns[0], "publicXorders")).isFalse();
         assertThat(Pattern.matches(patterns[1].replace("\\,", ","), "my.schema.a+b,c")).isTrue();
     }
+
+    @Test
+    void includeListAlsoMatchesNamesOutsideAsciiAsTheDecoderReadsThem() {
+        String list = DebeziumConfig.tableIncludeList(List.of(move("Schéma", "tåble")));
+        String[] patterns = list.split("(?<!\\\\),");
+        assertThat(patterns).hasSize(2);
+        assertThat(Pattern.matches(patterns[0], "Schéma.tåble")).isTrue();
+        assertThat(Pattern.matches(patterns[1], DebeziumNames.relation("Schéma") + "." + DebeziumNames.relation("tåble"))).isTrue();
+        assertThat(Pattern.matches(patterns[0], "Schema.table")).isFalse();
+    }
 }
