@@ -1,5 +1,6 @@
 package dev.safeshift.run;
 
+import dev.safeshift.OutOfMemory;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
 import dev.safeshift.engine.ChangeStream;
@@ -123,10 +124,16 @@ public final class MigrationDaemon {
             } catch (SafeshiftException | InterruptedException e) {
                 failed(id, e);
                 throw e;
-            } catch (RuntimeException e) {
-                failed(id, e);
-                throw new SafeshiftException(SafeshiftException.Kind.INTERNAL, "the daemon stopped on an unexpected"
-                        + " error: " + e.getMessage() + " (details in the log)", e);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // An OutOfMemoryError may arrive wrapped, e.g. in the "Self-suppression not permitted"
+                // of a try-with-resources whose close() failed with the same preallocated error.
+                Optional<OutOfMemoryError> outOfMemory = OutOfMemory.find(e);
+                SafeshiftException reported = outOfMemory.isPresent()
+                        ? OutOfMemory.describe(outOfMemory.get(), "running the migration")
+                        : new SafeshiftException(SafeshiftException.Kind.INTERNAL, "the daemon stopped on an unexpected"
+                                + " error: " + e.getMessage() + " (details in the log)", e);
+                failed(id, reported);
+                throw reported;
             } finally {
                 guard.close();
                 try {
@@ -532,7 +539,8 @@ public final class MigrationDaemon {
             if (phase == Phase.BACKFILL || phase == Phase.STREAMING) {
                 store.setPhase(id, Phase.FAILED, String.valueOf(e.getMessage()));
             }
-        } catch (RuntimeException secondary) {
+        } catch (RuntimeException | OutOfMemoryError secondary) {
+            // the JVM may throw one preallocated OutOfMemoryError again: never add an error to itself
             if (secondary != e) {
                 e.addSuppressed(secondary);
             }

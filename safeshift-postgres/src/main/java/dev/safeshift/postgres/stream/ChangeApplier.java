@@ -27,10 +27,13 @@ final class ChangeApplier implements AutoCloseable {
     private static final int CACHED_STATEMENTS = 64;
 
     private final Connection connection;
+    /** Characters of parameters the pending batch may hold before it is sent (see {@link MemoryBudget}). */
+    private final long flushChars;
     private final Map<Shape, PreparedStatement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private Shape batchShape;
     private PreparedStatement batch;
     private int batchSize;
+    private long batchChars;
     /** Keys in the pending upsert batch: a multi-row upsert must not touch one row twice. */
     private final Set<List<String>> batchKeys = new HashSet<>();
     /** Keys of the pending partial updates, in batch order, to tell which found no row. */
@@ -38,7 +41,12 @@ final class ChangeApplier implements AutoCloseable {
     private final List<String> missedUpdates = new ArrayList<>();
 
     ChangeApplier(Connection connection) {
+        this(connection, MemoryBudget.current().applyChars());
+    }
+
+    ChangeApplier(Connection connection, long flushChars) {
         this.connection = connection;
+        this.flushChars = flushChars;
     }
 
     void apply(RowChange change) throws SQLException {
@@ -132,6 +140,7 @@ final class ChangeApplier implements AutoCloseable {
         batch = null;
         batchShape = null;
         batchSize = 0;
+        batchChars = 0;
         batchKeys.clear();
         batchUpdates.clear();
     }
@@ -149,12 +158,17 @@ final class ChangeApplier implements AutoCloseable {
                 batch.setNull(i + 1, Types.OTHER);
             } else {
                 batch.setObject(i + 1, value, Types.OTHER);
+                batchChars += value.length();
             }
         }
         batch.addBatch();
         batchSize++;
         if (upsert) {
             batchKeys.add(key);
+        }
+        if (batchChars >= flushChars) {
+            // large values: send what is pending now, inside the still open target transaction
+            flush();
         }
     }
 

@@ -103,6 +103,12 @@ final class DebeziumConfig {
         p.setProperty("converters", "textform");
         p.setProperty("textform.type", TextFormConverter.class.getName());
 
+        // Memory is bounded by bytes as well as by records (see MemoryBudget).
+        MemoryBudget budget = MemoryBudget.current();
+        p.setProperty("max.queue.size.in.bytes", Long.toString(budget.queueBytes()));
+        p.setProperty("max.queue.size", Integer.toString(MemoryBudget.QUEUE_RECORDS));
+        p.setProperty("max.batch.size", Integer.toString(MemoryBudget.BATCH_RECORDS));
+
         // A connection hiccup is retried a bounded number of times, then reported as a failure.
         p.setProperty("errors.max.retries", "10");
         return p;

@@ -1,5 +1,6 @@
 package dev.safeshift.postgres.stream;
 
+import dev.safeshift.OutOfMemory;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.SafeshiftException.Kind;
 import dev.safeshift.jdbc.ConnectionLoss;
@@ -23,6 +24,10 @@ final class StreamFailures {
     }
 
     static SafeshiftException describe(Throwable error, String captureName, Endpoint source, Endpoint target) {
+        var outOfMemory = OutOfMemory.find(error);
+        if (outOfMemory.isPresent()) {
+            return OutOfMemory.describe(outOfMemory.get(), "streaming changes (change stream " + captureName + ")");
+        }
         Throwable root = error instanceof ExecutionException && error.getCause() != null ? error.getCause() : error;
         for (Throwable t = root; t != null; t = t.getCause()) {
             if (t instanceof SafeshiftException known) {
