@@ -266,9 +266,9 @@ final class PostgresEngine implements Engine {
         // connections are opened per operation; nothing is held between calls
     }
 
+    /** The failure to report; its message and cause carry no row values (see {@link SqlErrors}). */
     private static SafeshiftException failure(String doing, SQLException e) {
         return new SafeshiftException(SafeshiftException.Kind.INTERNAL,
-                "PostgreSQL failed while " + doing + ": " + e.getMessage()
-                        + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), e);
+                "PostgreSQL failed while " + doing + ": " + SqlErrors.describe(e), SqlErrors.redact(e));
     }
 }

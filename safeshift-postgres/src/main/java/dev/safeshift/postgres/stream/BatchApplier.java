@@ -1,6 +1,7 @@
 package dev.safeshift.postgres.stream;
 
 import dev.safeshift.engine.StreamProgress;
+import dev.safeshift.postgres.SqlErrors;
 import dev.safeshift.postgres.stream.AppliedPositionTable.AppliedPosition;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -99,7 +100,9 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         } catch (SQLException | RuntimeException e) {
             stopping = true;
             rollbackQuietly();
-            throw new ApplyException("applying changes to the target failed: " + e.getMessage(), e);
+            // the exception is logged by Debezium and by the stream: no row values in it (SqlErrors)
+            String reason = e instanceof SQLException sql ? SqlErrors.describe(sql) : e.getMessage();
+            throw new ApplyException("applying changes to the target failed: " + reason, SqlErrors.redact(e));
         } finally {
             batchLock.unlock();
         }

@@ -1,5 +1,6 @@
 package dev.safeshift.postgres.stream;
 
+import dev.safeshift.LogValues;
 import dev.safeshift.postgres.Sql;
 import dev.safeshift.engine.ColumnInfo;
 import dev.safeshift.engine.TableMove;
@@ -91,7 +92,8 @@ final class ChangeApplier implements AutoCloseable {
             parameters.addAll(change.key());
         }
         add(Shape.update(move, setColumns, change.rekey()), parameters, change.key());
-        batchUpdates.add(move.target() + " " + where);
+        // the key is row data, named only when values were asked for
+        batchUpdates.add(LogValues.enabled() ? move.target() + " " + where : move.target().toString());
     }
 
     void truncate(TableMove move) throws SQLException {

@@ -5,6 +5,7 @@ import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
+import dev.safeshift.postgres.SqlErrors;
 import dev.safeshift.postgres.stream.AppliedPositionTable.AppliedPosition;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -126,7 +127,7 @@ public final class PostgresChangeStream implements ChangeStream {
     private void fail(Throwable error) {
         if (failure == null) {
             failure = StreamFailures.describe(error, captureName, source, target);
-            LOG.error("Change stream {} stopped: {}", captureName, failure.getMessage(), error);
+            LOG.error("Change stream {} stopped: {}", captureName, failure.getMessage(), SqlErrors.redact(error));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.safeshift.SafeshiftException;
 import dev.safeshift.SafeshiftException.Kind;
 import dev.safeshift.jdbc.ConnectionLoss;
 import dev.safeshift.plan.Endpoint;
+import dev.safeshift.postgres.SqlErrors;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
@@ -54,7 +55,7 @@ final class StreamFailures {
         SQLException sql = firstSql(root);
         boolean connectionLost = ConnectionLoss.isLoss(root) || saysServerIsAway(root);
         if (applyFailed(root) && !connectionLost) {
-            String reason = sql != null ? sql.getMessage() : rootCause(root).getMessage();
+            String reason = sql != null ? SqlErrors.describe(sql) : rootCause(root).getMessage();
             return new SafeshiftException(Kind.TARGET_CONFLICT, "The change stream " + captureName
                     + " could not apply changes to the target " + target.redactedUrl() + ": " + reason
                     + ". The target keeps everything up to the last committed source transaction; "
@@ -62,7 +63,7 @@ final class StreamFailures {
         }
         if (connectionLost) {
             return new SafeshiftException(Kind.UNREACHABLE, "The change stream " + captureName
-                    + " lost its database connection: " + (sql != null ? sql.getMessage() : rootCause(root).getMessage())
+                    + " lost its database connection: " + (sql != null ? SqlErrors.describe(sql) : rootCause(root).getMessage())
                     + ". Check that the databases are reachable, then start the stream again; "
                     + "it resumes where the target stopped.", root);
         }
