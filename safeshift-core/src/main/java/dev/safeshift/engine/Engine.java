@@ -31,6 +31,16 @@ public interface Engine extends AutoCloseable {
     /** Creates the target table (columns and primary key) or checks that the existing one matches. */
     void prepareTarget(TableMove move);
 
+    /**
+     * How the source table's columns (as {@code move} describes them now) differ from the target
+     * table's, for a migration that has started: a schema change made on the source while no daemon
+     * was streaming, or during the backfill. Empty when they have the same columns and types.
+     */
+    java.util.Optional<SchemaChange> compareWithTarget(TableMove move);
+
+    /** Adds the columns of an {@link SchemaChange#automatic() automatic} change to the target table. */
+    void applySchemaChange(SchemaChange change);
+
     /** Creates secondary indexes on the target once the backfill is done. */
     void finishTarget(TableMove move);
 

@@ -7,6 +7,8 @@ import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
+import dev.safeshift.engine.SchemaChange;
+import dev.safeshift.engine.SchemaChangedException;
 import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
@@ -231,7 +233,7 @@ public final class MigrationDaemon {
         recordPendingRetries(id);
         engine.preflight();
         List<ChunkRecord> chunks = store.chunks(id);
-        List<TableMove> moves = describeAndPrepare(chunks.isEmpty());
+        List<TableMove> moves = describeAndPrepare(id, chunks.isEmpty(), chunks.stream().anyMatch(c -> !c.done()));
         started.set(true);
         String capture;
         if (chunks.isEmpty()) {
@@ -273,10 +275,17 @@ public final class MigrationDaemon {
         stream(id, capture, moves);
     }
 
-    private List<TableMove> describeAndPrepare(boolean freshStart) {
+    /**
+     * Describes the source tables and prepares the target tables. A migration under way also follows
+     * what changed in the source tables' columns since the target was last in step (see
+     * {@link SchemaFollower#resume}).
+     */
+    private List<TableMove> describeAndPrepare(long id, boolean freshStart, boolean copyPending) {
+        SchemaFollower schemas = new SchemaFollower(engine, store, id, listener, actor);
         List<TableMove> moves = new ArrayList<>();
         for (TableSpec spec : plan.tables()) {
-            moves.add(new TableMove(engine.describeSource(spec), spec.target()));
+            TableMove move = new TableMove(engine.describeSource(spec), spec.target(), !spec.columns().isEmpty());
+            moves.add(freshStart ? move : schemas.resume(move, copyPending));
         }
         engine.refuseSelfMoves(moves);
         moves.forEach(engine::prepareTarget);
@@ -457,10 +466,27 @@ public final class MigrationDaemon {
         store.setPhase(id, Phase.STREAMING, "backfill complete");
     }
 
+    /**
+     * Streams until stopped. When the stream stops before a schema change the target can be given
+     * exactly, the change is applied, the sources are described again and streaming goes on from the
+     * same applied position.
+     */
     private void stream(long id, String capture, List<TableMove> moves) throws InterruptedException {
         if (store.find(plan.name()).map(MigrationRecord::phase).orElse(Phase.STREAMING) != Phase.STREAMING) {
             store.setPhase(id, Phase.STREAMING, "resumed");
         }
+        List<TableMove> current = moves;
+        Optional<SchemaChange> change;
+        while ((change = streamUntilStopped(id, capture, current)).isPresent()) {
+            new SchemaFollower(engine, store, id, listener, actor).apply(change.get());
+            current = describeAndPrepare(id, false, false);
+        }
+        stopped(id);
+    }
+
+    /** Streams until stopped (empty), or until the stream stops before an automatic schema change (returned). */
+    private Optional<SchemaChange> streamUntilStopped(long id, String capture, List<TableMove> moves)
+            throws InterruptedException {
         listener.info("Streaming changes from slot " + capture + ".");
         try (ChangeStream stream = engine.openStream(capture, moves);
              ScheduledVerification verification = plan.verify().map(schedule -> new ScheduledVerification(engine,
@@ -472,6 +498,9 @@ public final class MigrationDaemon {
                 Optional<Throwable> failure = stream.failure();
                 if (failure.isPresent()) {
                     Throwable cause = failure.get();
+                    if (cause instanceof SchemaChangedException changed && changed.change().automatic()) {
+                        return Optional.of(changed.change());
+                    }
                     if (cause instanceof SafeshiftException safeshift) {
                         throw safeshift;
                     }
@@ -493,7 +522,7 @@ public final class MigrationDaemon {
             listener.info(String.format("stream summary: %d changes applied, apply delay of recent changes "
                     + "p50 %d ms, p99 %d ms", last.eventsApplied(), last.applyLagP50Millis(), last.applyLagP99Millis()));
         }
-        stopped(id);
+        return Optional.empty();
     }
 
     private void report(long id, String capture, StreamProgress progress) {

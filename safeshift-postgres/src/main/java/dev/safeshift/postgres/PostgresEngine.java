@@ -8,6 +8,7 @@ import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
+import dev.safeshift.engine.SchemaChange;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableComparer;
 import dev.safeshift.engine.TableInfo;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
@@ -95,6 +97,28 @@ final class PostgresEngine implements Engine {
             TargetTables.prepare(to, move);
         } catch (SQLException e) {
             throw failure("creating the target table " + move.target(), e);
+        }
+    }
+
+    @Override
+    public Optional<SchemaChange> compareWithTarget(TableMove move) {
+        try (Connection from = Connections.open(source, "source"); Connection to = Connections.open(target, "target")) {
+            if (!PostgresCatalog.exists(to, move.target())) {
+                return Optional.empty(); // prepareTarget creates it
+            }
+            TableInfo there = PostgresCatalog.describeAll(to, move.target(), "target");
+            return SchemaChanges.forTarget(move, there, SchemaChanges.read(from, move.source().name()));
+        } catch (SQLException e) {
+            throw failure("comparing the columns of " + move.source().name() + " with the target's", e);
+        }
+    }
+
+    @Override
+    public void applySchemaChange(SchemaChange change) {
+        try (Connection to = Connections.open(target, "target")) {
+            SchemaChanges.apply(to, change);
+        } catch (SQLException e) {
+            throw failure("adding columns to the target table " + change.move().target(), e);
         }
     }
 

@@ -66,7 +66,10 @@ final class ChangeApplier implements AutoCloseable {
             if (change.rekey()) {
                 add(Shape.delete(move), change.oldKey(), change.oldKey());
             }
-            add(Shape.upsert(move), change.values(), change.key());
+            // a change written before a column was added carries fewer columns than the move
+            Shape shape = change.columns().size() == move.source().columns().size() ? Shape.upsert(move)
+                    : Shape.upsert(move, change.columns());
+            add(shape, change.values(), change.key());
             return;
         }
         // Unchanged TOASTed values were not in the log: update only what is there, and when the key
@@ -211,6 +214,11 @@ final class ChangeApplier implements AutoCloseable {
             return new Shape(Kind.UPSERT, move, List.of());
         }
 
+        /** An upsert of some of the columns: the others take their default in a new row and stay in an old one. */
+        static Shape upsert(TableMove move, List<String> columns) {
+            return new Shape(Kind.UPSERT, move, List.copyOf(columns));
+        }
+
         static Shape update(TableMove move, List<String> setColumns, boolean rekey) {
             return new Shape(rekey ? Kind.REKEY : Kind.UPDATE, move, List.copyOf(setColumns));
         }
@@ -234,7 +242,9 @@ final class ChangeApplier implements AutoCloseable {
 
         String sql() {
             String table = Sql.table(move.target());
-            List<ColumnInfo> columns = move.source().columns();
+            // an upsert of some columns names them in setColumns; otherwise it writes them all
+            List<ColumnInfo> columns = kind == Kind.UPSERT && !setColumns.isEmpty()
+                    ? setColumns.stream().map(move.source()::column).toList() : move.source().columns();
             List<String> key = move.source().primaryKey();
             return switch (kind) {
                 case UPSERT -> {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Header;
@@ -26,8 +27,15 @@ final class RecordReader {
 
     private final Map<String, TableMove> movesBySourceTable = new HashMap<>();
     private final byte[] markContent;
+    private final SchemaWatch schemas;
 
+    /** A reader that takes the moves' columns for the source's own (no schema change can be noticed). */
     RecordReader(String captureName, List<TableMove> moves) {
+        this(captureName, moves, new SchemaWatch(SchemaWatch.Catalog.of(moves)));
+    }
+
+    RecordReader(String captureName, List<TableMove> moves, SchemaWatch schemas) {
+        this.schemas = schemas;
         this.markContent = SourceLogMarks.content(captureName);
         for (TableMove move : moves) {
             String schema = move.source().name().schema();
@@ -97,7 +105,11 @@ final class RecordReader {
         List<String> columns = new ArrayList<>();
         List<String> values = new ArrayList<>();
         boolean complete = true;
+        Set<String> absent = schemas.absentColumns(move, after.schema()); // stops at a schema change
         for (ColumnInfo column : move.source().columns()) {
+            if (absent.contains(column.name())) {
+                continue; // written before the column was added: the target keeps what it holds
+            }
             Field field = requireField(after, move, column.name());
             Object raw = after.get(field);
             if (ValueConverter.isUnavailable(raw)) {
