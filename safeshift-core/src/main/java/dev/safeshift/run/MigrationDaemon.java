@@ -64,8 +64,7 @@ public final class MigrationDaemon {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     /** Set when another daemon took the lock: this one stops with it. */
     private final AtomicReference<SafeshiftException> lockLost = new AtomicReference<>();
-    /** Retries that happened while the store could not be written to, oldest first. */
-    private final List<String> unrecordedRetries = new ArrayList<>();
+    private final RetryLog retries;
 
     public MigrationDaemon(Plan plan, ControlStore store, Engine engine, RunListener listener, String actor) {
         this(plan, store, engine, listener, actor, new RetryPolicy(plan.retry().giveUpAfter()));
@@ -79,6 +78,7 @@ public final class MigrationDaemon {
         this.listener = listener;
         this.actor = actor;
         this.retry = retry;
+        this.retries = new RetryLog(store, actor);
     }
 
     /** The capture (replication slot and publication) a migration recorded in the store, if any. */
@@ -189,7 +189,7 @@ public final class MigrationDaemon {
                 LOG.warn("transient failure, retrying in {} s (attempt {})", wait.toSeconds(), attempt, e);
                 listener.info("Lost a database connection (" + e.getMessage() + "). Retrying in " + wait.toSeconds()
                         + " s (attempt " + attempt + "; gives up after " + Durations.format(retry.giveUpAfter()) + ").");
-                recordRetry(id, e, attempt, wait);
+                retries.record(id, e, attempt, wait);
                 if (stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                     stopped(id);
                     return;
@@ -205,32 +205,8 @@ public final class MigrationDaemon {
         }
     }
 
-    /**
-     * Puts the retry on the timeline. The store may live on the database that is away; then the
-     * event waits and is written, with the time it happened, as soon as the store answers again.
-     */
-    private void recordRetry(long id, RuntimeException e, int attempt, Duration wait) {
-        var detail = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                .put("at", Instant.now().toString()).put("attempt", attempt).put("waitSeconds", wait.toSeconds())
-                .put("error", e.getClass().getSimpleName()).put("message", String.valueOf(e.getMessage()));
-        unrecordedRetries.add(detail.toString());
-        recordPendingRetries(id);
-    }
-
-    private void recordPendingRetries(long id) {
-        while (!unrecordedRetries.isEmpty()) {
-            try {
-                store.append(id, "retry", actor, unrecordedRetries.get(0));
-                unrecordedRetries.remove(0);
-            } catch (RuntimeException storeDown) {
-                LOG.warn("could not record the retry on the timeline yet: {}", storeDown.getMessage());
-                return;
-            }
-        }
-    }
-
     private void work(long id, AtomicBoolean started) throws InterruptedException {
-        recordPendingRetries(id);
+        retries.recordPending(id);
         engine.preflight();
         List<ChunkRecord> chunks = store.chunks(id);
         List<TableMove> moves = describeAndPrepare(id, chunks.isEmpty(), chunks.stream().anyMatch(c -> !c.done()));
@@ -244,7 +220,7 @@ public final class MigrationDaemon {
             }
             capture = fresh.get();
         } else {
-            capture = ownedCapture(id);
+            capture = CaptureOwnership.owned(plan, store, engine, id);
             if (markCopiedChunks(id, capture)) {
                 chunks = store.chunks(id);
             }
@@ -304,7 +280,7 @@ public final class MigrationDaemon {
         if (recorded.isPresent()) {
             // an earlier start of this migration recorded it, and died before it planned any chunk
             capture = recorded.get().slotName();
-            requireSameSource(recorded.get(), source);
+            CaptureOwnership.requireSameSource(plan, recorded.get(), source);
             if (engine.captureExists(capture)) {
                 listener.info("Dropping replication slot " + capture + ", which this migration created in a start that"
                         + " was interrupted before it copied anything.");
@@ -337,39 +313,6 @@ public final class MigrationDaemon {
         checkCopiedRows(id, moves);
         finishBackfill(id, moves);
         return Optional.of(capture);
-    }
-
-    /**
-     * The capture this migration recorded and created, checked to be there, on the same source
-     * server it was created on. A slot the store does not record for this migration is never used.
-     */
-    private String ownedCapture(long id) {
-        StreamState recorded = store.stream(id).filter(StreamState::started).orElseThrow(() -> new SafeshiftException(
-                SafeshiftException.Kind.STATE, "the control store records chunks for migration " + plan.name()
-                + " but no replication slot; its state is incomplete. Start over with safeshift abort followed by"
-                + " safeshift run."));
-        requireSameSource(recorded, engine.identifySource());
-        String capture = recorded.slotName();
-        if (!engine.captureExists(capture)) {
-            throw new SafeshiftException(SafeshiftException.Kind.STATE,
-                    "the replication slot " + capture + " that this migration reads from no longer exists on the source, "
-                            + "so changes made since it was dropped are lost to Safeshift. Start over with "
-                            + "safeshift abort followed by safeshift run.");
-        }
-        return capture;
-    }
-
-    private void requireSameSource(StreamState recorded, SourceIdentity now) {
-        Optional<String> systemId = recorded.sourceSystemId();
-        Optional<String> database = recorded.sourceDatabase();
-        if ((systemId.isPresent() && !systemId.get().equals(now.systemId()))
-                || (database.isPresent() && !database.get().equals(now.database()))) {
-            throw new SafeshiftException(SafeshiftException.Kind.STATE, "the source at "
-                    + plan.source().redactedUrl() + " is not where this migration's replication slot "
-                    + recorded.slotName() + " was created (server " + systemId.orElse("?") + ", database "
-                    + database.orElse("?") + "; now server " + now.systemId() + ", database " + now.database()
-                    + "). Point source.url back at that server, or give the migration up with safeshift abort.");
-        }
     }
 
     /**
@@ -526,7 +469,7 @@ public final class MigrationDaemon {
     }
 
     private void report(long id, String capture, StreamProgress progress) {
-        recordPendingRetries(id);
+        retries.recordPending(id);
         Lag lag = engine.lag(capture, progress);
         OptionalLong retained = engine.retainedLog(capture);
         String position = progress.appliedPosition().orElse("");
