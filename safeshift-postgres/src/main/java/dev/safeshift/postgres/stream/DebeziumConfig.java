@@ -99,6 +99,8 @@ final class DebeziumConfig {
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("binary.handling.mode", "bytes");
         p.setProperty("interval.handling.mode", "string");
+        // A value Debezium cannot convert stops the stream; by default it would become NULL with a warning.
+        p.setProperty("event.converting.failure.handling.mode", "fail");
         // Arrays, bit strings and hstore travel as PostgreSQL text (see TextFormConverter for why).
         p.setProperty("converters", "textform");
         p.setProperty("textform.type", TextFormConverter.class.getName());

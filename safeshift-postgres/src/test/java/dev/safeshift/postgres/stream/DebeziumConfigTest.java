@@ -43,6 +43,10 @@ class DebeziumConfigTest {
         assertThat(p.getProperty("provide.transaction.metadata")).isEqualTo("true");
         assertThat(p.getProperty("message.prefix.include.list")).isEqualTo(SourceLogMarks.PREFIX);
         assertThat(p.getProperty("offset.storage")).isEqualTo("org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+        assertThat(p.getProperty("event.converting.failure.handling.mode")).as("no value silently becomes NULL")
+                .isEqualTo("fail");
+        assertThat(Long.parseLong(p.getProperty("max.queue.size.in.bytes"))).as("memory bounded by bytes")
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 8);
     }
 
     @Test
