@@ -131,11 +131,12 @@ final class SchemaWatch {
      * A column the record lacks but the source has must have been added after the record was written:
      * it then comes after every column the record carries. One that comes before was left out by
      * Debezium, which leaves out columns of types it cannot read; applying without it would lose it.
+     * Generated columns are never in the log: the target computes them.
      */
     private static void requireAddedLater(TableMove move, Set<String> absent, List<String> carried, List<SourceColumn> now) {
         int lastCarried = now.stream().filter(c -> carried.contains(c.name())).mapToInt(SourceColumn::number).max().orElse(0);
         for (SourceColumn column : now) {
-            if (absent.contains(column.name()) && column.number() < lastCarried) {
+            if (absent.contains(column.name()) && !column.generated() && column.number() < lastCarried) {
                 throw new ValueConverter.UnsupportedValueException("column " + column.name() + " of " + move.key()
                         + " is missing from the change record; its type is probably not supported by the change "
                         + "stream (columns of unknown types are left out)");
