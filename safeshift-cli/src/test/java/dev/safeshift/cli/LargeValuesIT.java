@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,13 @@ class LargeValuesIT {
     @TempDir
     Path directory;
 
+    private final Slots slots = new Slots();
+
+    @AfterEach
+    void dropSlots() throws Exception {
+        slots.close();
+    }
+
     /** About {@code megabytes} MB of text that hardly compresses: md5 digests of random numbers. */
     private static String bigText(double megabytes) {
         long digests = Math.round(megabytes * 1024 * 1024 / 32);
@@ -41,7 +49,7 @@ class LargeValuesIT {
 
     @Test
     void twoMegabyteValuesUpdatedSteadilyStreamWithinTheLaunchersHeapAndAfterAKill() throws Exception {
-        Endpoint source = EmbeddedPostgres.newDatabase("large_source");
+        Endpoint source = slots.source(EmbeddedPostgres.newDatabase("large_source"));
         Endpoint target = EmbeddedPostgres.newDatabase("large_target");
         int rows = 20;
         sql(source, "CREATE TABLE public.docs (id int PRIMARY KEY, n int NOT NULL, body text)",
@@ -76,7 +84,7 @@ class LargeValuesIT {
 
     @Test
     void wholeRowImagesOfReplicaIdentityFullStreamWithinTheLaunchersHeapAndAfterAKill() throws Exception {
-        Endpoint source = EmbeddedPostgres.newDatabase("full_source");
+        Endpoint source = slots.source(EmbeddedPostgres.newDatabase("full_source"));
         Endpoint target = EmbeddedPostgres.newDatabase("full_target");
         int rows = 60;
         sql(source, "CREATE TABLE public.wide (id int PRIMARY KEY, n int NOT NULL, body text, notes text)",

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,13 @@ class OutOfMemoryIT {
     @TempDir
     Path directory;
 
+    private final Slots slots = new Slots();
+
+    @AfterEach
+    void dropSlots() throws Exception {
+        slots.close();
+    }
+
     private Path output;
 
     @BeforeEach
@@ -40,7 +48,7 @@ class OutOfMemoryIT {
 
     @Test
     void aValueLargerThanTheHeapInTheCopyEndsTheDaemonWithOneLineThatSaysWhatToRaise() throws Exception {
-        Endpoint source = EmbeddedPostgres.newDatabase("oom_copy_source");
+        Endpoint source = slots.source(EmbeddedPostgres.newDatabase("oom_copy_source"));
         Endpoint target = EmbeddedPostgres.newDatabase("oom_copy_target");
         sql(source, TABLE, HUGE_ROW);
         Path plan = PlanFiles.write(directory, "copy", source, target, "public.huge", "");
@@ -51,7 +59,7 @@ class OutOfMemoryIT {
 
     @Test
     void aValueLargerThanTheHeapInTheStreamEndsTheDaemonWithOneLineThatSaysWhatToRaise() throws Exception {
-        Endpoint source = EmbeddedPostgres.newDatabase("oom_stream_source");
+        Endpoint source = slots.source(EmbeddedPostgres.newDatabase("oom_stream_source"));
         Endpoint target = EmbeddedPostgres.newDatabase("oom_stream_target");
         sql(source, TABLE);
         Path plan = PlanFiles.write(directory, "stream", source, target, "public.huge", "");

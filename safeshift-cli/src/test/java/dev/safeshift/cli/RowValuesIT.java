@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,12 +28,19 @@ class RowValuesIT {
     @TempDir
     Path directory;
 
+    private final Slots slots = new Slots();
+
+    @AfterEach
+    void dropSlots() throws Exception {
+        slots.close();
+    }
+
     /** A value that appears nowhere but in the rows: if it is in a message, a row leaked into it. */
     private final String marker = "MARKER" + UUID.randomUUID().toString().replace("-", "");
 
     @Test
     void aUniqueViolationWhileStreamingNamesTheConstraintNotTheRow() throws Exception {
-        Endpoint source = EmbeddedPostgres.newDatabase("leak_unique_source");
+        Endpoint source = slots.source(EmbeddedPostgres.newDatabase("leak_unique_source"));
         Endpoint target = EmbeddedPostgres.newDatabase("leak_unique_target");
         sql(source, TABLE, "INSERT INTO public.notes SELECT g, 'note ' || g FROM generate_series(1, 10) g");
         sql(target, TABLE, "CREATE UNIQUE INDEX notes_note_key ON public.notes (note)");
@@ -53,7 +61,7 @@ class RowValuesIT {
 
     @Test
     void anInvalidInputWhileStreamingNamesTheTypeNotTheValue() throws Exception {
-        Endpoint source = EmbeddedPostgres.newDatabase("leak_input_source");
+        Endpoint source = slots.source(EmbeddedPostgres.newDatabase("leak_input_source"));
         Endpoint target = EmbeddedPostgres.newDatabase("leak_input_target");
         sql(source, TABLE, "INSERT INTO public.notes SELECT g, g::text FROM generate_series(1, 10) g");
         // the target checks what arrives: a note must read as a number
@@ -76,7 +84,7 @@ class RowValuesIT {
 
     @Test
     void aChunkCopyTheTargetRefusesNamesTheConstraintNotTheRow() throws Exception {
-        Endpoint source = EmbeddedPostgres.newDatabase("leak_copy_source");
+        Endpoint source = slots.source(EmbeddedPostgres.newDatabase("leak_copy_source"));
         Endpoint target = EmbeddedPostgres.newDatabase("leak_copy_target");
         sql(source, TABLE, "INSERT INTO public.notes SELECT g, CASE WHEN g IN (5, 6) THEN '" + marker
                 + "' ELSE 'note ' || g END FROM generate_series(1, 10) g");

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,13 @@ import org.junit.jupiter.api.Test;
 class SchemaChangeIT {
 
     private static final String TABLE = "public.items";
+    private static final Slots SLOTS = new Slots();
     private static final int ROWS = 2_000;
+
+    @AfterEach
+    void dropSlots() throws Exception {
+        SLOTS.close();
+    }
 
     @Test
     void newColumnsNullableWithAConstantDefaultAndNotNullWithADefaultAreAddedToTheTarget() throws Exception {
@@ -205,7 +212,7 @@ class SchemaChangeIT {
         }
 
         Fixture(String name, List<String> columns) throws Exception {
-            source = EmbeddedPostgres.newDatabase(name + "_source");
+            source = SLOTS.source(EmbeddedPostgres.newDatabase(name + "_source"));
             target = EmbeddedPostgres.newDatabase(name + "_target");
             sql(source, "CREATE TABLE public.items (id int PRIMARY KEY, n int NOT NULL, note text)",
                     "INSERT INTO public.items SELECT g, g, 'row ' || g FROM generate_series(1, " + ROWS + ") g");
