@@ -15,6 +15,8 @@ public class SafeshiftException extends RuntimeException {
         TARGET_CONFLICT(6),
         IN_USE(7),
         STATE(8),
+        /** A source table's columns changed while streaming in a way that needs the user's action. */
+        SCHEMA_CHANGED(9),
         INTERNAL(1);
 
         private final int exitCode;

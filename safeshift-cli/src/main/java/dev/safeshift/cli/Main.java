@@ -25,6 +25,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Thread.setDefaultUncaughtExceptionHandler(Errors::uncaught);
         System.exit(execute(args));
     }
 
@@ -38,7 +39,12 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new Errors());
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler; an Error leaves execute() as it is
+            return Errors.outOfMemory(e, e, err);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.safeshift.cli;
 
+import dev.safeshift.LogValues;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.PlanLoader;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ final class Options {
     private Options() {
     }
 
-    /** The plan file argument plus {@code --debug}. */
+    /** The plan file argument plus {@code --debug} and {@code --log-values}. */
     static final class PlanArgument {
 
         @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (plan.yaml).")
@@ -22,6 +23,14 @@ final class Options {
         void debug(boolean enabled) {
             if (enabled) {
                 Logging.enableDebug();
+            }
+        }
+
+        @Option(names = "--log-values", description = "Show row values in error messages and the log, for "
+                + "debugging (they are left out by default: rows are customer data). Same as SAFESHIFT_LOG_VALUES=1.")
+        void logValues(boolean enabled) {
+            if (enabled) {
+                LogValues.enable();
             }
         }
 

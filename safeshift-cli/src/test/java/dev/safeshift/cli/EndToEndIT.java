@@ -220,6 +220,9 @@ class EndToEndIT {
 
                 assertThat(Main.execute("stop", plan.toString())).isZero();
                 assertThat(third.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(Main.execute("abort", "--yes", plan.toString())).isZero();
+                assertThat(scalar(source, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                        .as("abort leaves no slot behind").isEqualTo("0");
             } finally {
                 third.destroyForcibly();
             }

@@ -41,6 +41,16 @@ public interface Engine extends AutoCloseable {
      */
     long prepareTarget(TableMove move, boolean freshStart, boolean replaceExistingRows);
 
+    /**
+     * How the source table's columns (as {@code move} describes them now) differ from the target
+     * table's, for a migration that has started: a schema change made on the source while no daemon
+     * was streaming, or during the backfill. Empty when they have the same columns and types.
+     */
+    java.util.Optional<SchemaChange> compareWithTarget(TableMove move);
+
+    /** Adds the columns of an {@link SchemaChange#automatic() automatic} change to the target table. */
+    void applySchemaChange(SchemaChange change);
+
     /** Creates secondary indexes and the constraints built on them on the target once the backfill is done. */
     void finishTarget(TableMove move);
 

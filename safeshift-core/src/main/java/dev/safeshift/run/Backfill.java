@@ -1,5 +1,6 @@
 package dev.safeshift.run;
 
+import dev.safeshift.OutOfMemory;
 import dev.safeshift.engine.ChunkMark;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
@@ -87,6 +88,8 @@ final class Backfill {
                 } catch (RuntimeException e) {
                     progress.copied.addAndGet(-inFlight.get()); // rolled back with the copy
                     throw e;
+                } catch (OutOfMemoryError e) {
+                    throw OutOfMemory.describe(e, "copying a chunk of " + chunk.table());
                 }
             }));
         }

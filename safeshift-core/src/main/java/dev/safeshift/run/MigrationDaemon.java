@@ -1,5 +1,6 @@
 package dev.safeshift.run;
 
+import dev.safeshift.OutOfMemory;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
 import dev.safeshift.engine.ChangeStream;
@@ -7,6 +8,8 @@ import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
+import dev.safeshift.engine.SchemaChange;
+import dev.safeshift.engine.SchemaChangedException;
 import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
@@ -65,8 +68,7 @@ public final class MigrationDaemon {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     /** Set when another daemon took the lock: this one stops with it. */
     private final AtomicReference<SafeshiftException> lockLost = new AtomicReference<>();
-    /** Retries that happened while the store could not be written to, oldest first. */
-    private final List<String> unrecordedRetries = new ArrayList<>();
+    private final RetryLog retries;
 
     public MigrationDaemon(Plan plan, ControlStore store, Engine engine, RunListener listener, String actor) {
         this(plan, store, engine, listener, actor, new RetryPolicy(plan.retry().giveUpAfter()));
@@ -80,6 +82,7 @@ public final class MigrationDaemon {
         this.listener = listener;
         this.actor = actor;
         this.retry = retry;
+        this.retries = new RetryLog(store, actor);
     }
 
     /** The capture (replication slot and publication) a migration recorded in the store, if any. */
@@ -134,10 +137,16 @@ public final class MigrationDaemon {
             } catch (SafeshiftException | InterruptedException e) {
                 failed(id, e);
                 throw e;
-            } catch (RuntimeException e) {
-                failed(id, e);
-                throw new SafeshiftException(SafeshiftException.Kind.INTERNAL, "the daemon stopped on an unexpected"
-                        + " error: " + e.getMessage() + " (details in the log)", e);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // An OutOfMemoryError may arrive wrapped, e.g. in the "Self-suppression not permitted"
+                // of a try-with-resources whose close() failed with the same preallocated error.
+                Optional<OutOfMemoryError> outOfMemory = OutOfMemory.find(e);
+                SafeshiftException reported = outOfMemory.isPresent()
+                        ? OutOfMemory.describe(outOfMemory.get(), "running the migration")
+                        : new SafeshiftException(SafeshiftException.Kind.INTERNAL, "the daemon stopped on an unexpected"
+                                + " error: " + e.getMessage() + " (details in the log)", e);
+                failed(id, reported);
+                throw reported;
             } finally {
                 guard.close();
                 try {
@@ -191,7 +200,7 @@ public final class MigrationDaemon {
                 LOG.warn("transient failure, retrying in {} s (attempt {})", wait.toSeconds(), attempt, e);
                 listener.info("Lost a database connection (" + e.getMessage() + "). Retrying in " + wait.toSeconds()
                         + " s (attempt " + attempt + "; gives up after " + Durations.format(retry.giveUpAfter()) + ").");
-                recordRetry(id, e, attempt, wait);
+                retries.record(id, e, attempt, wait);
                 if (stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                     stopped(id);
                     return;
@@ -207,35 +216,11 @@ public final class MigrationDaemon {
         }
     }
 
-    /**
-     * Puts the retry on the timeline. The store may live on the database that is away; then the
-     * event waits and is written, with the time it happened, as soon as the store answers again.
-     */
-    private void recordRetry(long id, RuntimeException e, int attempt, Duration wait) {
-        var detail = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                .put("at", Instant.now().toString()).put("attempt", attempt).put("waitSeconds", wait.toSeconds())
-                .put("error", e.getClass().getSimpleName()).put("message", String.valueOf(e.getMessage()));
-        unrecordedRetries.add(detail.toString());
-        recordPendingRetries(id);
-    }
-
-    private void recordPendingRetries(long id) {
-        while (!unrecordedRetries.isEmpty()) {
-            try {
-                store.append(id, "retry", actor, unrecordedRetries.get(0));
-                unrecordedRetries.remove(0);
-            } catch (RuntimeException storeDown) {
-                LOG.warn("could not record the retry on the timeline yet: {}", storeDown.getMessage());
-                return;
-            }
-        }
-    }
-
     private void work(long id, AtomicBoolean started) throws InterruptedException {
-        recordPendingRetries(id);
+        retries.recordPending(id);
         engine.preflight();
         List<ChunkRecord> chunks = store.chunks(id);
-        List<TableMove> moves = describeAndPrepare(id, chunks.isEmpty());
+        List<TableMove> moves = describeAndPrepare(id, chunks.isEmpty(), chunks.stream().anyMatch(c -> !c.done()));
         started.set(true);
         String capture;
         if (chunks.isEmpty()) {
@@ -246,7 +231,7 @@ public final class MigrationDaemon {
             }
             capture = fresh.get();
         } else {
-            capture = ownedCapture(id);
+            capture = CaptureOwnership.owned(plan, store, engine, id);
             if (markCopiedChunks(id, capture)) {
                 chunks = store.chunks(id);
             }
@@ -279,14 +264,16 @@ public final class MigrationDaemon {
 
     /**
      * Every table is described (and refused if it cannot move) and checked not to be moved onto
-     * itself before any target table is touched.
+     * itself before any target table is touched. A migration under way also follows what changed in
+     * the source tables' columns since the target was last in step (see {@link SchemaFollower#resume}).
      */
-    private List<TableMove> describeAndPrepare(long id, boolean freshStart) {
+    private List<TableMove> describeAndPrepare(long id, boolean freshStart, boolean copyPending) {
+        SchemaFollower schemas = new SchemaFollower(engine, store, id, listener, actor);
         List<TableMove> moves = new ArrayList<>();
         for (TableSpec spec : plan.tables()) {
-            TableMove move = new TableMove(engine.describeSource(spec), spec.target());
+            TableMove move = new TableMove(engine.describeSource(spec), spec.target(), !spec.columns().isEmpty());
             move.source().definition().notes().forEach(listener::info);
-            moves.add(move);
+            moves.add(freshStart ? move : schemas.resume(move, copyPending));
         }
         engine.refuseSelfMoves(moves);
         for (int i = 0; i < moves.size(); i++) {
@@ -315,7 +302,7 @@ public final class MigrationDaemon {
         if (recorded.isPresent()) {
             // an earlier start of this migration recorded it, and died before it planned any chunk
             capture = recorded.get().slotName();
-            requireSameSource(recorded.get(), source);
+            CaptureOwnership.requireSameSource(plan, recorded.get(), source);
             if (engine.captureExists(capture)) {
                 listener.info("Dropping replication slot " + capture + ", which this migration created in a start that"
                         + " was interrupted before it copied anything.");
@@ -348,39 +335,6 @@ public final class MigrationDaemon {
         checkCopiedRows(id, moves);
         finishBackfill(id, moves);
         return Optional.of(capture);
-    }
-
-    /**
-     * The capture this migration recorded and created, checked to be there, on the same source
-     * server it was created on. A slot the store does not record for this migration is never used.
-     */
-    private String ownedCapture(long id) {
-        StreamState recorded = store.stream(id).filter(StreamState::started).orElseThrow(() -> new SafeshiftException(
-                SafeshiftException.Kind.STATE, "the control store records chunks for migration " + plan.name()
-                + " but no replication slot; its state is incomplete. Start over with safeshift abort followed by"
-                + " safeshift run."));
-        requireSameSource(recorded, engine.identifySource());
-        String capture = recorded.slotName();
-        if (!engine.captureExists(capture)) {
-            throw new SafeshiftException(SafeshiftException.Kind.STATE,
-                    "the replication slot " + capture + " that this migration reads from no longer exists on the source, "
-                            + "so changes made since it was dropped are lost to Safeshift. Start over with "
-                            + "safeshift abort followed by safeshift run.");
-        }
-        return capture;
-    }
-
-    private void requireSameSource(StreamState recorded, SourceIdentity now) {
-        Optional<String> systemId = recorded.sourceSystemId();
-        Optional<String> database = recorded.sourceDatabase();
-        if ((systemId.isPresent() && !systemId.get().equals(now.systemId()))
-                || (database.isPresent() && !database.get().equals(now.database()))) {
-            throw new SafeshiftException(SafeshiftException.Kind.STATE, "the source at "
-                    + plan.source().redactedUrl() + " is not where this migration's replication slot "
-                    + recorded.slotName() + " was created (server " + systemId.orElse("?") + ", database "
-                    + database.orElse("?") + "; now server " + now.systemId() + ", database " + now.database()
-                    + "). Point source.url back at that server, or give the migration up with safeshift abort.");
-        }
     }
 
     /**
@@ -480,10 +434,27 @@ public final class MigrationDaemon {
         store.setPhase(id, Phase.STREAMING, "backfill complete");
     }
 
+    /**
+     * Streams until stopped. When the stream stops before a schema change the target can be given
+     * exactly, the change is applied, the sources are described again and streaming goes on from the
+     * same applied position.
+     */
     private void stream(long id, String capture, List<TableMove> moves) throws InterruptedException {
         if (store.find(plan.name()).map(MigrationRecord::phase).orElse(Phase.STREAMING) != Phase.STREAMING) {
             store.setPhase(id, Phase.STREAMING, "resumed");
         }
+        List<TableMove> current = moves;
+        Optional<SchemaChange> change;
+        while ((change = streamUntilStopped(id, capture, current)).isPresent()) {
+            new SchemaFollower(engine, store, id, listener, actor).apply(change.get());
+            current = describeAndPrepare(id, false, false);
+        }
+        stopped(id);
+    }
+
+    /** Streams until stopped (empty), or until the stream stops before an automatic schema change (returned). */
+    private Optional<SchemaChange> streamUntilStopped(long id, String capture, List<TableMove> moves)
+            throws InterruptedException {
         listener.info("Streaming changes from slot " + capture + ".");
         try (ChangeStream stream = engine.openStream(capture, moves);
              ScheduledVerification verification = plan.verify().map(schedule -> new ScheduledVerification(engine,
@@ -498,6 +469,9 @@ public final class MigrationDaemon {
                 Optional<Throwable> failure = stream.failure();
                 if (failure.isPresent()) {
                     Throwable cause = failure.get();
+                    if (cause instanceof SchemaChangedException changed && changed.change().automatic()) {
+                        return Optional.of(changed.change());
+                    }
                     if (cause instanceof SafeshiftException safeshift) {
                         throw safeshift;
                     }
@@ -524,7 +498,7 @@ public final class MigrationDaemon {
             listener.info(String.format("stream summary: %d changes applied, apply delay of recent changes "
                     + "p50 %d ms, p99 %d ms", last.eventsApplied(), last.applyLagP50Millis(), last.applyLagP99Millis()));
         }
-        stopped(id);
+        return Optional.empty();
     }
 
     /**
@@ -548,7 +522,7 @@ public final class MigrationDaemon {
     }
 
     private void report(long id, String capture, StreamProgress progress) {
-        recordPendingRetries(id);
+        retries.recordPending(id);
         Lag lag = engine.lag(capture, progress);
         OptionalLong retained = engine.retainedLog(capture);
         String position = progress.appliedPosition().orElse("");
@@ -590,7 +564,8 @@ public final class MigrationDaemon {
             if (phase == Phase.BACKFILL || phase == Phase.STREAMING) {
                 store.setPhase(id, Phase.FAILED, String.valueOf(e.getMessage()));
             }
-        } catch (RuntimeException secondary) {
+        } catch (RuntimeException | OutOfMemoryError secondary) {
+            // the JVM may throw one preallocated OutOfMemoryError again: never add an error to itself
             if (secondary != e) {
                 e.addSuppressed(secondary);
             }

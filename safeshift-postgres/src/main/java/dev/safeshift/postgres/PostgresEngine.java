@@ -9,6 +9,7 @@ import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
+import dev.safeshift.engine.SchemaChange;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableComparer;
 import dev.safeshift.engine.TableInfo;
@@ -19,6 +20,7 @@ import dev.safeshift.plan.TableSpec;
 import dev.safeshift.postgres.stream.AppliedPositionTable;
 import dev.safeshift.postgres.stream.PostgresChangeStream;
 import dev.safeshift.postgres.stream.SourceLogMarks;
+import dev.safeshift.postgres.stream.StreamableNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
@@ -80,7 +83,9 @@ final class PostgresEngine implements Engine {
     @Override
     public TableInfo describeSource(TableSpec spec) {
         try (Connection from = Connections.open(source, "source")) {
-            return PostgresCatalog.describeSource(from, spec);
+            TableInfo described = PostgresCatalog.describeSource(from, spec);
+            StreamableNames.refuseUnstreamable(from, spec.source());
+            return described;
         } catch (SQLException e) {
             throw failure("reading the definition of " + spec.source(), e);
         }
@@ -98,6 +103,28 @@ final class PostgresEngine implements Engine {
             return TargetTables.prepare(to, move, freshStart, replaceExistingRows);
         } catch (SQLException e) {
             throw failure("creating the target table " + move.target(), e);
+        }
+    }
+
+    @Override
+    public Optional<SchemaChange> compareWithTarget(TableMove move) {
+        try (Connection from = Connections.open(source, "source"); Connection to = Connections.open(target, "target")) {
+            if (!PostgresCatalog.exists(to, move.target())) {
+                return Optional.empty(); // prepareTarget creates it
+            }
+            TableInfo there = PostgresCatalog.describeAll(to, move.target(), "target");
+            return SchemaChanges.forTarget(move, there, SchemaChanges.read(from, move.source().name()));
+        } catch (SQLException e) {
+            throw failure("comparing the columns of " + move.source().name() + " with the target's", e);
+        }
+    }
+
+    @Override
+    public void applySchemaChange(SchemaChange change) {
+        try (Connection to = Connections.open(target, "target")) {
+            SchemaChanges.apply(to, change);
+        } catch (SQLException e) {
+            throw failure("adding columns to the target table " + change.move().target(), e);
         }
     }
 
@@ -287,9 +314,9 @@ final class PostgresEngine implements Engine {
         // connections are opened per operation; nothing is held between calls
     }
 
+    /** The failure to report; its message and cause carry no row values (see {@link SqlErrors}). */
     private static SafeshiftException failure(String doing, SQLException e) {
         return new SafeshiftException(SafeshiftException.Kind.INTERNAL,
-                "PostgreSQL failed while " + doing + ": " + e.getMessage()
-                        + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), e);
+                "PostgreSQL failed while " + doing + ": " + SqlErrors.describe(e), SqlErrors.redact(e));
     }
 }

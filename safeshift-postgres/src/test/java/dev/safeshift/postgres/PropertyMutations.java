@@ -74,6 +74,9 @@ final class PropertyMutations {
             return false;
         }
         Column column = anyColumn();
+        if (table.token(column, g).equals(column.type().token(column.x(g) + 1))) {
+            return false; // the row holds a special value equal to the new one (false, bit zero): no change
+        }
         set(g, column, column.type().gen(column.x(g) + 1));
         different(g, column);
         return true;

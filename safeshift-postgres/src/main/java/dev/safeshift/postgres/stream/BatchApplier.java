@@ -1,6 +1,8 @@
 package dev.safeshift.postgres.stream;
 
+import dev.safeshift.engine.SchemaChangedException;
 import dev.safeshift.engine.StreamProgress;
+import dev.safeshift.postgres.SqlErrors;
 import dev.safeshift.postgres.stream.AppliedPositionTable.AppliedPosition;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -55,6 +57,10 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     // the open target transaction ("group" of whole source transactions)
     private boolean inSourceTransaction;
+    /** Whether a change of the source transaction in hand is in the open group. */
+    private boolean transactionApplied;
+    /** Whether the open group holds a whole source transaction with changes, to commit at {@link #groupCommitLsn}. */
+    private boolean groupEnded;
     private boolean dirty;
     private long groupCommitLsn;
     private long groupEventLsn;
@@ -96,17 +102,28 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 durable = null;
             }
             committer.markBatchFinished();
+        } catch (SchemaChangedException changed) {
+            stopping = true;
+            rollbackQuietly();
+            throw changed;
         } catch (SQLException | RuntimeException e) {
             stopping = true;
             rollbackQuietly();
-            throw new ApplyException("applying changes to the target failed: " + e.getMessage(), e);
+            // the exception is logged by Debezium and by the stream: no row values in it (SqlErrors)
+            String reason = e instanceof SQLException sql ? SqlErrors.describe(sql) : e.getMessage();
+            throw new ApplyException("applying changes to the target failed: " + reason, SqlErrors.redact(e));
         } finally {
             batchLock.unlock();
         }
     }
 
     private void handle(RecordChangeEvent<SourceRecord> record) throws SQLException {
-        StreamEvent event = reader.read(record.record());
+        StreamEvent event;
+        try {
+            event = reader.read(record.record());
+        } catch (SchemaChangedException changed) {
+            throw stopBefore(changed);
+        }
         if (event instanceof StreamEvent.Begin) {
             if (inSourceTransaction) {
                 // The connector reconnected and streams again from its last confirmed offset, which
@@ -118,6 +135,7 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 resetGroup();
             }
             inSourceTransaction = true;
+            transactionApplied = false;
         } else if (event instanceof StreamEvent.End end) {
             inSourceTransaction = false;
             endOfSourceTransaction(end.commitLsn());
@@ -137,6 +155,20 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         } else if (!inSourceTransaction) {
             durable = record;
         }
+    }
+
+    /**
+     * Stops before a change whose columns are not the move's (a schema change on the source). When
+     * nothing of its source transaction was applied yet, the whole source transactions before it
+     * commit with their position, so the target holds every change up to it and none after; otherwise
+     * the open group is rolled back (by the caller) and the target stays at its last commit. Either way
+     * the stream starts again from the applied position, so nothing is skipped.
+     */
+    private SchemaChangedException stopBefore(SchemaChangedException changed) throws SQLException {
+        if (groupEnded && !transactionApplied) {
+            commitGroup();
+        }
+        return changed;
     }
 
     /** Without its transaction's end, a change has no commit position to be applied exactly once with. */
@@ -161,6 +193,7 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void applied(long lsn, long sourceMillis) {
         dirty = true;
+        transactionApplied = true;
         groupEvents++;
         groupEventLsn = lsn;
         groupLastSourceMillis = sourceMillis;
@@ -186,6 +219,7 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             return;
         }
         groupCommitLsn = commitLsn;
+        groupEnded |= dirty;
         if (!dirty) {
             // nothing of ours in it (e.g. another table's transaction): applied by definition
             reportedPosition = commitLsn;
@@ -230,6 +264,7 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void resetGroup() {
         dirty = false;
+        groupEnded = false;
         groupEvents = 0;
         groupEventLsn = 0;
         groupLastSourceMillis = 0;

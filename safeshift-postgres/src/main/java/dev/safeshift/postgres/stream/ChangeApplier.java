@@ -1,5 +1,6 @@
 package dev.safeshift.postgres.stream;
 
+import dev.safeshift.LogValues;
 import dev.safeshift.postgres.Sql;
 import dev.safeshift.engine.ColumnInfo;
 import dev.safeshift.engine.TableMove;
@@ -27,10 +28,13 @@ final class ChangeApplier implements AutoCloseable {
     private static final int CACHED_STATEMENTS = 64;
 
     private final Connection connection;
+    /** Characters of parameters the pending batch may hold before it is sent (see {@link MemoryBudget}). */
+    private final long flushChars;
     private final Map<Shape, PreparedStatement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private Shape batchShape;
     private PreparedStatement batch;
     private int batchSize;
+    private long batchChars;
     /** Keys in the pending upsert batch: a multi-row upsert must not touch one row twice. */
     private final Set<List<String>> batchKeys = new HashSet<>();
     /** Keys of the pending partial updates, in batch order, to tell which found no row. */
@@ -38,7 +42,12 @@ final class ChangeApplier implements AutoCloseable {
     private final List<String> missedUpdates = new ArrayList<>();
 
     ChangeApplier(Connection connection) {
+        this(connection, MemoryBudget.current().applyChars());
+    }
+
+    ChangeApplier(Connection connection, long flushChars) {
         this.connection = connection;
+        this.flushChars = flushChars;
     }
 
     void apply(RowChange change) throws SQLException {
@@ -57,7 +66,10 @@ final class ChangeApplier implements AutoCloseable {
             if (change.rekey()) {
                 add(Shape.delete(move), change.oldKey(), change.oldKey());
             }
-            add(Shape.upsert(move), change.values(), change.key());
+            // a change written before a column was added carries fewer columns than the move
+            Shape shape = change.columns().size() == move.source().writtenColumns().size() ? Shape.upsert(move)
+                    : Shape.upsert(move, change.columns());
+            add(shape, change.values(), change.key());
             return;
         }
         // Unchanged TOASTed values were not in the log: update only what is there, and when the key
@@ -83,7 +95,8 @@ final class ChangeApplier implements AutoCloseable {
             parameters.addAll(change.key());
         }
         add(Shape.update(move, setColumns, change.rekey()), parameters, change.key());
-        batchUpdates.add(move.target() + " " + where);
+        // the key is row data, named only when values were asked for
+        batchUpdates.add(LogValues.enabled() ? move.target() + " " + where : move.target().toString());
     }
 
     void truncate(TableMove move) throws SQLException {
@@ -132,6 +145,7 @@ final class ChangeApplier implements AutoCloseable {
         batch = null;
         batchShape = null;
         batchSize = 0;
+        batchChars = 0;
         batchKeys.clear();
         batchUpdates.clear();
     }
@@ -149,12 +163,17 @@ final class ChangeApplier implements AutoCloseable {
                 batch.setNull(i + 1, Types.OTHER);
             } else {
                 batch.setObject(i + 1, value, Types.OTHER);
+                batchChars += value.length();
             }
         }
         batch.addBatch();
         batchSize++;
         if (upsert) {
             batchKeys.add(key);
+        }
+        if (batchChars >= flushChars) {
+            // large values: send what is pending now, inside the still open target transaction
+            flush();
         }
     }
 
@@ -195,6 +214,11 @@ final class ChangeApplier implements AutoCloseable {
             return new Shape(Kind.UPSERT, move, List.of());
         }
 
+        /** An upsert of some of the columns: the others take their default in a new row and stay in an old one. */
+        static Shape upsert(TableMove move, List<String> columns) {
+            return new Shape(Kind.UPSERT, move, List.copyOf(columns));
+        }
+
         static Shape update(TableMove move, List<String> setColumns, boolean rekey) {
             return new Shape(rekey ? Kind.REKEY : Kind.UPDATE, move, List.copyOf(setColumns));
         }
@@ -218,10 +242,13 @@ final class ChangeApplier implements AutoCloseable {
 
         String sql() {
             String table = Sql.table(move.target());
+            // an upsert of some columns names them in setColumns; otherwise it writes every written column
+            List<ColumnInfo> written = kind == Kind.UPSERT && !setColumns.isEmpty()
+                    ? setColumns.stream().map(move.source()::column).toList() : move.source().writtenColumns();
             List<String> key = move.source().primaryKey();
             return switch (kind) {
                 case UPSERT -> {
-                    List<ColumnInfo> columns = move.source().writtenColumns();
+                    List<ColumnInfo> columns = written;
                     List<ColumnInfo> updated = columns.stream().filter(c -> !key.contains(c.name())).toList();
                     if (updated.stream().anyMatch(Shape::alwaysIdentity)) {
                         yield replaceRow(table, columns);

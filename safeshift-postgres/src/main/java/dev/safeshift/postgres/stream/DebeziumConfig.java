@@ -103,8 +103,16 @@ final class DebeziumConfig {
         // hands a NULL to the converter for types it does not know (tsvector, composites, extension
         // types, ...) instead of their text.
         p.setProperty("include.unknown.datatypes", "true");
+        // A value Debezium cannot convert stops the stream; by default it would become NULL with a warning.
+        p.setProperty("event.converting.failure.handling.mode", "fail");
         p.setProperty("converters", "textform");
         p.setProperty("textform.type", TextFormConverter.class.getName());
+
+        // Memory is bounded by bytes as well as by records (see MemoryBudget).
+        MemoryBudget budget = MemoryBudget.current();
+        p.setProperty("max.queue.size.in.bytes", Long.toString(budget.queueBytes()));
+        p.setProperty("max.queue.size", Integer.toString(MemoryBudget.QUEUE_RECORDS));
+        p.setProperty("max.batch.size", Integer.toString(MemoryBudget.BATCH_RECORDS));
 
         // A connection hiccup is retried a bounded number of times, then reported as a failure.
         p.setProperty("errors.max.retries", "10");
@@ -112,30 +120,36 @@ final class DebeziumConfig {
     }
 
     /**
-     * Debezium matches {@code schema.table} against these regular expressions, case-insensitively,
-     * in the form its decoder reads names (which differs for names beyond ASCII, see DecodedNames).
+     * Debezium matches {@code schema.table} against these regular expressions, case-insensitively.
+     * Changes arrive named the way its decoder read the names (see {@link DebeziumNames}), which
+     * differs from the real name when it has characters outside ASCII, so both forms are listed.
      */
     static String tableIncludeList(List<TableMove> moves) {
         return moves.stream()
-                .flatMap(m -> java.util.stream.Stream.of(
-                        regexLiteral(m.source().name().schema()) + "\\." + regexLiteral(m.source().name().name()),
-                        regexLiteral(DecodedNames.asDecoded(m.source().name().schema())) + "\\."
-                                + regexLiteral(DecodedNames.asDecoded(m.source().name().name()))))
+                .flatMap(m -> {
+                    String schema = m.source().name().schema();
+                    String table = m.source().name().name();
+                    return java.util.stream.Stream.of(
+                            regexLiteral(schema) + "\\." + regexLiteral(table),
+                            regexLiteral(DebeziumNames.relation(schema)) + "\\." + regexLiteral(DebeziumNames.relation(table)));
+                })
                 .distinct()
                 .collect(Collectors.joining(","));
     }
 
     private static String regexLiteral(String text) {
         StringBuilder out = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            if (Character.isLetterOrDigit(c) || c == '_') {
-                out.append(c);
+        text.codePoints().forEach(c -> {
+            if (c < 128 && (Character.isLetterOrDigit(c) || c == '_')) {
+                out.appendCodePoint(c);
+            } else if (c < 128) {
+                // A backslash before ASCII punctuation is a literal in Java regex, and "\," keeps a
+                // comma from splitting Debezium's list.
+                out.append('\\').appendCodePoint(c);
             } else {
-                // A backslash before punctuation is a literal in Java regex, and "\," keeps a comma
-                // from splitting Debezium's list.
-                out.append('\\').append(c);
+                out.append("\\x{").append(Integer.toHexString(c)).append('}');
             }
-        }
+        });
         return out.toString();
     }
 

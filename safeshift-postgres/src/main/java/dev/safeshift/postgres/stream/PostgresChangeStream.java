@@ -1,11 +1,15 @@
 package dev.safeshift.postgres.stream;
 
 import dev.safeshift.engine.ChangeStream;
+import dev.safeshift.engine.SchemaChangedException;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
+import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.postgres.ReplicaRole;
+import dev.safeshift.postgres.SchemaChanges;
+import dev.safeshift.postgres.SqlErrors;
 import dev.safeshift.postgres.stream.AppliedPositionTable.AppliedPosition;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -86,7 +90,8 @@ public final class PostgresChangeStream implements ChangeStream {
             AppliedPositionTable.ensureExists(targetConnection);
             Optional<AppliedPosition> resumeFrom = AppliedPositionTable.read(targetConnection, captureName);
             targetConnection.setAutoCommit(false);
-            BatchApplier batchApplier = new BatchApplier(captureName, targetConnection, new RecordReader(captureName, moves), resumeFrom);
+            RecordReader reader = new RecordReader(captureName, moves, new SchemaWatch(this::sourceColumns));
+            BatchApplier batchApplier = new BatchApplier(captureName, targetConnection, reader, resumeFrom);
             applier = batchApplier;
             DebeziumEngine<RecordChangeEvent<SourceRecord>> created = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(config.build())
@@ -128,7 +133,21 @@ public final class PostgresChangeStream implements ChangeStream {
     private void fail(Throwable error) {
         if (failure == null) {
             failure = StreamFailures.describe(error, captureName, source, target);
-            LOG.error("Change stream {} stopped: {}", captureName, failure.getMessage(), error);
+            if (failure instanceof SchemaChangedException) {
+                LOG.info("Change stream {} stopped before a schema change: {}", captureName, failure.getMessage());
+            } else {
+                LOG.error("Change stream {} stopped: {}", captureName, failure.getMessage(), SqlErrors.redact(error));
+            }
+        }
+    }
+
+    /** The source table's columns as the catalog has them now, for {@link SchemaWatch}. */
+    private List<SchemaChanges.SourceColumn> sourceColumns(QualifiedName table) {
+        try (Connection connection = connect(source, false)) {
+            return SchemaChanges.read(connection, table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the columns of the source table " + table + " failed: "
+                    + SqlErrors.describe(e), SqlErrors.redact(e));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Header;
@@ -26,14 +27,22 @@ final class RecordReader {
 
     private final Map<String, TableMove> movesBySourceTable = new HashMap<>();
     private final byte[] markContent;
+    private final SchemaWatch schemas;
 
+    /** A reader that takes the moves' columns for the source's own (no schema change can be noticed). */
     RecordReader(String captureName, List<TableMove> moves) {
+        this(captureName, moves, new SchemaWatch(SchemaWatch.Catalog.of(moves)));
+    }
+
+    RecordReader(String captureName, List<TableMove> moves, SchemaWatch schemas) {
+        this.schemas = schemas;
         this.markContent = SourceLogMarks.content(captureName);
         for (TableMove move : moves) {
             String schema = move.source().name().schema();
             String table = move.source().name().name();
             movesBySourceTable.put(tableKey(schema, table), move);
-            movesBySourceTable.put(tableKey(DecodedNames.asDecoded(schema), DecodedNames.asDecoded(table)), move);
+            // records name the table the way Debezium's decoder read it (see DebeziumNames)
+            movesBySourceTable.put(tableKey(DebeziumNames.relation(schema), DebeziumNames.relation(table)), move);
         }
     }
 
@@ -60,8 +69,8 @@ final class RecordReader {
         long sourceMillis = orZero(source.getInt64("ts_ms"));
         String op = value.getString("op");
         return switch (op) {
-            case "c", "r" -> upsert(record, move, value.getStruct("after"), null, lsn, sourceMillis);
-            case "u" -> upsert(record, move, value.getStruct("after"), value.getStruct("before"), lsn, sourceMillis);
+            case "c", "u", "r" -> upsert(record, move, value.getStruct("before"), value.getStruct("after"), lsn,
+                    sourceMillis);
             case "d" -> delete(record, move, value.getStruct("before"), lsn, sourceMillis);
             case "t" -> new StreamEvent.Truncate(move, lsn, sourceMillis);
             default -> new StreamEvent.Skip();
@@ -91,17 +100,17 @@ final class RecordReader {
         return Arrays.equals(content, markContent) ? new StreamEvent.Mark() : new StreamEvent.Skip();
     }
 
-    /**
-     * {@code before} is what the log carries of the old row: nothing, its primary key when the key
-     * changed, or the whole row (REPLICA IDENTITY FULL).
-     */
-    private RowChange upsert(SourceRecord record, TableMove move, Struct after, Struct before, long lsn,
+    private RowChange upsert(SourceRecord record, TableMove move, Struct before, Struct after, long lsn,
                              long sourceMillis) {
         List<String> columns = new ArrayList<>();
         List<String> values = new ArrayList<>();
         boolean complete = true;
+        Set<String> absent = schemas.absentColumns(move, after.schema()); // stops at a schema change
         // generated columns are computed by the target (and pgoutput before PostgreSQL 18 does not send them)
         for (ColumnInfo column : move.source().writtenColumns()) {
+            if (absent.contains(column.name())) {
+                continue; // written before the column was added: the target keeps what it holds
+            }
             Field field = requireField(after, move, column.name());
             Object raw = after.get(field);
             if (ValueConverter.isUnavailable(raw)) {
@@ -113,22 +122,8 @@ final class RecordReader {
         }
         List<String> key = keyOf(after, move);
         List<String> oldKey = header(record, OLD_KEY_HEADER).map(old -> keyOf(old, move))
-                .or(() -> changedKey(before, key, move))
-                .orElse(List.of());
+                .orElseGet(() -> changedKey(before, key, move));
         return new RowChange(move, Kind.UPSERT, columns, values, complete, key, oldKey, lsn, sourceMillis);
-    }
-
-    /**
-     * Debezium turns a primary-key change into a delete and an insert only when it knows the table's
-     * key; for a table it cannot look up (a name beyond ASCII, see DecodedNames) the change arrives
-     * as one update. The old key in the log's old row still tells it apart.
-     */
-    private static Optional<List<String>> changedKey(Struct before, List<String> key, TableMove move) {
-        if (before == null) {
-            return Optional.empty();
-        }
-        List<String> old = keyOf(before, move);
-        return old.equals(key) ? Optional.empty() : Optional.of(old);
     }
 
     private RowChange delete(SourceRecord record, TableMove move, Struct before, long lsn, long sourceMillis) {
@@ -140,6 +135,26 @@ final class RecordReader {
         Kind kind = header(record, NEW_KEY_HEADER).isPresent() ? Kind.DELETE_BEFORE_REKEY : Kind.DELETE;
         return new RowChange(move, kind, List.of(), List.of(), false, keyOf(keySource, move), List.of(), lsn,
                 sourceMillis);
+    }
+
+    /**
+     * The key a row had before an update that changed it, when Debezium did not split the update
+     * into a delete and an insert: it does that only when it knows the table's key, which it does not
+     * when the table's or a key column's name has characters outside ASCII (see {@link DebeziumNames}).
+     * The log then carries the old key as the update's old image. Empty when the key did not change.
+     */
+    private static List<String> changedKey(Struct before, List<String> key, TableMove move) {
+        if (before == null) {
+            return List.of();
+        }
+        for (String column : move.source().primaryKey()) {
+            Field field = field(before, column);
+            if (field == null || before.get(field) == null) {
+                return List.of();
+            }
+        }
+        List<String> beforeKey = keyOf(before, move);
+        return beforeKey.equals(key) ? List.of() : beforeKey;
     }
 
     private static List<String> keyOf(Struct struct, TableMove move) {
@@ -157,16 +172,19 @@ final class RecordReader {
     }
 
     private static Field requireField(Struct struct, TableMove move, String column) {
-        Field field = struct.schema().field(column);
-        if (field == null) {
-            field = struct.schema().field(DecodedNames.asDecoded(column));
-        }
+        Field field = field(struct, column);
         if (field == null) {
             throw new ValueConverter.UnsupportedValueException("column " + column + " of " + move.key()
                     + " is missing from the change record; its type is probably not supported by the change "
                     + "stream (columns of unknown types are left out)");
         }
         return field;
+    }
+
+    /** The record's field for a column, found by its name or by the name as Debezium's decoder read it. */
+    static Field field(Struct struct, String column) {
+        Field field = struct.schema().field(column);
+        return field != null ? field : struct.schema().field(DebeziumNames.column(column));
     }
 
     private static Optional<Struct> header(SourceRecord record, String name) {

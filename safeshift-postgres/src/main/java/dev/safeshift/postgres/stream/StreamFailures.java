@@ -1,9 +1,11 @@
 package dev.safeshift.postgres.stream;
 
+import dev.safeshift.OutOfMemory;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.SafeshiftException.Kind;
 import dev.safeshift.jdbc.ConnectionLoss;
 import dev.safeshift.plan.Endpoint;
+import dev.safeshift.postgres.SqlErrors;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
@@ -15,16 +17,30 @@ final class StreamFailures {
     private static final Pattern SERVER_AWAY = Pattern.compile("the database system is (shutting down|starting up"
             + "|in recovery mode|not yet accepting connections)|terminating connection due to administrator command"
             + "|Connection refused|Connection reset|An I/O error occurred");
+    private static final Pattern CASE_DUPLICATES = Pattern.compile(
+            "Table '(.*)' has columns that differ only by case\\. Column name: '(.*?)'\\.");
     private static final Pattern SLOT_ACTIVE = Pattern.compile("replication slot \"([^\"]*)\" is active for PID (\\d+)");
 
     private StreamFailures() {
     }
 
     static SafeshiftException describe(Throwable error, String captureName, Endpoint source, Endpoint target) {
+        var outOfMemory = OutOfMemory.find(error);
+        if (outOfMemory.isPresent()) {
+            return OutOfMemory.describe(outOfMemory.get(), "streaming changes (change stream " + captureName + ")");
+        }
         Throwable root = error instanceof ExecutionException && error.getCause() != null ? error.getCause() : error;
         for (Throwable t = root; t != null; t = t.getCause()) {
             if (t instanceof SafeshiftException known) {
                 return known;
+            }
+            Matcher sameName = t.getMessage() == null ? null : CASE_DUPLICATES.matcher(t.getMessage());
+            if (sameName != null && sameName.find()) {
+                return new SafeshiftException(Kind.UNSUPPORTED_TABLE, "The change stream " + captureName + " cannot "
+                        + "follow the source table " + sameName.group(1) + ": its column " + sameName.group(2)
+                        + " has the name of another column but for case (a column added while streaming?), and the "
+                        + "change stream (Debezium's pgoutput decoder) cannot tell such columns apart. Rename one of "
+                        + "them on the source, then run again; nothing after the last applied change is lost.", root);
             }
             Matcher active = t.getMessage() == null ? null : SLOT_ACTIVE.matcher(t.getMessage());
             if (active != null && active.find()) {
@@ -39,7 +55,7 @@ final class StreamFailures {
         SQLException sql = firstSql(root);
         boolean connectionLost = ConnectionLoss.isLoss(root) || saysServerIsAway(root);
         if (applyFailed(root) && !connectionLost) {
-            String reason = sql != null ? sql.getMessage() : rootCause(root).getMessage();
+            String reason = sql != null ? SqlErrors.describe(sql) : rootCause(root).getMessage();
             return new SafeshiftException(Kind.TARGET_CONFLICT, "The change stream " + captureName
                     + " could not apply changes to the target " + target.redactedUrl() + ": " + reason
                     + ". The target keeps everything up to the last committed source transaction; "
@@ -47,7 +63,7 @@ final class StreamFailures {
         }
         if (connectionLost) {
             return new SafeshiftException(Kind.UNREACHABLE, "The change stream " + captureName
-                    + " lost its database connection: " + (sql != null ? sql.getMessage() : rootCause(root).getMessage())
+                    + " lost its database connection: " + (sql != null ? SqlErrors.describe(sql) : rootCause(root).getMessage())
                     + ". Check that the databases are reachable, then start the stream again; "
                     + "it resumes where the target stopped.", root);
         }

@@ -246,7 +246,7 @@ final class ValueConverter {
     /** Formatted by hand because PostgreSQL's {@code time} allows 24:00:00, which LocalTime does not. */
     private static String timeOfDay(long micros) {
         if (micros < 0 || micros > MICROS_PER_DAY) {
-            throw new UnsupportedValueException("time of day out of range: " + micros + " microseconds");
+            throw new UnsupportedValueException("a time of day out of range");
         }
         long seconds = micros / MICROS_PER_SECOND;
         return String.format("%02d:%02d:%02d.%06d", seconds / 3600, (seconds / 60) % 60, seconds % 60,

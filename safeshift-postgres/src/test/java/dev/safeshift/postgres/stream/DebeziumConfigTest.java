@@ -43,6 +43,10 @@ class DebeziumConfigTest {
         assertThat(p.getProperty("provide.transaction.metadata")).isEqualTo("true");
         assertThat(p.getProperty("message.prefix.include.list")).isEqualTo(SourceLogMarks.PREFIX);
         assertThat(p.getProperty("offset.storage")).isEqualTo("org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+        assertThat(p.getProperty("event.converting.failure.handling.mode")).as("no value silently becomes NULL")
+                .isEqualTo("fail");
+        assertThat(Long.parseLong(p.getProperty("max.queue.size.in.bytes"))).as("memory bounded by bytes")
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 8);
     }
 
     @Test
@@ -64,5 +68,15 @@ class DebeziumConfigTest {
         assertThat(Pattern.matches(patterns[0], "public.orders")).isTrue();
         assertThat(Pattern.matches(patterns[0], "publicXorders")).isFalse();
         assertThat(Pattern.matches(patterns[1].replace("\\,", ","), "my.schema.a+b,c")).isTrue();
+    }
+
+    @Test
+    void includeListAlsoMatchesNamesOutsideAsciiAsTheDecoderReadsThem() {
+        String list = DebeziumConfig.tableIncludeList(List.of(move("Schéma", "tåble")));
+        String[] patterns = list.split("(?<!\\\\),");
+        assertThat(patterns).hasSize(2);
+        assertThat(Pattern.matches(patterns[0], "Schéma.tåble")).isTrue();
+        assertThat(Pattern.matches(patterns[1], DebeziumNames.relation("Schéma") + "." + DebeziumNames.relation("tåble"))).isTrue();
+        assertThat(Pattern.matches(patterns[0], "Schema.table")).isFalse();
     }
 }

@@ -78,6 +78,9 @@ final class StreamFixture implements AutoCloseable {
                 + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
                 + "WHERE i.indrelid = format('%I.%I', ?, ?)::regclass AND i.indisprimary ORDER BY k.ord";
         try (Connection connection = EmbeddedPostgres.connect(source)) {
+            try (java.sql.Statement qualify = connection.createStatement()) {
+                qualify.execute("SET search_path = pg_catalog"); // types schema-qualified, as the engine prints them
+            }
             List<ColumnInfo> columns = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(columnsSql)) {
                 statement.setString(1, schema);
