@@ -30,6 +30,41 @@ class ChunkPlannerIT {
     }
 
     @Test
+    void statisticsTakenWhenTheTableWasSmallDoNotMakeItLookSmall() throws SQLException {
+        // analyzed at 2,000 rows, then grown fiftyfold with no new statistics
+        try (Connection connection = tableT("chunks_stale", "CREATE TABLE t (id bigint PRIMARY KEY, v text)"
+                        + " WITH (autovacuum_enabled = false)",
+                "INSERT INTO t SELECT g, 'x' FROM generate_series(1, 2000) g")) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO t SELECT g, 'x' FROM generate_series(2001, 100000) g");
+                try (ResultSet rows = statement.executeQuery("SELECT reltuples FROM pg_class WHERE relname = 't'")) {
+                    rows.next();
+                    assertThat(rows.getLong(1)).as("the statistics are stale").isEqualTo(2_000);
+                }
+            }
+            assertThat(table(connection).estimatedRows()).as("rows now").isBetween(80_000L, 120_000L);
+
+            List<Long> counts = plannedCounts(connection, 10_000);
+            assertThat(sum(counts)).isEqualTo(100_000);
+            assertThat(counts).hasSizeBetween(9, 11);
+        }
+    }
+
+    @Test
+    void aTableWithoutStatisticsIsCountedNotTakenForEmpty() throws SQLException {
+        Endpoint db = EmbeddedPostgres.newDatabase("chunks_unanalyzed");
+        try (Connection connection = EmbeddedPostgres.connect(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text) WITH (autovacuum_enabled = false)");
+            statement.execute("INSERT INTO t SELECT g, 'x' FROM generate_series(1, 30000) g");
+
+            assertThat(table(connection).estimatedRows()).as("unknown, not zero").isEqualTo(-1);
+            List<Long> counts = plannedCounts(connection, 3_000);
+            assertThat(sum(counts)).isEqualTo(30_000);
+            assertThat(counts).hasSize(10);
+        }
+    }
+
+    @Test
     void sampledChunksOfALargeTableStillCoverEveryRowOnceAndRoughlyEvenly() throws SQLException {
         try (Connection connection = tableT("chunks_sampled", "CREATE TABLE t (id bigint PRIMARY KEY, v text)",
                 "INSERT INTO t SELECT CASE WHEN g <= 100000 THEN g ELSE g * 1000 END, 'x' FROM generate_series(1, 200000) g")) {
