@@ -1,5 +1,7 @@
 package dev.safeshift.cli;
 
+import static dev.safeshift.cli.Databases.scalar;
+import static dev.safeshift.cli.Databases.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,22 +42,6 @@ class BadInputIT {
 
     private Path plan(String name, Endpoint source, Endpoint target, String table) throws Exception {
         return PlanFiles.write(directory, name, source, target, table, "");
-    }
-
-    private static String scalar(Endpoint endpoint, String query) throws Exception {
-        try (Connection connection = EmbeddedPostgres.connect(endpoint); Statement statement = connection.createStatement();
-             java.sql.ResultSet rows = statement.executeQuery(query)) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
-
-    private static void sql(Endpoint endpoint, String... statements) throws Exception {
-        try (Connection connection = EmbeddedPostgres.connect(endpoint); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
     }
 
     @Test

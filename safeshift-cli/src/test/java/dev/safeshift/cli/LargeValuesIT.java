@@ -1,6 +1,6 @@
 package dev.safeshift.cli;
 
-import static dev.safeshift.cli.OwnershipIT.sql;
+import static dev.safeshift.cli.Databases.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,7 +1,7 @@
 package dev.safeshift.cli;
 
-import static dev.safeshift.cli.OwnershipIT.scalar;
-import static dev.safeshift.cli.OwnershipIT.sql;
+import static dev.safeshift.cli.Databases.scalar;
+import static dev.safeshift.cli.Databases.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,7 @@
 package dev.safeshift.cli;
 
+import static dev.safeshift.cli.Databases.scalar;
+import static dev.safeshift.cli.Databases.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safeshift.SafeshiftException;
@@ -16,9 +18,6 @@ import dev.safeshift.testing.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -175,22 +174,6 @@ class OwnershipIT {
         try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
              DaemonThread daemon = DaemonThread.start(plan, store, Engines.forEndpoints(source, target))) {
             assertThat(daemon.awaitStreaming(store, "neighbours")).isNull();
-        }
-    }
-
-    static void sql(Endpoint endpoint, String... statements) throws Exception {
-        try (Connection connection = EmbeddedPostgres.connect(endpoint); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
-    }
-
-    static String scalar(Endpoint endpoint, String query) throws Exception {
-        try (Connection connection = EmbeddedPostgres.connect(endpoint); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(query)) {
-            rows.next();
-            return rows.getString(1);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.safeshift.cli;
 
-import static dev.safeshift.cli.OwnershipIT.sql;
+import static dev.safeshift.cli.Databases.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -274,7 +274,7 @@ class SchemaChangeIT {
         }
 
         String scalar(Endpoint endpoint, String query) throws Exception {
-            return OwnershipIT.scalar(endpoint, query);
+            return Databases.scalar(endpoint, query);
         }
     }
 

@@ -49,6 +49,23 @@ final class Catalog {
         }
     }
 
+    /** Runs {@code statements} in one transaction: all of them take effect, or none. */
+    static void executeAll(Connection connection, List<String> statements) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
     /** {@code server_version_num}, e.g. 140005. */
     static int serverVersion(Connection connection) throws SQLException {
         return Integer.parseInt(text(connection, "SELECT current_setting('server_version_num')"));

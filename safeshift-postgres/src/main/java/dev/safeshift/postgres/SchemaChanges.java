@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -171,20 +170,12 @@ public final class SchemaChanges {
 
     /** Adds the new columns to the target table, in one transaction. */
     static void apply(Connection target, SchemaChange change) throws SQLException {
-        boolean autoCommit = target.getAutoCommit();
-        target.setAutoCommit(false);
-        try (Statement statement = target.createStatement()) {
-            for (NewColumn column : change.added()) {
-                statement.execute("ALTER TABLE " + Sql.table(change.move().target()) + " ADD COLUMN "
-                        + Sql.ident(column.name()) + " " + column.definition());
-            }
-            target.commit();
-        } catch (SQLException | RuntimeException e) {
-            target.rollback();
-            throw e;
-        } finally {
-            target.setAutoCommit(autoCommit);
+        List<String> statements = new ArrayList<>();
+        for (NewColumn column : change.added()) {
+            statements.add("ALTER TABLE " + Sql.table(change.move().target()) + " ADD COLUMN "
+                    + Sql.ident(column.name()) + " " + column.definition());
         }
+        Catalog.executeAll(target, statements);
     }
 
     private static Optional<SchemaChange> change(TableMove move, List<NewColumn> added, List<String> dropped,

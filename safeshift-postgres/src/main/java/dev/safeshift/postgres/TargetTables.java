@@ -55,19 +55,7 @@ final class TargetTables {
             }
             return 0;
         }
-        boolean autoCommit = target.getAutoCommit();
-        target.setAutoCommit(false);
-        try (Statement statement = target.createStatement()) {
-            for (String statementText : creation(move, definition, types)) {
-                statement.execute(statementText);
-            }
-            target.commit();
-        } catch (SQLException | RuntimeException e) {
-            target.rollback();
-            throw e;
-        } finally {
-            target.setAutoCommit(autoCommit);
-        }
+        Catalog.executeAll(target, creation(move, definition, types));
         return 0;
     }
 
