@@ -244,7 +244,7 @@ public final class MigrationDaemon {
                         return;
                     }
                 }
-                checkCopiedRows(id, moves);
+                new RowCountCheckpoint(engine, store, id, actor).recordFinal(moves, listener);
                 finishBackfill(id, moves);
             } else {
                 Phase phase = store.require(plan.name()).phase();
@@ -332,7 +332,7 @@ public final class MigrationDaemon {
                 return Optional.empty();
             }
         }
-        checkCopiedRows(id, moves);
+        new RowCountCheckpoint(engine, store, id, actor).recordFinal(moves, listener);
         finishBackfill(id, moves);
         return Optional.of(capture);
     }
@@ -360,7 +360,8 @@ public final class MigrationDaemon {
     }
 
     private boolean backfill(long id, String capture, List<TableMove> moves, String snapshotId) throws InterruptedException {
-        Thread watcher = new Thread(() -> watchDuringBackfill(id, capture, moves), "safeshift-requests");
+        Thread watcher = new Thread(new BackfillWatch(new RowCountCheckpoint(engine, store, id, actor), engine, store, id,
+                capture, moves, () -> handleRequests(id), stopSignal), "safeshift-requests");
         watcher.setDaemon(true);
         watcher.start();
         try {
@@ -368,60 +369,6 @@ public final class MigrationDaemon {
                     .copy(moves, snapshotId, stopRequested::get);
         } finally {
             watcher.interrupt();
-        }
-    }
-
-    /** Handles requests and records row-count checkpoints and the slot's log while the backfill threads copy. */
-    private void watchDuringBackfill(long id, String capture, List<TableMove> moves) {
-        RowCountCheckpoint checkpoint = new RowCountCheckpoint(engine, store, id, actor);
-        // How often the backfill records row counts; a system property shortens it for tests.
-        Duration every = Duration.ofSeconds(Long.getLong("safeshift.rowCountCheckpointSeconds", 30));
-        long nextCount = System.nanoTime(); // the first when the copy starts: the target's rows before it
-        while (!stopRequested.get()) {
-            try {
-                handleRequests(id);
-                if (System.nanoTime() >= nextCount) {
-                    nextCount = System.nanoTime() + every.toNanos();
-                    checkpoint.record(moves, false);
-                    engine.retainedLog(capture).ifPresent(bytes -> store.reportRetainedWal(id, bytes));
-                }
-                if (stopSignal.await(1, TimeUnit.SECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // a count that failed is a missing checkpoint, not a reason to stop the copy
-                LOG.warn("row-count checkpoint failed", e);
-                try {
-                    if (stopSignal.await(1, TimeUnit.SECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /**
-     * The final row-count checkpoint: with every chunk copied and the stream not yet started, the
-     * target must hold exactly the rows the chunks copied.
-     */
-    private void checkCopiedRows(long id, List<TableMove> moves) {
-        boolean consistent;
-        try {
-            consistent = new RowCountCheckpoint(engine, store, id, actor).record(moves, true);
-        } catch (RuntimeException e) {
-            // the copy is done and checkpointed; a count that failed must not stop the migration
-            LOG.warn("final row-count checkpoint failed", e);
-            listener.info("The final row-count checkpoint could not be recorded: " + e.getMessage());
-            return;
-        }
-        if (!consistent) {
-            listener.info("WARNING: the target's row count differs from the rows the backfill copied (details in the "
-                    + "timeline, event " + RowCountCheckpoint.EVENT + "). Something else writes to the target table; "
-                    + "run safeshift verify to see the rows.");
         }
     }
 

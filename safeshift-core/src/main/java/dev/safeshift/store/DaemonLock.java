@@ -92,13 +92,20 @@ public final class DaemonLock implements AutoCloseable {
 
     /** Whether a daemon is running the migration right now (holds its lock). */
     public static boolean isHeld(Endpoint control, String schema, String migrationName) {
-        try (DaemonLock ignored = acquire(control, schema, migrationName)) {
-            return false;
-        } catch (SafeshiftException e) {
-            if (e.kind() == SafeshiftException.Kind.IN_USE) {
-                return true;
+        // Looked up, not taken: taking it, even for a moment, could turn away a daemon starting then.
+        long key = key(schema + ":" + migrationName);
+        try (Connection connection = Connections.open(control, "control store");
+             PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
+                     + " WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid::bigint = ?"
+                     + " AND objid::bigint = ? AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))")) {
+            statement.setLong(1, key >>> 32);
+            statement.setLong(2, key & 0xFFFF_FFFFL);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
             }
-            throw e;
+        } catch (SQLException e) {
+            throw new SafeshiftException(SafeshiftException.Kind.INTERNAL,
+                    "could not look for the daemon lock in the control store: " + e.getMessage(), e);
         }
     }
 
@@ -114,6 +121,16 @@ public final class DaemonLock implements AutoCloseable {
 
     @Override
     public void close() {
+        // Released before the session closes: a closed session's server process lets go of its locks
+        // only as it exits, a moment later, and a daemon started right after this one ends would
+        // otherwise be told that this one still runs.
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            statement.setQueryTimeout(10);
+            statement.setLong(1, key);
+            statement.execute();
+        } catch (SQLException ignored) {
+            // the session is gone already, and its lock with it
+        }
         try {
             connection.close();
         } catch (SQLException ignored) {

@@ -1,0 +1,69 @@
+package dev.safeshift.run;
+
+import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.TableMove;
+import dev.safeshift.store.ControlStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the daemon does beside the backfill's copies, until they end or it is told to stop: it
+ * handles requests every second, and records row-count checkpoints and the slot's retained log
+ * every 30 s (the first when the copy starts, so the target's rows before it are on record).
+ */
+final class BackfillWatch implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackfillWatch.class);
+
+    private final RowCountCheckpoint checkpoint;
+    private final Engine engine;
+    private final ControlStore store;
+    private final long migrationId;
+    private final String capture;
+    private final List<TableMove> moves;
+    private final Runnable handleRequests;
+    private final CountDownLatch stopSignal;
+
+    BackfillWatch(RowCountCheckpoint checkpoint, Engine engine, ControlStore store, long migrationId, String capture,
+                  List<TableMove> moves, Runnable handleRequests, CountDownLatch stopSignal) {
+        this.checkpoint = checkpoint;
+        this.engine = engine;
+        this.store = store;
+        this.migrationId = migrationId;
+        this.capture = capture;
+        this.moves = List.copyOf(moves);
+        this.handleRequests = handleRequests;
+        this.stopSignal = stopSignal;
+    }
+
+    @Override
+    public void run() {
+        // How often the backfill records row counts; a system property shortens it for tests.
+        Duration every = Duration.ofSeconds(Long.getLong("safeshift.rowCountCheckpointSeconds", 30));
+        long nextCount = System.nanoTime();
+        while (stopSignal.getCount() > 0) {
+            try {
+                handleRequests.run();
+                if (System.nanoTime() >= nextCount) {
+                    nextCount = System.nanoTime() + every.toNanos();
+                    checkpoint.record(moves, false);
+                    engine.retainedLog(capture).ifPresent(bytes -> store.reportRetainedWal(migrationId, bytes));
+                }
+            } catch (RuntimeException e) {
+                // a count that failed is a missing checkpoint, not a reason to stop the copy
+                LOG.warn("row-count checkpoint failed", e);
+            }
+            try {
+                if (stopSignal.await(1, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return; // the copies ended
+            }
+        }
+    }
+}
