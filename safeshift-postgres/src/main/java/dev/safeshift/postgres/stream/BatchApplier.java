@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.postgresql.replication.LogSequenceNumber;
 
 /**
  * Receives Debezium's record batches and applies them to the target with an exactly-once effect.
@@ -207,7 +208,7 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void endOfSourceTransaction(long commitLsn) throws SQLException {
         AppliedPosition done = committed;
-        if (done != null && LogPositions.compare(commitLsn, done.commitLsn()) <= 0) {
+        if (done != null && Long.compareUnsigned(commitLsn, done.commitLsn()) <= 0) {
             // Replayed from the slot after a restart: the target already holds this transaction.
             // Log order means everything before it in the open group is a replay too.
             if (dirty) {
@@ -298,7 +299,7 @@ final class BatchApplier implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         long last = lastSourceMillis;
         long applied = lastAppliedMillis;
         return new StreamProgress(
-                position == 0 ? Optional.empty() : Optional.of(LogPositions.format(position)),
+                position == 0 ? Optional.empty() : Optional.of(LogSequenceNumber.valueOf(position).asString()),
                 eventsApplied,
                 last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)),
                 lag.percentile(50, now),

@@ -3,7 +3,6 @@ package dev.safeshift.postgres.stream;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.plan.Endpoint;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.postgresql.PGProperty;
 
 /**
  * Builds the embedded Debezium PostgreSQL connector configuration for one capture.
@@ -153,59 +153,36 @@ final class DebeziumConfig {
         return out.toString();
     }
 
-    /** Host, port, database and parameters of a {@code jdbc:postgresql://} URL. */
+    /**
+     * Host, port, database and parameters of a PostgreSQL JDBC URL, as the driver itself reads it
+     * (every form it accepts: {@code jdbc:postgresql:db}, IPv6 hosts, percent-encoded names).
+     */
     record JdbcTarget(String host, int port, String database, Map<String, String> parameters) {
 
         static JdbcTarget parse(String url) {
-            String prefix = "jdbc:postgresql://";
-            if (url == null || !url.startsWith(prefix)) {
+            Properties parsed = url == null ? null : org.postgresql.Driver.parseURL(url, null);
+            if (parsed == null) {
                 throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN,
                         "The source URL must look like jdbc:postgresql://host:port/database, got "
                                 + dev.safeshift.plan.Redaction.redactUrl(url) + ".");
             }
-            String rest = url.substring(prefix.length());
-            String query = "";
-            int question = rest.indexOf('?');
-            if (question >= 0) {
-                query = rest.substring(question + 1);
-                rest = rest.substring(0, question);
-            }
-            int slash = rest.indexOf('/');
-            String hostPort = slash >= 0 ? rest.substring(0, slash) : rest;
-            String database = slash >= 0 ? decode(rest.substring(slash + 1)) : "";
-            if (hostPort.contains(",")) {
+            String hosts = PGProperty.PG_HOST.getOrDefault(parsed);
+            String ports = PGProperty.PG_PORT.getOrDefault(parsed);
+            if (hosts.contains(",")) {
                 throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN,
                         "The change stream needs one source host, but the URL lists several: "
                                 + dev.safeshift.plan.Redaction.redactUrl(url) + ". Name the primary only.");
             }
-            String host = hostPort;
-            int port = 5432;
-            int colon = hostPort.lastIndexOf(':');
-            if (colon >= 0 && hostPort.indexOf(']') < colon) {
-                host = hostPort.substring(0, colon);
-                port = Integer.parseInt(hostPort.substring(colon + 1));
-            }
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            if (host.isEmpty()) {
-                host = "localhost";
-            }
+            String host = hosts.startsWith("[") && hosts.endsWith("]") ? hosts.substring(1, hosts.length() - 1) : hosts;
             Map<String, String> parameters = new LinkedHashMap<>();
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
+            for (String name : parsed.stringPropertyNames()) {
+                if (!name.equals(PGProperty.PG_HOST.getName()) && !name.equals(PGProperty.PG_PORT.getName())
+                        && !name.equals(PGProperty.PG_DBNAME.getName())) {
+                    parameters.put(name, parsed.getProperty(name));
                 }
-                int eq = pair.indexOf('=');
-                String key = eq >= 0 ? pair.substring(0, eq) : pair;
-                String value = eq >= 0 ? pair.substring(eq + 1) : "";
-                parameters.put(decode(key), decode(value));
             }
-            return new JdbcTarget(host, port, database, Map.copyOf(parameters));
-        }
-
-        private static String decode(String text) {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+            return new JdbcTarget(host, Integer.parseInt(ports), PGProperty.PG_DBNAME.getOrDefault(parsed),
+                    Map.copyOf(parameters));
         }
     }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.postgresql.replication.LogSequenceNumber;
 
 /**
  * The PostgreSQL change stream: Debezium's embedded engine reads the capture's replication slot
@@ -115,7 +116,7 @@ public final class PostgresChangeStream implements ChangeStream {
                 engine = created;
             }
             LOG.info("Change stream {} attaching to the source slot{}", captureName,
-                    resumeFrom.map(p -> ", target holds changes up to " + LogPositions.format(p.commitLsn())).orElse(""));
+                    resumeFrom.map(p -> ", target holds changes up to " + LogSequenceNumber.valueOf(p.commitLsn()).asString()).orElse(""));
             created.run();
         } catch (Throwable e) {
             if (!closing) {

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.postgresql.replication.LogSequenceNumber;
 
 /**
  * Watermarks in the source's log: a transactional logical decoding message whose content is the
@@ -70,16 +71,13 @@ public final class SourceLogMarks {
      * position is at or past it. False before the stream has committed anything for the capture.
      */
     public static boolean applied(Connection target, String captureName, String position) throws SQLException {
-        long mark;
-        try {
-            mark = LogPositions.parse(position);
-        } catch (IllegalArgumentException e) {
-            throw new SafeshiftException(SafeshiftException.Kind.INTERNAL,
-                    "not a source log position from a mark: " + position, e);
+        LogSequenceNumber mark = LogSequenceNumber.valueOf(position == null ? "" : position);
+        if (mark.equals(LogSequenceNumber.INVALID_LSN)) {
+            throw new SafeshiftException(SafeshiftException.Kind.INTERNAL, "not a source log position from a mark: " + position);
         }
         try {
             return AppliedPositionTable.read(target, captureName)
-                    .map(applied -> LogPositions.compare(applied.commitLsn(), mark) >= 0)
+                    .map(applied -> LogSequenceNumber.valueOf(applied.commitLsn()).compareTo(mark) >= 0)
                     .orElse(false);
         } catch (SQLException e) {
             if (UNDEFINED_TABLE.equals(e.getSQLState())) {

@@ -56,6 +56,14 @@ class DebeziumConfigTest {
         assertThat(DebeziumConfig.JdbcTarget.parse("jdbc:postgresql://[::1]:5433/app").host()).isEqualTo("::1");
         assertThatThrownBy(() -> DebeziumConfig.JdbcTarget.parse("jdbc:postgresql://a:1,b:2/app"))
                 .isInstanceOf(SafeshiftException.class).hasMessageContaining("one source host");
+        // the forms the driver accepts besides host:port/database
+        assertThat(DebeziumConfig.JdbcTarget.parse("jdbc:postgresql:app"))
+                .isEqualTo(new DebeziumConfig.JdbcTarget("localhost", 5432, "app", java.util.Map.of()));
+        DebeziumConfig.JdbcTarget encoded = DebeziumConfig.JdbcTarget.parse(
+                "jdbc:postgresql://db.example:6543/caf%C3%A9%20db?sslmode=verify-full&password=p%26ss");
+        assertThat(encoded.database()).isEqualTo("café db");
+        assertThat(encoded.port()).isEqualTo(6543);
+        assertThat(encoded.parameters()).containsEntry("sslmode", "verify-full").containsEntry("password", "p&ss");
         assertThatThrownBy(() -> DebeziumConfig.JdbcTarget.parse("jdbc:mysql://x/app?password=hunter2"))
                 .isInstanceOf(SafeshiftException.class).hasMessageNotContaining("hunter2");
     }
