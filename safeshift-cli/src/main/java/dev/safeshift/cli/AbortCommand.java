@@ -1,13 +1,8 @@
 package dev.safeshift.cli;
 
 import dev.safeshift.SafeshiftException;
-import dev.safeshift.engine.Engine;
-import dev.safeshift.engine.Engines;
+import dev.safeshift.app.Migration;
 import dev.safeshift.plan.Plan;
-import dev.safeshift.run.MigrationDaemon;
-import dev.safeshift.store.ControlStore;
-import dev.safeshift.store.DaemonLock;
-import dev.safeshift.store.MigrationRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,37 +28,35 @@ final class AbortCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Plan loaded = plan.load();
-        try (ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema());
-             Engine engine = Engines.forEndpoints(loaded.source(), loaded.target())) {
-            Optional<MigrationRecord> migration = store.find(loaded.name());
-            if (migration.isEmpty()) {
-                System.out.println("No migration '" + loaded.name() + "' in the control store at "
-                        + loaded.controlEndpoint().redactedUrl() + "; nothing to give up. Safeshift drops only the"
-                        + " replication slots it recorded for a migration, so it leaves any other slot alone.");
-                return 0;
-            }
-            if (DaemonLock.isHeld(loaded.controlEndpoint(), loaded.control().schema(), loaded.name())) {
-                throw new SafeshiftException(SafeshiftException.Kind.IN_USE, "a daemon is running migration '"
-                        + loaded.name() + "'. Stop it first with safeshift stop " + plan.planFile + ", then abort.");
-            }
-            Optional<String> capture = MigrationDaemon.captureName(store, migration.get().id());
-            if (!yes && !confirm(loaded, capture)) {
-                System.out.println("Nothing was changed.");
-                return 1;
-            }
-            if (capture.isPresent()) {
-                boolean existed = engine.captureExists(capture.get());
-                engine.dropCapture(capture.get());
-                System.out.println(existed ? "Dropped replication slot and publication " + capture.get() + " on the source."
-                        : "No replication slot " + capture.get() + " on the source; dropped its publication if there was one.");
-                engine.forgetTarget(capture.get());
-                System.out.println("Removed its applied position and chunk marks from the target.");
-            }
-            store.purge(migration.get().id());
-            System.out.println("Removed migration '" + loaded.name() + "' from the control store.");
-            System.out.println("Target tables were left in place.");
+        Migration migration = new Migration(loaded, Options.actor());
+        Migration.AbortPreview preview = migration.abortPreview();
+        if (!preview.registered()) {
+            System.out.println(nothingToAbort(loaded));
             return 0;
         }
+        if (!yes && !confirm(loaded, preview.capture())) {
+            System.out.println("Nothing was changed.");
+            return 1;
+        }
+        Migration.AbortOutcome outcome = migration.abort();
+        if (!outcome.registered()) {
+            System.out.println(nothingToAbort(loaded));
+            return 0;
+        }
+        outcome.capture().ifPresent(capture -> {
+            System.out.println(outcome.slotExisted() ? "Dropped replication slot and publication " + capture + " on the source."
+                    : "No replication slot " + capture + " on the source; dropped its publication if there was one.");
+            System.out.println("Removed its applied position and chunk marks from the target.");
+        });
+        System.out.println("Removed migration '" + loaded.name() + "' from the control store.");
+        System.out.println("Target tables were left in place.");
+        return 0;
+    }
+
+    private static String nothingToAbort(Plan loaded) {
+        return "No migration '" + loaded.name() + "' in the control store at " + loaded.controlEndpoint().redactedUrl()
+                + "; nothing to give up. Safeshift drops only the replication slots it recorded for a migration, so it"
+                + " leaves any other slot alone.";
     }
 
     private boolean confirm(Plan loaded, Optional<String> capture) throws IOException {

@@ -1,12 +1,10 @@
 package dev.safeshift.cli;
 
+import dev.safeshift.app.Daemon;
+import dev.safeshift.app.Migration;
 import dev.safeshift.cli.demo.PaymentsTable;
 import dev.safeshift.cli.demo.PaymentsWorkload;
 import dev.safeshift.cli.demo.RowByRow;
-import dev.safeshift.engine.Engine;
-import dev.safeshift.engine.Engines;
-import dev.safeshift.engine.TableComparer;
-import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.ControlSpec;
 import dev.safeshift.plan.CopySettings;
@@ -15,16 +13,11 @@ import dev.safeshift.plan.Owner;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.plan.TableSpec;
-import dev.safeshift.run.MigrationDaemon;
-import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.Phase;
 import dev.safeshift.store.StatusFormatter;
-import dev.safeshift.verify.LogMarkBarrier;
 import dev.safeshift.verify.Scope;
 import dev.safeshift.verify.VerificationReport;
-import dev.safeshift.verify.Verifier;
 import dev.safeshift.verify.VerifyListener;
-import dev.safeshift.verify.VerifySettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -95,11 +88,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int move(Plan plan, TerminalProgress progress) throws Exception {
+        Migration migration = new Migration(plan, Options.actor());
         try (PaymentsWorkload workload = new PaymentsWorkload(plan.source(), rows, writesPerSecond, false).start();
-             ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema());
-             Engine engine = Engines.forEndpoints(plan.source(), plan.target())) {
+             Daemon daemon = migration.daemon(progress)) {
             progress.info("An application is now writing about " + writesPerSecond + " changes/s to the source.");
-            MigrationDaemon daemon = new MigrationDaemon(plan, store, engine, progress, Options.actor());
             AtomicReference<Exception> failure = new AtomicReference<>();
             Thread runner = new Thread(() -> {
                 try {
@@ -109,55 +101,43 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }, "safeshift-daemon");
             runner.start();
-            awaitStreaming(store, plan, runner);
+            awaitStreaming(migration, runner);
             Thread.sleep(streamSeconds * 1000L);
             workload.close();
             progress.info(String.format("Application stopped after %,d writes. Waiting for the stream to drain ...",
                     workload.writes()));
-            // A mark in the source's log, applied once everything committed before it is in the target.
-            String capture = MigrationDaemon.captureName(store, store.require(plan.name()).id()).orElseThrow();
-            boolean drained = runner.isAlive()
-                    && new LogMarkBarrier(engine, capture).awaitApplied(Duration.ofMinutes(2));
+            boolean drained = runner.isAlive() && migration.awaitDrained(Duration.ofMinutes(2));
             if (failure.get() != null) {
                 throw failure.get();
             }
             if (!drained) {
                 progress.info("The stream did not drain within 2 minutes; comparing anyway.");
             }
-            boolean verified = verify(plan, store, engine, capture, progress);
+            boolean verified = verify(migration, progress);
             daemon.stop();
             runner.join();
             if (failure.get() != null) {
                 throw failure.get();
             }
             System.out.println();
-            System.out.println(new StatusFormatter().text(store.status(plan.name())));
+            System.out.println(new StatusFormatter().text(migration.status()));
             return prove(plan, progress) == 0 && verified ? 0 : 1;
         }
     }
 
     /** What `safeshift verify` does, run while the stream is still live; the result goes on record. */
-    private static boolean verify(Plan plan, ControlStore store, Engine engine, String capture, TerminalProgress progress)
-            throws InterruptedException {
+    private static boolean verify(Migration migration, TerminalProgress progress) throws InterruptedException {
         progress.info("Verifying: per-chunk checksums computed inside both databases while the stream runs ...");
-        TableSpec table = plan.tables().get(0);
-        TableMove move = new TableMove(engine.describeSource(table), table.target());
-        VerifySettings settings = VerifySettings.DEFAULTS.withParallelism(2);
-        try (TableComparer comparer = engine.openComparer(settings.parallelism())) {
-            VerificationReport report = new Verifier(comparer, settings,
-                    Optional.of(new LogMarkBarrier(engine, capture)), VerifyListener.NONE)
-                    .verify(plan.name(), List.of(move), Scope.full());
-            store.recordVerification(store.require(plan.name()).id(), report, Options.actor());
-            System.out.println();
-            System.out.println(new VerifyReportText(5).render(report));
-            System.out.println();
-            return report.clean();
-        }
+        VerificationReport report = migration.verify(List.of(), Scope.full(), 2, VerifyListener.NONE);
+        System.out.println();
+        System.out.println(new VerifyReportText(5).render(report));
+        System.out.println();
+        return report.clean();
     }
 
-    private static void awaitStreaming(ControlStore store, Plan plan, Thread runner) throws InterruptedException {
+    private static void awaitStreaming(Migration migration, Thread runner) throws InterruptedException {
         while (runner.isAlive()) {
-            if (store.find(plan.name()).map(m -> m.phase() == Phase.STREAMING).orElse(false)) {
+            if (migration.phase().filter(phase -> phase == Phase.STREAMING).isPresent()) {
                 return;
             }
             Thread.sleep(200);

@@ -1,10 +1,8 @@
 package dev.safeshift.cli;
 
-import dev.safeshift.engine.Engine;
-import dev.safeshift.engine.Engines;
+import dev.safeshift.app.Daemon;
+import dev.safeshift.app.Migration;
 import dev.safeshift.plan.Plan;
-import dev.safeshift.run.MigrationDaemon;
-import dev.safeshift.store.ControlStore;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +20,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Plan loaded = plan.load();
-        try (ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema());
-             Engine engine = Engines.forEndpoints(loaded.source(), loaded.target())) {
-            MigrationDaemon daemon = new MigrationDaemon(loaded, store, engine, new TerminalProgress(System.out),
-                    Options.actor());
+        try (Daemon daemon = new Migration(loaded, Options.actor()).daemon(new TerminalProgress(System.out))) {
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 daemon.stop();

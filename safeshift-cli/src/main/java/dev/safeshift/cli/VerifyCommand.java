@@ -1,29 +1,16 @@
 package dev.safeshift.cli;
 
 import dev.safeshift.SafeshiftException;
-import dev.safeshift.engine.Engine;
-import dev.safeshift.engine.Engines;
-import dev.safeshift.engine.TableComparer;
-import dev.safeshift.engine.TableMove;
+import dev.safeshift.app.Migration;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.TableSpec;
-import dev.safeshift.run.MigrationDaemon;
-import dev.safeshift.store.ControlStore;
-import dev.safeshift.store.DaemonLock;
-import dev.safeshift.store.MigrationRecord;
-import dev.safeshift.store.Phase;
-import dev.safeshift.verify.LogMarkBarrier;
 import dev.safeshift.verify.Scope;
 import dev.safeshift.verify.TableVerdict;
-import dev.safeshift.verify.StreamBarrier;
 import dev.safeshift.verify.VerificationJson;
 import dev.safeshift.verify.VerificationReport;
-import dev.safeshift.verify.Verifier;
 import dev.safeshift.verify.VerifyListener;
 import dev.safeshift.verify.VerifySettings;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -81,38 +68,14 @@ final class VerifyCommand implements Callable<Integer> {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--show must be 0 or more, not " + show);
         }
         List<TableSpec> tables = tables(loaded); // every mistake on the command line is reported before connecting
-        try (Engine engine = Engines.forEndpoints(loaded.source(), loaded.target());
-             ControlStore store = ControlStore.open(loaded.controlEndpoint(), loaded.control().schema())) {
-            List<TableMove> moves = tables.stream().map(spec -> new TableMove(engine.describeSource(spec), spec.target())).toList();
-            Optional<MigrationRecord> migration = store.find(loaded.name());
-            VerificationReport report;
-            try (TableComparer comparer = engine.openComparer(parallelism)) {
-                Verifier verifier = new Verifier(comparer, VerifySettings.DEFAULTS.withParallelism(parallelism),
-                        barrier(loaded, engine, store, migration), json ? VerifyListener.NONE : new VerifyProgress(System.err));
-                report = verifier.verify(loaded.name(), moves, chosen);
-            }
-            // on the migration's record (and timeline), when it has one
-            migration.ifPresent(m -> store.recordVerification(m.id(), report, Options.actor()));
-            System.out.println(json ? VerificationJson.toJson(report, Math.max(show, JSON_DIFFERENCES)).toPrettyString()
-                    : new VerifyReportText(show).render(report));
-            if (report.clean()) {
-                return 0;
-            }
-            return report.tables().stream().anyMatch(TableVerdict::differs) ? DIFFERENCES : UNDECIDED;
+        VerificationReport report = new Migration(loaded, Options.actor()).verify(tables, chosen, parallelism,
+                json ? VerifyListener.NONE : new VerifyProgress(System.err));
+        System.out.println(json ? VerificationJson.toJson(report, Math.max(show, JSON_DIFFERENCES)).toPrettyString()
+                : new VerifyReportText(show).render(report));
+        if (report.clean()) {
+            return 0;
         }
-    }
-
-    /**
-     * Suspects can wait for the change stream only while a daemon streams this migration; a
-     * stopped daemon applies nothing, and waiting for it would only time out.
-     */
-    private static Optional<StreamBarrier> barrier(Plan loaded, Engine engine, ControlStore store,
-                                                   Optional<MigrationRecord> migration) {
-        boolean streaming = migration.map(MigrationRecord::phase).filter(phase -> phase == Phase.STREAMING).isPresent()
-                && DaemonLock.isHeld(loaded.controlEndpoint(), loaded.control().schema(), loaded.name());
-        Optional<String> capture = migration.flatMap(m -> MigrationDaemon.captureName(store, m.id()));
-        return streaming && capture.isPresent() ? Optional.of(new LogMarkBarrier(engine, capture.get()))
-                : Optional.empty();
+        return report.tables().stream().anyMatch(TableVerdict::differs) ? DIFFERENCES : UNDECIDED;
     }
 
     private Scope scope() {

@@ -1,15 +1,13 @@
 package dev.safeshift.run;
 
 import dev.safeshift.engine.Engine;
-import dev.safeshift.engine.TableComparer;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.plan.VerifySchedule;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.VerificationSummary;
-import dev.safeshift.verify.LogMarkBarrier;
 import dev.safeshift.verify.Scope;
+import dev.safeshift.verify.Verification;
 import dev.safeshift.verify.VerificationReport;
-import dev.safeshift.verify.Verifier;
 import dev.safeshift.verify.VerifyListener;
 import dev.safeshift.verify.VerifySettings;
 import java.security.SecureRandom;
@@ -79,10 +77,9 @@ final class ScheduledVerification implements AutoCloseable {
     }
 
     private void verify(Scope scope) {
-        try (TableComparer comparer = engine.openComparer(settings.parallelism())) {
-            VerificationReport report = new Verifier(comparer, settings,
-                    Optional.of(new LogMarkBarrier(engine, captureName)), VerifyListener.NONE)
-                    .verify(migration, moves, scope);
+        try {
+            VerificationReport report = Verification.run(engine, migration, moves, scope, settings,
+                    Optional.of(captureName), VerifyListener.NONE);
             store.recordVerification(migrationId, report, actor);
             listener.info("Scheduled verification (" + (scope.isFull() ? "full" : scope.samplePercent().getAsDouble()
                     + "% sample") + "): " + (report.clean() ? "clean" : "NOT CLEAN, see safeshift status")

@@ -1,0 +1,233 @@
+package dev.safeshift.app;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.Engines;
+import dev.safeshift.engine.TableMove;
+import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.TableSpec;
+import dev.safeshift.run.MigrationDaemon;
+import dev.safeshift.run.RunListener;
+import dev.safeshift.store.ControlStore;
+import dev.safeshift.store.DaemonLock;
+import dev.safeshift.store.Liveness;
+import dev.safeshift.store.MigrationRecord;
+import dev.safeshift.store.Phase;
+import dev.safeshift.store.Request;
+import dev.safeshift.store.StatusReport;
+import dev.safeshift.store.StreamState;
+import dev.safeshift.verify.LogMarkBarrier;
+import dev.safeshift.verify.Scope;
+import dev.safeshift.verify.Verification;
+import dev.safeshift.verify.VerificationReport;
+import dev.safeshift.verify.VerifyListener;
+import dev.safeshift.verify.VerifySettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One plan's migration and what can be done with it. Each verb opens the connections it needs and
+ * closes them before it returns, except {@link #daemon}, whose connections live as long as it runs.
+ */
+public final class Migration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
+
+    private final Plan plan;
+    private final String actor;
+
+    /** @param actor who asks, as the timeline names them */
+    public Migration(Plan plan, String actor) {
+        this.plan = plan;
+        this.actor = actor;
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    /**
+     * The daemon that moves the data, connected and ready to {@link Daemon#run()}. It takes the
+     * migration's lock in the control store when it runs, whoever starts it.
+     */
+    public Daemon daemon(RunListener listener) {
+        ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema());
+        try {
+            Engine engine = Engines.forEndpoints(plan.source(), plan.target());
+            return new Daemon(store, engine, new MigrationDaemon(plan, store, engine, listener, actor));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Verifies {@code tables} of the plan (all of them when empty) and records the result on the
+     * migration's record and timeline when the store has one. Suspect rows wait for the change
+     * stream only while a daemon streams this migration: a stopped daemon applies nothing, and
+     * waiting for it would only time out.
+     */
+    public VerificationReport verify(List<TableSpec> tables, Scope scope, int parallelism, VerifyListener listener)
+            throws InterruptedException {
+        List<TableSpec> chosen = tables.isEmpty() ? plan.tables() : tables;
+        try (Engine engine = Engines.forEndpoints(plan.source(), plan.target());
+             ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
+            List<TableMove> moves = chosen.stream()
+                    .map(spec -> new TableMove(engine.describeSource(spec), spec.target()))
+                    .toList();
+            Optional<MigrationRecord> migration = store.find(plan.name());
+            boolean streaming = migration.map(MigrationRecord::phase).filter(phase -> phase == Phase.STREAMING).isPresent()
+                    && daemonRunning();
+            Optional<String> capture = streaming
+                    ? migration.flatMap(m -> MigrationDaemon.captureName(store, m.id()))
+                    : Optional.empty();
+            VerificationReport report = Verification.run(engine, plan.name(), moves, scope,
+                    VerifySettings.DEFAULTS.withParallelism(parallelism), capture, listener);
+            migration.ifPresent(m -> store.recordVerification(m.id(), report, actor));
+            return report;
+        }
+    }
+
+    /**
+     * Asks the running daemon to stop once the work in hand is checkpointed; returns the request's
+     * number. Refused when no daemon runs: a request nobody reads now would stop the next daemon the
+     * moment it starts.
+     */
+    public long requestStop() {
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
+            MigrationRecord migration = store.require(plan.name());
+            if (!daemonRunning()) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE, "no daemon is running migration '"
+                        + plan.name() + "' (phase " + migration.phase() + "), so there is nothing to stop.");
+            }
+            return store.request(migration.id(), Request.STOP, actor, "{}");
+        }
+    }
+
+    /** What {@link #abort()} would remove, for a confirmation; refused while a daemon runs. */
+    public AbortPreview abortPreview() {
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
+            Optional<MigrationRecord> migration = store.find(plan.name());
+            if (migration.isPresent()) {
+                refuseWhileRunning();
+            }
+            return new AbortPreview(migration.isPresent(),
+                    migration.flatMap(m -> MigrationDaemon.captureName(store, m.id())));
+        }
+    }
+
+    /**
+     * Gives the migration up: drops the capture it recorded on the source, its applied position and
+     * chunk marks in the target, and its state in the control store. Target tables and their rows
+     * stay. Refused while a daemon runs the migration.
+     */
+    public AbortOutcome abort() {
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema());
+             Engine engine = Engines.forEndpoints(plan.source(), plan.target())) {
+            Optional<MigrationRecord> migration = store.find(plan.name());
+            if (migration.isEmpty()) {
+                return new AbortOutcome(false, Optional.empty(), false);
+            }
+            refuseWhileRunning();
+            Optional<String> capture = MigrationDaemon.captureName(store, migration.get().id());
+            boolean slotExisted = false;
+            if (capture.isPresent()) {
+                slotExisted = engine.captureExists(capture.get());
+                engine.dropCapture(capture.get());
+                engine.forgetTarget(capture.get());
+            }
+            store.purge(migration.get().id());
+            return new AbortOutcome(true, capture, slotExisted);
+        }
+    }
+
+    /**
+     * Where the migration stands, from the store, with what only the databases can tell measured
+     * now: whether a daemon holds the lock, and the log the source keeps for the capture.
+     */
+    public StatusReport status() {
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
+            StatusReport report = store.status(plan.name());
+            return report.withLiveness(liveness(report, daemonRunning()));
+        }
+    }
+
+    /**
+     * Drain with proof: writes a mark into the source's log now and waits until the change stream
+     * has committed everything before it into the target. False when {@code timeout} passed first,
+     * or when the migration has no capture yet.
+     */
+    public boolean awaitDrained(Duration timeout) {
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema());
+             Engine engine = Engines.forEndpoints(plan.source(), plan.target())) {
+            Optional<String> capture = store.find(plan.name()).flatMap(m -> MigrationDaemon.captureName(store, m.id()));
+            return capture.isPresent() && new LogMarkBarrier(engine, capture.get()).awaitApplied(timeout);
+        }
+    }
+
+    /** The migration's phase, from the store; empty until a daemon registered it. */
+    public Optional<Phase> phase() {
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
+            return store.find(plan.name()).map(MigrationRecord::phase);
+        }
+    }
+
+    /** Whether a daemon holds this migration's lock right now. */
+    public boolean daemonRunning() {
+        return DaemonLock.isHeld(plan.controlEndpoint(), plan.control().schema(), plan.name());
+    }
+
+    private void refuseWhileRunning() {
+        if (daemonRunning()) {
+            throw new SafeshiftException(SafeshiftException.Kind.IN_USE, "a daemon is running migration '"
+                    + plan.name() + "'. Stop it first with safeshift stop" + (plan.file() == null ? "" : " " + plan.file())
+                    + ", then abort.");
+        }
+    }
+
+    /**
+     * A daemon that was killed no longer reports the retained log, and that is when it grows; a
+     * source that cannot be reached is said so rather than failing the whole status.
+     */
+    private Liveness liveness(StatusReport report, boolean running) {
+        long warnAbove = plan.stream().warnRetainedWalBytes();
+        Optional<String> slot = report.stream().filter(StreamState::started).map(StreamState::slotName);
+        if (slot.isEmpty()) {
+            return new Liveness(running, Optional.empty(), Optional.of("no replication slot yet"), warnAbove);
+        }
+        try (Engine engine = Engines.forEndpoints(plan.source(), plan.target())) {
+            OptionalLong bytes = engine.retainedLog(slot.get());
+            return bytes.isPresent()
+                    ? new Liveness(running, Optional.of(bytes.getAsLong()), Optional.empty(), warnAbove)
+                    : new Liveness(running, Optional.empty(), Optional.of("the slot " + slot.get()
+                    + " does not exist on the source"), warnAbove);
+        } catch (RuntimeException e) {
+            LOG.warn("could not measure the retained write-ahead log", e);
+            return new Liveness(running, Optional.empty(), Optional.of("the source could not be asked: " + e.getMessage()),
+                    warnAbove);
+        }
+    }
+
+    /**
+     * What an abort would remove.
+     *
+     * @param registered whether the control store knows the migration at all
+     * @param capture    the replication slot and publication it recorded, if it got that far
+     */
+    public record AbortPreview(boolean registered, Optional<String> capture) {
+    }
+
+    /**
+     * What an abort removed.
+     *
+     * @param registered  false when there was no such migration, and nothing was touched
+     * @param capture     the capture whose slot and publication were dropped, with the target's marks
+     * @param slotExisted whether the slot still existed on the source
+     */
+    public record AbortOutcome(boolean registered, Optional<String> capture, boolean slotExisted) {
+    }
+}
