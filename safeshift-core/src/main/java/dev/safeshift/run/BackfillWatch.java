@@ -44,18 +44,15 @@ final class BackfillWatch implements Runnable {
     public void run() {
         // How often the backfill records row counts; a system property shortens it for tests.
         Duration every = Duration.ofSeconds(Long.getLong("safeshift.rowCountCheckpointSeconds", 30));
-        long nextCount = System.nanoTime();
+        PeriodicTasks tasks = new PeriodicTasks(List.of(
+                PeriodicTasks.Task.every("requests", Duration.ofSeconds(1), handleRequests),
+                PeriodicTasks.Task.every("row-count checkpoint", every, this::checkpoint)));
         while (stopSignal.getCount() > 0) {
             try {
-                handleRequests.run();
-                if (System.nanoTime() >= nextCount) {
-                    nextCount = System.nanoTime() + every.toNanos();
-                    checkpoint.record(moves, false);
-                    engine.retainedLog(capture).ifPresent(bytes -> store.reportRetainedWal(migrationId, bytes));
-                }
+                tasks.runDue();
             } catch (RuntimeException e) {
-                // a count that failed is a missing checkpoint, not a reason to stop the copy
-                LOG.warn("row-count checkpoint failed", e);
+                // the store reconnects by itself; a missed round is not a reason to stop the copy
+                LOG.warn("handling requests during the backfill failed", e);
             }
             try {
                 if (stopSignal.await(1, TimeUnit.SECONDS)) {
@@ -64,6 +61,16 @@ final class BackfillWatch implements Runnable {
             } catch (InterruptedException e) {
                 return; // the copies ended
             }
+        }
+    }
+
+    private void checkpoint() {
+        try {
+            checkpoint.record(moves, false);
+            engine.retainedLog(capture).ifPresent(bytes -> store.reportRetainedWal(migrationId, bytes));
+        } catch (RuntimeException e) {
+            // a count that failed is a missing checkpoint, not a reason to stop the copy
+            LOG.warn("row-count checkpoint failed", e);
         }
     }
 }

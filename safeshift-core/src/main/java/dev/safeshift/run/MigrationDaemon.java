@@ -57,6 +57,8 @@ public final class MigrationDaemon {
     private static final SecureRandom TOKENS = new SecureRandom();
     /** How often the stream brings along what it does not carry itself (sequence values). */
     private static final Duration SYNC_EVERY = Duration.ofSeconds(10);
+    /** How often the daemon's loop looks at the stream, its requests and its periodic work. */
+    private static final Duration TICK = Duration.ofMillis(250);
 
     private final Plan plan;
     private final ControlStore store;
@@ -236,8 +238,11 @@ public final class MigrationDaemon {
                 chunks = store.chunks(id);
             }
             if (chunks.stream().anyMatch(c -> !c.done())) {
-                listener.info("Resuming the backfill: " + chunks.stream().filter(ChunkRecord::done).count() + " of "
-                        + chunks.size() + " chunks were already copied.");
+                String copied = chunks.stream().filter(ChunkRecord::done).count() + " of " + chunks.size() + " chunks";
+                listener.info("Resuming the backfill: " + copied + " were already copied.");
+                if (store.require(plan.name()).phase() != Phase.BACKFILL) {
+                    store.setPhase(id, Phase.BACKFILL, "resumed with " + copied + " copied");
+                }
                 try (CaptureStart snapshot = engine.freshSnapshot()) {
                     if (!backfill(id, capture, moves, snapshot.snapshotId())) {
                         stopped(id);
@@ -361,7 +366,7 @@ public final class MigrationDaemon {
 
     private boolean backfill(long id, String capture, List<TableMove> moves, String snapshotId) throws InterruptedException {
         Thread watcher = new Thread(new BackfillWatch(new RowCountCheckpoint(engine, store, id, actor), engine, store, id,
-                capture, moves, () -> handleRequests(id), stopSignal), "safeshift-requests");
+                capture, moves, requests(id)::dispatch, stopSignal), "safeshift-requests");
         watcher.setDaemon(true);
         watcher.start();
         try {
@@ -408,10 +413,15 @@ public final class MigrationDaemon {
                      store, id, plan.name(), moves, capture, schedule, plan.copy().parallelism(), listener, actor))
                      .orElse(null)) {
             stream.start();
-            long nextReport = 0;
-            long nextSync = System.currentTimeMillis() + SYNC_EVERY.toMillis();
-            // A restarted daemon does not know whether every foreign key was validated: look once.
-            boolean foreignKeysPending = true;
+            TargetSync sync = new TargetSync(moves);
+            List<PeriodicTasks.Task> work = new ArrayList<>();
+            work.add(PeriodicTasks.Task.every("requests", TICK, requests(id)::dispatch));
+            if (verification != null) {
+                work.add(PeriodicTasks.Task.every("scheduled verification", TICK, verification::startIfDue));
+            }
+            work.add(PeriodicTasks.Task.every("stream report", REPORT_EVERY, () -> report(id, capture, stream.progress())));
+            work.add(new PeriodicTasks.Task("target sync", SYNC_EVERY, SYNC_EVERY, sync::run));
+            PeriodicTasks tasks = new PeriodicTasks(work);
             while (!stopRequested.get()) {
                 Optional<Throwable> failure = stream.failure();
                 if (failure.isPresent()) {
@@ -425,21 +435,10 @@ public final class MigrationDaemon {
                     throw new SafeshiftException(SafeshiftException.Kind.INTERNAL,
                             "the change stream stopped: " + cause.getMessage(), cause);
                 }
-                handleRequests(id);
-                if (verification != null) {
-                    verification.startIfDue();
-                }
-                if (System.currentTimeMillis() >= nextReport) {
-                    report(id, capture, stream.progress());
-                    nextReport = System.currentTimeMillis() + REPORT_EVERY.toMillis();
-                }
-                if (System.currentTimeMillis() >= nextSync) {
-                    foreignKeysPending = syncTarget(moves, foreignKeysPending);
-                    nextSync = System.currentTimeMillis() + SYNC_EVERY.toMillis();
-                }
-                stopSignal.await(250, TimeUnit.MILLISECONDS);
+                tasks.runDue();
+                stopSignal.await(TICK.toMillis(), TimeUnit.MILLISECONDS);
             }
-            syncTarget(moves, false);
+            sync.finish();
             StreamProgress last = stream.progress();
             report(id, capture, last);
             listener.info(String.format("stream summary: %d changes applied, apply delay of recent changes "
@@ -451,21 +450,36 @@ public final class MigrationDaemon {
     /**
      * Sequence values, and foreign keys that could not be validated when the backfill ended, follow
      * the stream; a failure here is retried at the next interval rather than stopping the stream.
-     * Returns whether foreign keys are still waiting to be validated.
      */
-    private boolean syncTarget(List<TableMove> moves, boolean foreignKeysPending) {
-        try {
-            engine.syncSequences(moves);
-            if (foreignKeysPending) {
-                ForeignKeyStatus status = engine.addForeignKeys(moves);
-                if (status.notYetValidated() == 0) {
-                    return false;
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("bringing sequences or foreign keys of the target up to date failed", e);
+    private final class TargetSync {
+
+        private final List<TableMove> moves;
+        // A restarted daemon does not know whether every foreign key was validated: look once.
+        private boolean foreignKeysPending = true;
+
+        TargetSync(List<TableMove> moves) {
+            this.moves = moves;
         }
-        return foreignKeysPending;
+
+        void run() {
+            try {
+                engine.syncSequences(moves);
+                if (foreignKeysPending) {
+                    foreignKeysPending = engine.addForeignKeys(moves).notYetValidated() > 0;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("bringing sequences or foreign keys of the target up to date failed", e);
+            }
+        }
+
+        /** The last sync as the stream stops: sequences only. */
+        void finish() {
+            try {
+                engine.syncSequences(moves);
+            } catch (RuntimeException e) {
+                LOG.warn("bringing sequences of the target up to date failed", e);
+            }
+        }
     }
 
     private void report(long id, String capture, StreamProgress progress) {
@@ -479,16 +493,13 @@ public final class MigrationDaemon {
         listener.streaming(status);
     }
 
-    private void handleRequests(long id) {
-        for (Request request : store.pendingRequests(id)) {
-            if (Request.STOP.equals(request.kind())) {
-                listener.info("Stop requested by " + request.requestedBy() + ".");
-                store.completeRequest(request.id(), "stopping");
-                stop();
-            } else {
-                store.completeRequest(request.id(), "ignored: unknown request");
-            }
-        }
+    /** The requests this daemon takes, and what it does with each. */
+    private RequestDispatcher requests(long id) {
+        return new RequestDispatcher(store, id, Map.of(Request.STOP, request -> {
+            listener.info("Stop requested by " + request.requestedBy() + ".");
+            stop();
+            return "stopping";
+        }));
     }
 
     private void stopped(long id) {

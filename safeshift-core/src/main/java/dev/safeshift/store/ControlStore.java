@@ -24,6 +24,8 @@ import java.util.OptionalLong;
  */
 public final class ControlStore implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlStore.class);
+
     /** Actor of phase changes made by Safeshift itself rather than on someone's request. */
     public static final String SYSTEM_ACTOR = "safeshift";
 
@@ -107,7 +109,7 @@ public final class ControlStore implements AutoCloseable {
         String plan = Json.requireValid(planJson, "the plan");
         work(Isolation.TRANSACTION, () -> {
             migrations.lock(migrationId);
-            if (streams.find(migrationId).isPresent() || !chunks.list(migrationId).isEmpty()) {
+            if (streams.find(migrationId, Direction.FORWARD).isPresent() || !chunks.list(migrationId).isEmpty()) {
                 throw new SafeshiftException(SafeshiftException.Kind.STATE,
                         "migration " + migrationId + " has started; its plan cannot be replaced");
             }
@@ -120,14 +122,29 @@ public final class ControlStore implements AutoCloseable {
         setPhase(migrationId, phase, detail, SYSTEM_ACTOR);
     }
 
-    /** Moves the migration to {@code phase}, keeps the change in its history and on the timeline. */
+    /**
+     * Moves the migration to {@code phase}, keeps the change in its history and on the timeline. A
+     * move {@link PhaseTransitions} does not allow is refused: it goes on the timeline as a
+     * {@code phase-refused} event, and the caller gets a {@link SafeshiftException.Kind#STATE} error.
+     */
     public synchronized void setPhase(long migrationId, Phase phase, String detail, String actor) {
-        work(Isolation.TRANSACTION, () -> {
+        Phase refusedFrom = work(Isolation.TRANSACTION, () -> {
             Phase from = migrations.lock(migrationId);
-            migrations.changePhase(migrationId, from, phase, detail);
             var event = Json.object().put("from", from.name()).put("to", phase.name()).put("detail", detail);
-            return timeline.append(migrationId, "phase", actor, Json.text(event));
+            if (!PhaseTransitions.allowed(from, phase)) {
+                timeline.append(migrationId, "phase-refused", actor, Json.text(event));
+                return from;
+            }
+            migrations.changePhase(migrationId, from, phase, detail);
+            timeline.append(migrationId, "phase", actor, Json.text(event));
+            return null;
         });
+        if (refusedFrom != null) {
+            LOG.error("refused to move migration {} from {} to {} ({})", migrationId, refusedFrom, phase, detail);
+            throw new SafeshiftException(SafeshiftException.Kind.STATE, "migration " + migrationId + " is " + refusedFrom
+                    + " and cannot become " + phase + " (from " + refusedFrom + " it can become "
+                    + PhaseTransitions.next(refusedFrom) + "); this is a defect, please report it with the timeline");
+        }
     }
 
     /** Stores the chunk plan; tables with a finished chunk keep the plan already stored. */
@@ -154,23 +171,35 @@ public final class ControlStore implements AutoCloseable {
     }
 
     /**
-     * Records the replication slot and publication the migration is about to create, and the source
-     * server they will live on, before they exist. Only what is recorded here is ever dropped or read.
+     * Records the replication slot and publication the migration is about to create for its forward
+     * stream, and the source server they will live on, before they exist. Only what is recorded here
+     * is ever dropped or read.
      */
     public synchronized void recordCapture(long migrationId, String slot, String publication,
                                            Optional<String> sourceSystemId, Optional<String> sourceDatabase) {
+        recordCapture(migrationId, Direction.FORWARD, slot, publication, sourceSystemId, sourceDatabase);
+    }
+
+    /** {@link #recordCapture(long, String, String, Optional, Optional)} for the stream in {@code direction}. */
+    public synchronized void recordCapture(long migrationId, Direction direction, String slot, String publication,
+                                           Optional<String> serverSystemId, Optional<String> serverDatabase) {
         work(Isolation.AUTOCOMMIT, () -> {
-            streams.recordCapture(migrationId, slot, publication, sourceSystemId, sourceDatabase);
+            streams.recordCapture(migrationId, direction, slot, publication, serverSystemId, serverDatabase);
             return null;
         });
     }
 
-    /** The recorded capture now exists; its stream starts at {@code startPosition}. */
+    /** The recorded capture of the forward stream now exists; its stream starts at {@code startPosition}. */
     public synchronized void captureStarted(long migrationId, String startPosition) {
+        captureStarted(migrationId, Direction.FORWARD, startPosition);
+    }
+
+    /** The recorded capture of the stream in {@code direction} now exists; it starts at {@code startPosition}. */
+    public synchronized void captureStarted(long migrationId, Direction direction, String startPosition) {
         work(Isolation.AUTOCOMMIT, () -> {
-            if (!streams.started(migrationId, startPosition)) {
-                throw new SafeshiftException(SafeshiftException.Kind.STATE,
-                        "migration " + migrationId + " has no capture recorded in the control store");
+            if (!streams.started(migrationId, direction, startPosition)) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE, "migration " + migrationId + " has no "
+                        + direction.stored() + " capture recorded in the control store");
             }
             return null;
         });
@@ -182,8 +211,14 @@ public final class ControlStore implements AutoCloseable {
         captureStarted(migrationId, startPosition);
     }
 
+    /** The forward stream's capture and progress; the methods without a direction are about that stream. */
     public synchronized Optional<StreamState> stream(long migrationId) {
-        return work(Isolation.AUTOCOMMIT, () -> streams.find(migrationId));
+        return stream(migrationId, Direction.FORWARD);
+    }
+
+    /** The capture and progress of the migration's stream in {@code direction}, if it has one. */
+    public synchronized Optional<StreamState> stream(long migrationId, Direction direction) {
+        return work(Isolation.AUTOCOMMIT, () -> streams.find(migrationId, direction));
     }
 
     public synchronized void reportStream(long migrationId, String appliedPosition, long lagBytes, long lagMillis,
@@ -195,7 +230,7 @@ public final class ControlStore implements AutoCloseable {
     public synchronized void reportStream(long migrationId, String appliedPosition, long lagBytes, long lagMillis,
             long eventsApplied, OptionalLong retainedWalBytes) {
         work(Isolation.AUTOCOMMIT, () -> {
-            if (!streams.report(migrationId, appliedPosition, lagBytes, lagMillis, eventsApplied, retainedWalBytes)) {
+            if (!streams.report(migrationId, Direction.FORWARD, appliedPosition, lagBytes, lagMillis, eventsApplied, retainedWalBytes)) {
                 throw new SafeshiftException(SafeshiftException.Kind.STATE,
                         "migration " + migrationId + " has no change stream in the control store to report on");
             }
@@ -206,7 +241,7 @@ public final class ControlStore implements AutoCloseable {
     /** The write-ahead log the source keeps for the migration's slot, measured while nothing is applied yet. */
     public synchronized void reportRetainedWal(long migrationId, long retainedWalBytes) {
         work(Isolation.AUTOCOMMIT, () -> {
-            streams.reportRetainedWal(migrationId, retainedWalBytes);
+            streams.reportRetainedWal(migrationId, Direction.FORWARD, retainedWalBytes);
             return null;
         });
     }
@@ -304,7 +339,7 @@ public final class ControlStore implements AutoCloseable {
             MigrationRecord migration = migrations.find(name).orElseThrow(() -> notFound(name));
             long id = migration.id();
             Optional<VerifySchedule> schedule = migrations.planJson(id).flatMap(PlanJson::verifySchedule);
-            return new StatusReport(migration, migration.phase(), TableProgress.of(chunks.list(id)), streams.find(id),
+            return new StatusReport(migration, migration.phase(), TableProgress.of(chunks.list(id)), streams.find(id, Direction.FORWARD),
                     verifications.latest(id), schedule, requests.pending(id),
                     timeline.recent(id, StatusReport.RECENT_EVENTS), timeline.verify(id), timeline.databaseNow());
         });

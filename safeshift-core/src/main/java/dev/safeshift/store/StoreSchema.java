@@ -33,7 +33,8 @@ public final class StoreSchema {
     static final Map<String, Integer> SCRIPTS = Map.of(
             "1", -1129093177,
             "2", 1704941420,
-            "3", -355965358);
+            "3", -355965358,
+            "4", 1875184012);
 
     // The schema name is put into SQL text (it cannot be a bind parameter), so only plain
     // lower-case identifiers are accepted; PostgreSQL cuts names at 63 bytes.

@@ -8,7 +8,10 @@ import java.sql.Types;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** SQL for the {@code stream} table: the capture a migration owns, where it starts and how far it got. */
+/**
+ * SQL for the {@code stream} table: per migration and {@link Direction}, the capture it owns, where its
+ * stream starts and how far it got.
+ */
 final class StreamTable {
 
     private final Connection connection;
@@ -23,39 +26,42 @@ final class StreamTable {
      * Records the slot and publication a migration is about to create, and the server they will live
      * on, before they exist: a new capture, so any earlier start position and progress are cleared.
      */
-    void recordCapture(long migrationId, String slot, String publication, Optional<String> sourceSystemId,
+    void recordCapture(long migrationId, Direction direction, String slot, String publication, Optional<String> sourceSystemId,
                        Optional<String> sourceDatabase) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table("stream")
-                + " (migration_id, slot_name, publication_name, source_system_id, source_database) VALUES (?, ?, ?, ?, ?)"
-                + " ON CONFLICT (migration_id) DO UPDATE SET slot_name = EXCLUDED.slot_name,"
+                + " (migration_id, direction, slot_name, publication_name, source_system_id, source_database)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (migration_id, direction) DO UPDATE SET slot_name = EXCLUDED.slot_name,"
                 + " publication_name = EXCLUDED.publication_name, source_system_id = EXCLUDED.source_system_id,"
                 + " source_database = EXCLUDED.source_database, start_position = NULL, applied_position = NULL,"
                 + " lag_bytes = NULL, lag_millis = NULL, events_applied = 0, reported_at = NULL,"
                 + " retained_wal_bytes = NULL")) {
             upsert.setLong(1, migrationId);
-            upsert.setString(2, slot);
-            upsert.setString(3, publication);
-            upsert.setString(4, sourceSystemId.orElse(null));
-            upsert.setString(5, sourceDatabase.orElse(null));
+            upsert.setString(2, direction.stored());
+            upsert.setString(3, slot);
+            upsert.setString(4, publication);
+            upsert.setString(5, sourceSystemId.orElse(null));
+            upsert.setString(6, sourceDatabase.orElse(null));
             upsert.executeUpdate();
         }
     }
 
     /** Sets where the recorded capture's stream starts, once its slot exists. Returns whether one was recorded. */
-    boolean started(long migrationId, String startPosition) throws SQLException {
+    boolean started(long migrationId, Direction direction, String startPosition) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("stream")
-                + " SET start_position = ? WHERE migration_id = ?")) {
+                + " SET start_position = ? WHERE migration_id = ? AND direction = ?")) {
             update.setString(1, startPosition);
             update.setLong(2, migrationId);
+            update.setString(3, direction.stored());
             return update.executeUpdate() == 1;
         }
     }
 
-    Optional<StreamState> find(long migrationId) throws SQLException {
+    Optional<StreamState> find(long migrationId, Direction direction) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT slot_name, publication_name, start_position,"
                 + " applied_position, lag_bytes, lag_millis, events_applied, reported_at, source_system_id,"
-                + " source_database, retained_wal_bytes FROM " + table("stream") + " WHERE migration_id = ?")) {
+                + " source_database, retained_wal_bytes FROM " + table("stream") + " WHERE migration_id = ? AND direction = ?")) {
             select.setLong(1, migrationId);
+            select.setString(2, direction.stored());
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
@@ -71,12 +77,12 @@ final class StreamTable {
     }
 
     /** Returns whether a stream was recorded for the migration. */
-    boolean report(long migrationId, String appliedPosition, long lagBytes, long lagMillis, long eventsApplied,
+    boolean report(long migrationId, Direction direction, String appliedPosition, long lagBytes, long lagMillis, long eventsApplied,
                    OptionalLong retainedWalBytes) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("stream")
                 + " SET applied_position = ?, lag_bytes = ?, lag_millis = ?, events_applied = ?,"
                 + " retained_wal_bytes = coalesce(?, retained_wal_bytes), reported_at = clock_timestamp()"
-                + " WHERE migration_id = ?")) {
+                + " WHERE migration_id = ? AND direction = ?")) {
             update.setString(1, appliedPosition);
             update.setLong(2, lagBytes);
             update.setLong(3, lagMillis);
@@ -87,16 +93,18 @@ final class StreamTable {
                 update.setNull(5, Types.BIGINT);
             }
             update.setLong(6, migrationId);
+            update.setString(7, direction.stored());
             return update.executeUpdate() == 1;
         }
     }
 
     /** Records only the retained write-ahead log, e.g. while the backfill runs and nothing is applied yet. */
-    void reportRetainedWal(long migrationId, long retainedWalBytes) throws SQLException {
+    void reportRetainedWal(long migrationId, Direction direction, long retainedWalBytes) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("stream")
-                + " SET retained_wal_bytes = ? WHERE migration_id = ?")) {
+                + " SET retained_wal_bytes = ? WHERE migration_id = ? AND direction = ?")) {
             update.setLong(1, retainedWalBytes);
             update.setLong(2, migrationId);
+            update.setString(3, direction.stored());
             update.executeUpdate();
         }
     }

@@ -33,7 +33,7 @@ class ControlStoreSchemaIT {
              ResultSet rows = statement.executeQuery(
                      "SELECT version, success FROM safeshift.flyway_schema_history WHERE version IS NOT NULL"
                              + " ORDER BY installed_rank")) {
-            for (String version : List.of("1", "2", "3")) {
+            for (String version : List.of("1", "2", "3", "4")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString("version")).isEqualTo(version);
                 assertThat(rows.getBoolean("success")).isTrue();
@@ -57,23 +57,30 @@ class ControlStoreSchemaIT {
     @Test
     void aStoreOneVersionBehindIsUpgradedWhenOpened() throws Exception {
         Endpoint database = EmbeddedPostgres.newDatabase("schema_behind");
-        ControlStore.open(database, "safeshift").close();
+        long id;
+        try (ControlStore store = ControlStore.open(database, "safeshift")) {
+            id = store.register("upgraded", "{}").id();
+            store.saveStream(id, "safeshift_upgraded_fwd", "safeshift_upgraded_fwd", "0/1");
+        }
         try (Connection connection = EmbeddedPostgres.connect(database);
              Statement statement = connection.createStatement()) {
-            statement.execute("ALTER TABLE safeshift.stream DROP COLUMN source_system_id, DROP COLUMN source_database,"
-                    + " DROP COLUMN retained_wal_bytes, ALTER COLUMN start_position SET NOT NULL");
-            statement.execute("ALTER TABLE safeshift.migration DROP COLUMN daemon, DROP COLUMN heartbeat_at,"
-                    + " DROP COLUMN daemon_ended_at");
-            statement.execute("DELETE FROM safeshift.flyway_schema_history WHERE version = '3'");
+            // back to version 3: one stream per migration
+            statement.execute("ALTER TABLE safeshift.stream DROP CONSTRAINT stream_pkey, DROP COLUMN direction,"
+                    + " ADD PRIMARY KEY (migration_id)");
+            statement.execute("DELETE FROM safeshift.flyway_schema_history WHERE version = '4'");
             assertThat(StoreSchema.isCurrent(connection, "safeshift")).isFalse();
         }
 
-        ControlStore.open(database, "safeshift").close();
-
         try (ControlStore store = ControlStore.open(database, "safeshift")) {
-            long id = store.register("upgraded", "{}").id();
-            store.heartbeat(id, "1@here");
-            assertThat(store.find("upgraded").orElseThrow().heartbeatAt()).isPresent();
+            assertThat(store.stream(id).orElseThrow().slotName()).as("the stream a version 3 store held is the forward one")
+                    .isEqualTo("safeshift_upgraded_fwd");
+            store.recordCapture(id, Direction.REVERSE, "safeshift_upgraded_rev", "safeshift_upgraded_rev",
+                    java.util.Optional.empty(), java.util.Optional.empty());
+            assertThat(store.stream(id, Direction.REVERSE).orElseThrow().slotName()).isEqualTo("safeshift_upgraded_rev");
+            assertThat(store.stream(id).orElseThrow().slotName()).isEqualTo("safeshift_upgraded_fwd");
+        }
+        try (Connection connection = EmbeddedPostgres.connect(database)) {
+            assertThat(StoreSchema.isCurrent(connection, "safeshift")).isTrue();
         }
     }
 

@@ -71,6 +71,36 @@ class MigrationLifecycleIT {
     }
 
     @Test
+    void aMoveTheTransitionTableDoesNotAllowIsRefusedAndOnTheTimeline() {
+        try (ControlStore store = ControlStore.open(EmbeddedPostgres.newDatabase("phase_refused"), "safeshift")) {
+            long id = store.register("orders", "{}").id();
+
+            SafeshiftException failure = catchThrowableOfType(SafeshiftException.class,
+                    () -> store.setPhase(id, Phase.STREAMING, "skipping the copy"));
+
+            assertThat(failure.kind()).isEqualTo(SafeshiftException.Kind.STATE);
+            assertThat(failure.getMessage()).contains("is PLANNED and cannot become STREAMING");
+            assertThat(store.require("orders").phase()).isEqualTo(Phase.PLANNED);
+            List<TimelineEvent> events = store.timeline(id);
+            assertThat(events).extracting(TimelineEvent::kind).containsExactly("phase-refused");
+            assertThat(events.get(0).detail())
+                    .isEqualTo("{\"from\":\"PLANNED\",\"to\":\"STREAMING\",\"detail\":\"skipping the copy\"}");
+            assertThat(store.verifyTimeline(id).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void everyPhaseHasAWayOnAndNoPhaseMovesToItself() {
+        for (Phase phase : Phase.values()) {
+            assertThat(PhaseTransitions.next(phase)).as(phase + " leads somewhere").isNotEmpty();
+            assertThat(PhaseTransitions.allowed(phase, phase)).as(phase + " to itself").isFalse();
+        }
+        assertThat(PhaseTransitions.allowed(Phase.PLANNED, Phase.BACKFILL)).isTrue();
+        assertThat(PhaseTransitions.allowed(Phase.STREAMING, Phase.BACKFILL)).as("a stream never copies again").isFalse();
+        assertThat(PhaseTransitions.allowed(Phase.FAILED, Phase.STREAMING)).as("a restarted daemon resumes").isTrue();
+    }
+
+    @Test
     void changingThePhaseOfAnUnknownMigrationFails() {
         try (ControlStore store = ControlStore.open(EmbeddedPostgres.newDatabase("phase_unknown"), "safeshift")) {
             SafeshiftException failure = catchThrowableOfType(SafeshiftException.class,

@@ -47,6 +47,31 @@ class StreamProgressIT {
     }
 
     @Test
+    void theForwardAndTheReverseStreamOfAMigrationAreKeptApart() {
+        try (ControlStore store = ControlStore.open(EmbeddedPostgres.newDatabase("stream_directions"), "safeshift")) {
+            long id = store.register("orders", "{}").id();
+            store.saveStream(id, "safeshift_orders_fwd", "safeshift_orders_fwd", "0/100");
+            store.reportStream(id, "0/200", 10, 20, 30);
+
+            assertThat(store.stream(id, Direction.REVERSE)).isEmpty();
+            store.recordCapture(id, Direction.REVERSE, "safeshift_orders_rev", "safeshift_orders_rev",
+                    Optional.of("7399999999"), Optional.of("shop_new"));
+            store.captureStarted(id, Direction.REVERSE, "5/0");
+
+            StreamState reverse = store.stream(id, Direction.REVERSE).orElseThrow();
+            assertThat(reverse.slotName()).isEqualTo("safeshift_orders_rev");
+            assertThat(reverse.startPosition()).contains("5/0");
+            assertThat(reverse.appliedPosition()).isEmpty();
+            assertThat(reverse.sourceDatabase()).contains("shop_new");
+            StreamState forward = store.stream(id).orElseThrow();
+            assertThat(store.stream(id, Direction.FORWARD)).contains(forward);
+            assertThat(forward.slotName()).isEqualTo("safeshift_orders_fwd");
+            assertThat(forward.appliedPosition()).as("untouched by the reverse capture").contains("0/200");
+            assertThat(forward.eventsApplied()).isEqualTo(30);
+        }
+    }
+
+    @Test
     void aCaptureIsRecordedWithItsSourceServerBeforeItExists() {
         try (ControlStore store = ControlStore.open(EmbeddedPostgres.newDatabase("stream_intent"), "safeshift")) {
             long id = store.register("orders", "{}").id();

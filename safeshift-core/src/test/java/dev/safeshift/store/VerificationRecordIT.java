@@ -66,13 +66,14 @@ class VerificationRecordIT {
     void theTimelineGetsTheTotalsButNoRowDataAndItsChainStillHolds() throws Exception {
         try (ControlStore store = ControlStore.open(EmbeddedPostgres.newDatabase("verify_timeline"), "safeshift")) {
             long id = store.register("orders", "{}").id();
+            store.setPhase(id, Phase.BACKFILL, "copying");
             store.setPhase(id, Phase.STREAMING, "caught up");
 
             VerificationSummary summary = store.recordVerification(id, Reports.withDifferences("orders", T, 3), "alice");
 
             List<TimelineEvent> events = store.timeline(id);
-            assertThat(events).hasSize(2);
-            TimelineEvent event = events.get(1);
+            assertThat(events).hasSize(3);
+            TimelineEvent event = events.get(2);
             assertThat(event.kind()).isEqualTo("verification");
             assertThat(event.actor()).isEqualTo("alice");
             assertThat(event.detail()).doesNotContain("secret").doesNotContain("key-").doesNotContain("public.orders");
@@ -85,7 +86,7 @@ class VerificationRecordIT {
             assertThat(detail.path("rowsChecked").asLong()).isEqualTo(75);
             assertThat(detail.path("missingInTarget").asLong()).isEqualTo(3);
             assertThat(detail.path("unsettled").asLong()).isEqualTo(1);
-            assertThat(store.verifyTimeline(id)).isEqualTo(ChainCheck.intact(2));
+            assertThat(store.verifyTimeline(id)).isEqualTo(ChainCheck.intact(3));
         }
     }
 
