@@ -125,6 +125,17 @@ public interface Engine extends AutoCloseable {
     /** Whether the capture's change stream has applied the target up to {@code position} (from {@link #markSourceLog}). */
     boolean hasApplied(String captureName, String position);
 
+    /**
+     * Fences writes to the source tables of {@code moves}, by whoever makes them: waits for the
+     * transactions writing to them to end, at most {@code settings.lockTimeout()} per attempt, and
+     * tries again after a backoff up to {@code settings.attempts()} times. Once it returns, every
+     * write to the tables has committed and no new one can start until the fence is lifted, so a
+     * {@link #markSourceLog mark} written then comes after all of them. Fails with
+     * {@link dev.safeshift.SafeshiftException.Kind#IN_USE}, naming the sessions that held the tables,
+     * when no attempt succeeded; nothing is then held.
+     */
+    WriteFence fenceWrites(List<TableMove> moves, FenceSettings settings) throws InterruptedException;
+
     @Override
     void close();
 }

@@ -6,6 +6,7 @@ import dev.safeshift.engine.ChunkMark;
 import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
+import dev.safeshift.engine.FenceSettings;
 import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
@@ -14,6 +15,7 @@ import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableComparer;
 import dev.safeshift.engine.TableInfo;
 import dev.safeshift.engine.TableMove;
+import dev.safeshift.engine.WriteFence;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.TableSpec;
@@ -272,6 +274,11 @@ final class PostgresEngine implements Engine {
         } catch (SQLException e) {
             throw failure("measuring replication lag", e);
         }
+    }
+
+    @Override
+    public WriteFence fenceWrites(List<TableMove> moves, FenceSettings settings) throws InterruptedException {
+        return SourceFence.take(source, moves.stream().map(move -> move.source().name()).toList(), settings);
     }
 
     @Override
