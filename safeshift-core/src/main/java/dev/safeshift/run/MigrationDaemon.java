@@ -57,6 +57,9 @@ public final class MigrationDaemon {
     private static final SecureRandom TOKENS = new SecureRandom();
     /** How often the stream brings along what it does not carry itself (sequence values). */
     private static final Duration SYNC_EVERY = Duration.ofSeconds(10);
+    /** How long the routers' query-pattern samples are kept, and how often older ones are deleted. */
+    private static final Duration ROUTER_SAMPLES_KEPT = Duration.ofDays(7);
+    private static final Duration ROUTER_SAMPLES_PRUNED_EVERY = Duration.ofMinutes(10);
     /** How often the daemon's loop looks at the stream, its requests and its periodic work. */
     private static final Duration TICK = Duration.ofMillis(250);
 
@@ -421,6 +424,8 @@ public final class MigrationDaemon {
             }
             work.add(PeriodicTasks.Task.every("stream report", REPORT_EVERY, () -> report(id, capture, stream.progress())));
             work.add(new PeriodicTasks.Task("target sync", SYNC_EVERY, SYNC_EVERY, sync::run));
+            work.add(PeriodicTasks.Task.every("router sample retention", ROUTER_SAMPLES_PRUNED_EVERY,
+                    () -> store.pruneRouterSamples(id, ROUTER_SAMPLES_KEPT)));
             PeriodicTasks tasks = new PeriodicTasks(work);
             while (!stopRequested.get()) {
                 Optional<Throwable> failure = stream.failure();

@@ -9,6 +9,7 @@ import dev.safeshift.verify.VerificationReport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,6 +45,7 @@ public final class ControlStore implements AutoCloseable {
     private StreamTable streams;
     private RequestTable requests;
     private VerificationTable verifications;
+    private RouteTable routes;
 
     private ControlStore(Endpoint endpoint, String schema, Connection connection) {
         this.endpoint = endpoint;
@@ -59,6 +61,7 @@ public final class ControlStore implements AutoCloseable {
         this.streams = new StreamTable(opened, schema);
         this.requests = new RequestTable(opened, schema);
         this.verifications = new VerificationTable(opened, schema);
+        this.routes = new RouteTable(opened, schema);
     }
 
     /** Connects, then creates or upgrades the store's tables in {@code schema}. */
@@ -302,6 +305,39 @@ public final class ControlStore implements AutoCloseable {
     /** The verification that finished last, if any was recorded. */
     public synchronized Optional<VerificationSummary> lastVerification(long migrationId) {
         return work(Isolation.AUTOCOMMIT, () -> verifications.latest(migrationId));
+    }
+
+    /** Where the migration's traffic goes; empty until a route was first set (routers then use the source). */
+    public synchronized Optional<RouteState> route(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> routes.find(migrationId));
+    }
+
+    /**
+     * Sets where the migration's traffic goes, for every router to follow, and puts the change on
+     * the timeline with its epoch (the count of changes, which routers acknowledge).
+     */
+    public synchronized RouteState setRoute(long migrationId, Route route, String actor) {
+        Objects.requireNonNull(route, "route");
+        return work(Isolation.TRANSACTION, () -> {
+            migrations.lock(migrationId);
+            RouteState state = routes.set(migrationId, route, actor);
+            timeline.append(migrationId, "route", actor,
+                    Json.text(Json.object().put("route", route.name()).put("epoch", state.epoch())));
+            return state;
+        });
+    }
+
+    /**
+     * Deletes the routers' query-pattern samples older than {@code keep}: one row per pattern and
+     * second from every application process would otherwise grow without end.
+     */
+    public synchronized int pruneRouterSamples(long migrationId, Duration keep) {
+        return work(Isolation.AUTOCOMMIT, () -> routes.pruneSamples(migrationId, keep));
+    }
+
+    /** What each router of the migration last reported, with how long ago by the store's clock. */
+    public synchronized List<RouterReport> routers(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> routes.routers(migrationId));
     }
 
     /** Appends an event to the migration's timeline. {@code detailJson} must be JSON. */

@@ -1,0 +1,86 @@
+package dev.safeshift.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for the {@code route} and {@code router} tables: where traffic goes, and what the routers report. */
+final class RouteTable {
+
+    private final Connection connection;
+    private final String schema;
+
+    RouteTable(Connection connection, String schema) {
+        this.connection = connection;
+        this.schema = schema;
+    }
+
+    Optional<RouteState> find(long migrationId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT route, epoch, changed_by, changed_at FROM "
+                + table("route") + " WHERE migration_id = ?")) {
+            select.setLong(1, migrationId);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RouteState(Route.valueOf(rows.getString(1)), rows.getLong(2), rows.getString(3),
+                        Rows.instant(rows, "changed_at")));
+            }
+        }
+    }
+
+    /** Sets the route and counts the change: the first route is epoch 1. */
+    RouteState set(long migrationId, Route route, String actor) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table("route")
+                + " AS r (migration_id, route, epoch, changed_by) VALUES (?, ?, 1, ?)"
+                + " ON CONFLICT (migration_id) DO UPDATE SET route = EXCLUDED.route, epoch = r.epoch + 1,"
+                + " changed_by = EXCLUDED.changed_by, changed_at = clock_timestamp()"
+                + " RETURNING route, epoch, changed_by, changed_at")) {
+            upsert.setLong(1, migrationId);
+            upsert.setString(2, route.name());
+            upsert.setString(3, actor);
+            try (ResultSet rows = upsert.executeQuery()) {
+                rows.next();
+                return new RouteState(Route.valueOf(rows.getString(1)), rows.getLong(2), rows.getString(3),
+                        Rows.instant(rows, "changed_at"));
+            }
+        }
+    }
+
+    List<RouterReport> routers(long migrationId) throws SQLException {
+        List<RouterReport> reports = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT instance, seen_route, seen_epoch,"
+                + " source_in_flight, target_in_flight, held,"
+                + " (extract(epoch FROM clock_timestamp() - reported_at) * 1000)::bigint AS silent_millis FROM "
+                + table("router") + " WHERE migration_id = ? ORDER BY instance")) {
+            select.setLong(1, migrationId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    reports.add(new RouterReport(rows.getString(1), Route.valueOf(rows.getString(2)), rows.getLong(3),
+                            rows.getInt(4), rows.getInt(5), rows.getInt(6),
+                            Duration.ofMillis(Math.max(0, rows.getLong(7)))));
+                }
+            }
+        }
+        return reports;
+    }
+
+    /** Deletes samples that ended before {@code keep} ago by the store's clock; returns how many. */
+    int pruneSamples(long migrationId, Duration keep) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table("router_sample")
+                + " WHERE migration_id = ? AND interval_end < clock_timestamp() - make_interval(secs => ?)")) {
+            delete.setLong(1, migrationId);
+            delete.setDouble(2, keep.toMillis() / 1000.0);
+            return delete.executeUpdate();
+        }
+    }
+
+    private String table(String name) {
+        return '"' + schema + "\"." + name;
+    }
+}
