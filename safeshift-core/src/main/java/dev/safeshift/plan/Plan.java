@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param verify the verification schedule; empty when the plan schedules none
  * @param retry  how long transient failures are retried
  * @param stream thresholds for watching the change stream
+ * @param cutover when a cutover may start, how traffic is switched and how long writes may be held
  */
 public record Plan(
         Path file,
@@ -23,6 +24,7 @@ public record Plan(
         Optional<VerifySchedule> verify,
         RetrySettings retry,
         StreamSettings stream,
+        CutoverSettings cutover,
         List<Owner> owners) {
 
     public Plan {
@@ -30,13 +32,19 @@ public record Plan(
         owners = List.copyOf(owners);
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(cutover, "cutover");
     }
 
-    /** A plan with the default {@code retry} and {@code stream} settings. */
+    /** A plan with the default {@code retry}, {@code stream} and {@code cutover} settings. */
     public Plan(Path file, String name, Endpoint source, Endpoint target, List<TableSpec> tables, ControlSpec control,
                 CopySettings copy, Optional<VerifySchedule> verify, List<Owner> owners) {
         this(file, name, source, target, tables, control, copy, verify, RetrySettings.DEFAULTS, StreamSettings.DEFAULTS,
-                owners);
+                CutoverSettings.DEFAULTS, owners);
+    }
+
+    /** The same plan with other cutover settings. */
+    public Plan withCutover(CutoverSettings settings) {
+        return new Plan(file, name, source, target, tables, control, copy, verify, retry, stream, settings, owners);
     }
 
     /** The database holding the control store: the {@code control} endpoint, else the target. */

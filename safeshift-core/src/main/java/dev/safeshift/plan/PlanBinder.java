@@ -35,6 +35,7 @@ final class PlanBinder {
                 root.find("verify").map(PlanBinder::verify),
                 new RetrySettings(root.get("retry").get("give-up-after").duration()),
                 new StreamSettings(root.get("stream").get("warn-retained-wal").number()),
+                cutover(root.get("cutover")),
                 owners(root.get("owners")));
     }
 
@@ -118,6 +119,12 @@ final class PlanBinder {
     private static VerifySchedule verify(Checked section) {
         OptionalDouble sample = section.find("sample").map(s -> OptionalDouble.of(s.percent())).orElse(OptionalDouble.empty());
         return new VerifySchedule(section.get("every").duration(), sample);
+    }
+
+    private static CutoverSettings cutover(Checked section) {
+        return new CutoverSettings(CutoverSettings.SwitchKind.ofPlanValue(section.get("switch").text()),
+                section.get("max-lag").duration(), section.get("verified-within").duration(),
+                section.get("write-pause-budget").duration());
     }
 
     private static List<Owner> owners(Checked list) {

@@ -13,6 +13,8 @@ import static dev.safeshift.plan.FieldType.SIZE;
 import static dev.safeshift.plan.FieldType.STRING;
 import static dev.safeshift.plan.FieldType.TABLE_NAME;
 
+import java.time.Duration;
+
 /**
  * The one definition of the plan file (version 1). {@link PlanLoader} checks plans against it and
  * {@link PlanReference} renders docs/plan-reference.md from it: add or change a field here and
@@ -46,6 +48,7 @@ public final class PlanSchema {
             verify(),
             retry(),
             stream(),
+            cutover(),
             Field.of("owners", LIST)
                     .description("The people accountable for this migration. Reports and the go/no-go "
                             + "checklist name them.")
@@ -177,6 +180,38 @@ public final class PlanSchema {
                                 .description("`safeshift status` warns when the source keeps more write-ahead "
                                         + "log than this for the migration's replication slot.")
                                 .example("10GB").build())
+                .build();
+    }
+
+    private static Field cutover() {
+        CutoverSettings defaults = CutoverSettings.DEFAULTS;
+        return Field.of("cutover", MAP)
+                .description("How `safeshift cutover` moves the application from the source to the target: "
+                        + "when it may start, how traffic is switched, and how long writes may be held.")
+                .fields(
+                        Field.of("switch", CHOICE).choices(CutoverSettings.SwitchKind.ROUTER.planValue())
+                                .defaultValue(defaults.trafficSwitch().planValue())
+                                .description("How the application's traffic is moved: `router`, through the "
+                                        + "routing DataSource of safeshift-jdbc (see docs/router.md), which follows the "
+                                        + "route the cutover sets in the control store.")
+                                .example("router").build(),
+                        Field.of("max-lag", DURATION).defaultValue(defaults.maxLag())
+                                .description("A cutover starts only while the change stream is less than this "
+                                        + "behind the source.")
+                                .example("5s").build(),
+                        Field.of("verified-within", DURATION).atLeast(Duration.ofMinutes(1))
+                                .defaultValue(defaults.verifiedWithin())
+                                .description("A cutover starts only when the last verification found the target "
+                                        + "equal to the source and finished no longer ago than this.")
+                                .example("1h").build(),
+                        Field.of("write-pause-budget", DURATION).range(
+                                        CutoverSettings.MINIMUM_WRITE_PAUSE_BUDGET.getSeconds(),
+                                        CutoverSettings.MAXIMUM_WRITE_PAUSE_BUDGET.getSeconds())
+                                .defaultValue(defaults.writePauseBudget())
+                                .description("The longest the application's writes may be held while the "
+                                        + "target catches up with the last of them. A cutover that cannot switch "
+                                        + "within it gives up: the fence is lifted and traffic goes on to the source.")
+                                .example("5s").build())
                 .build();
     }
 

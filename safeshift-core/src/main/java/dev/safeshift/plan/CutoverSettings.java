@@ -1,0 +1,68 @@
+package dev.safeshift.plan;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The plan's {@code cutover} section: when a cutover may start and how long it may hold writes.
+ *
+ * @param trafficSwitch    how the application's traffic is moved from the source to the target
+ * @param maxLag           the change stream's lag must be below this for a cutover to start
+ * @param verifiedWithin   the last verification must be clean and no older than this
+ * @param writePauseBudget the longest the application's writes may be held; a cutover that cannot
+ *                         switch within it gives up, lifts the fence and lets traffic go back to the source
+ */
+public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin,
+                              Duration writePauseBudget) {
+
+    /** Below this, a cutover would give up on an ordinary apply delay of the stream. */
+    public static final Duration MINIMUM_WRITE_PAUSE_BUDGET = Duration.ofSeconds(1);
+    /** Writes held longer than this are an outage, whatever the plan says. */
+    public static final Duration MAXIMUM_WRITE_PAUSE_BUDGET = Duration.ofMinutes(5);
+
+    public static final CutoverSettings DEFAULTS = new CutoverSettings(SwitchKind.ROUTER, Duration.ofSeconds(5),
+            Duration.ofHours(24), Duration.ofSeconds(5));
+
+    public CutoverSettings {
+        Objects.requireNonNull(trafficSwitch, "trafficSwitch");
+        Objects.requireNonNull(maxLag, "maxLag");
+        Objects.requireNonNull(verifiedWithin, "verifiedWithin");
+        Objects.requireNonNull(writePauseBudget, "writePauseBudget");
+        if (writePauseBudget.compareTo(MINIMUM_WRITE_PAUSE_BUDGET) < 0
+                || writePauseBudget.compareTo(MAXIMUM_WRITE_PAUSE_BUDGET) > 0) {
+            throw new IllegalArgumentException("the write pause budget is between "
+                    + Durations.format(MINIMUM_WRITE_PAUSE_BUDGET) + " and " + Durations.format(MAXIMUM_WRITE_PAUSE_BUDGET)
+                    + ", not " + Durations.format(writePauseBudget));
+        }
+    }
+
+    /** The same settings with another write pause budget. */
+    public CutoverSettings withWritePauseBudget(Duration budget) {
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget);
+    }
+
+    /** How the application's traffic is switched between the databases. */
+    public enum SwitchKind {
+        /** Applications connect through safeshift-jdbc's routing DataSource, which follows the route in the control store. */
+        ROUTER("router");
+
+        private final String planValue;
+
+        SwitchKind(String planValue) {
+            this.planValue = planValue;
+        }
+
+        public String planValue() {
+            return planValue;
+        }
+
+        public static SwitchKind ofPlanValue(String value) {
+            for (SwitchKind kind : values()) {
+                if (kind.planValue.equals(value)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("unknown switch: " + value);
+        }
+    }
+}
