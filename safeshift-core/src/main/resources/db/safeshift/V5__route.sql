@@ -1,12 +1,17 @@
 -- Where the application's traffic for a migration goes, as the routing DataSource (safeshift-jdbc)
 -- in each application process reads it: SOURCE, PAUSED (new transactions held) or TARGET.
--- The epoch counts the changes, so a router can tell it has seen the latest one.
+-- The epoch counts the changes, so a router can tell it has seen the latest one. A pause is a
+-- lease: past paused_until, routers send traffic to resume_to again, so a daemon that dies during
+-- a cutover never leaves the application held.
 CREATE TABLE route (
     migration_id bigint      PRIMARY KEY REFERENCES migration (id),
     route        text        NOT NULL CONSTRAINT route_known CHECK (route IN ('SOURCE', 'PAUSED', 'TARGET')),
     epoch        bigint      NOT NULL,
+    resume_to    text        CONSTRAINT route_resume_to CHECK (resume_to IN ('SOURCE', 'TARGET')),
+    paused_until timestamptz,
     changed_by   text        NOT NULL,
-    changed_at   timestamptz NOT NULL DEFAULT clock_timestamp()
+    changed_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+    CONSTRAINT route_pause_is_a_lease CHECK ((route = 'PAUSED') = (resume_to IS NOT NULL AND paused_until IS NOT NULL))
 );
 
 -- Each router reports what it has seen and what it holds, so a cutover can wait until no

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 StatusCommand.class,
                 StopCommand.class,
+                CutoverCommand.class,
                 AbortCommand.class,
                 VerifyCommand.class,
                 DemoCommand.class,

@@ -108,12 +108,52 @@ public final class Migration {
         }
     }
 
+    /**
+     * Asks the running daemon to cut the application over to the target and waits for its answer:
+     * the cutover's outcome (switched, or given up and undone), or a refusal that says which
+     * precondition failed. Refused when no daemon runs or the migration does not stream.
+     */
+    public CutoverAnswer cutover() throws InterruptedException {
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
+            MigrationRecord migration = store.require(plan.name());
+            if (!daemonRunning()) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE, "no daemon is running migration '"
+                        + plan.name() + "' (phase " + migration.phase() + "); the daemon runs the cutover. Start it with"
+                        + " safeshift run" + (plan.file() == null ? "" : " " + plan.file()) + ".");
+            }
+            if (migration.phase() != Phase.STREAMING) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE, migration.phase() == Phase.CUT_OVER
+                        ? "migration '" + plan.name() + "' is cut over already: the application runs on the target."
+                        : "migration '" + plan.name() + "' is " + migration.phase() + "; a cutover starts only while it"
+                        + " streams (after the backfill).");
+            }
+            long request = store.request(migration.id(), Request.CUTOVER, actor, "{}");
+            long checkDaemonAt = System.nanoTime();
+            while (true) {
+                Optional<String> outcome = store.requestOutcome(request);
+                if (outcome.isPresent()) {
+                    return CutoverAnswer.of(request, outcome.get());
+                }
+                if (System.nanoTime() - checkDaemonAt > 2_000_000_000L) {
+                    checkDaemonAt = System.nanoTime();
+                    if (!daemonRunning()) {
+                        throw new SafeshiftException(SafeshiftException.Kind.STATE, "the daemon stopped before it"
+                                + " answered the cutover request; a daemon started again finishes or undoes a cutover"
+                                + " that was under way. safeshift status shows where the migration stands.");
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** What {@link #abort()} would remove, for a confirmation; refused while a daemon runs. */
     public AbortPreview abortPreview() {
         try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
             Optional<MigrationRecord> migration = store.find(plan.name());
             if (migration.isPresent()) {
                 refuseWhileRunning();
+                refuseOnceCutOver(migration.get());
             }
             return new AbortPreview(migration.isPresent(),
                     migration.flatMap(m -> MigrationDaemon.captureName(store, m.id())));
@@ -133,6 +173,7 @@ public final class Migration {
                 return new AbortOutcome(false, Optional.empty(), false);
             }
             refuseWhileRunning();
+            refuseOnceCutOver(migration.get());
             Optional<String> capture = MigrationDaemon.captureName(store, migration.get().id());
             boolean slotExisted = false;
             if (capture.isPresent()) {
@@ -190,6 +231,20 @@ public final class Migration {
     }
 
     /**
+     * Once the application writes to the target (or is being switched), the store is the only record
+     * of where writes go and of the source tables closed to writes; throwing it away would leave
+     * the next person guessing.
+     */
+    private void refuseOnceCutOver(MigrationRecord migration) {
+        if (migration.phase() == Phase.CUTTING_OVER || migration.phase() == Phase.CUT_OVER) {
+            throw new SafeshiftException(SafeshiftException.Kind.STATE, "migration '" + plan.name() + "' is "
+                    + migration.phase() + ": the application writes to the target (or is being switched to it) and the"
+                    + " source tables refuse writes, so aborting would throw away the only record of that. Start the"
+                    + " daemon (safeshift run) to finish a cutover that was under way.");
+        }
+    }
+
+    /**
      * A daemon that was killed no longer reports the retained log, and that is when it grows; a
      * source that cannot be reached is said so rather than failing the whole status.
      */
@@ -209,6 +264,23 @@ public final class Migration {
             LOG.warn("could not measure the retained write-ahead log", e);
             return new Liveness(running, Optional.empty(), Optional.of("the source could not be asked: " + e.getMessage()),
                     warnAbove);
+        }
+    }
+
+    /**
+     * The daemon's answer to a cutover request.
+     *
+     * @param switched whether the application runs on the target now
+     * @param text     the outcome as the daemon said it
+     */
+    public record CutoverAnswer(long request, boolean switched, String text) {
+
+        static CutoverAnswer of(long request, String outcome) {
+            String refused = "refused: ";
+            if (outcome.startsWith(refused)) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE, outcome.substring(refused.length()));
+            }
+            return new CutoverAnswer(request, outcome.startsWith("cut over"), outcome);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.safeshift.engine;
 
 import dev.safeshift.plan.TableSpec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -126,6 +127,13 @@ public interface Engine extends AutoCloseable {
     boolean hasApplied(String captureName, String position);
 
     /**
+     * Waits until {@link #hasApplied} is true for {@code position}, at most {@code timeout}, looking
+     * every few milliseconds over one connection; returns whether it became true. A cutover waits
+     * this way while the application's writes are held, so every millisecond counts.
+     */
+    boolean awaitApplied(String captureName, String position, Duration timeout) throws InterruptedException;
+
+    /**
      * Fences writes to the source tables of {@code moves}, by whoever makes them: waits for the
      * transactions writing to them to end, at most {@code settings.lockTimeout()} per attempt, and
      * tries again after a backoff up to {@code settings.attempts()} times. Once it returns, every
@@ -135,6 +143,22 @@ public interface Engine extends AutoCloseable {
      * when no attempt succeeded; nothing is then held.
      */
     WriteFence fenceWrites(List<TableMove> moves, FenceSettings settings) throws InterruptedException;
+
+    /**
+     * What would stop a cutover from closing the source tables of {@code moves} to writes (for
+     * example a missing privilege), as sentences for the user; empty when nothing would. Checked
+     * before any write is held.
+     */
+    List<String> cutoverProblems(List<TableMove> moves);
+
+    /**
+     * How many of the source tables of {@code moves} refuse writes since a cutover closed them
+     * ({@link WriteFence#liftRefusingWrites}); the database says, so a restarted daemon need not guess.
+     */
+    int closedSourceTables(List<TableMove> moves);
+
+    /** Lets the source tables of {@code moves} take writes again. Tables that were not closed are left alone. */
+    void reopenSource(List<TableMove> moves);
 
     @Override
     void close();

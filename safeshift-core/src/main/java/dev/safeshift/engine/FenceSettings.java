@@ -21,6 +21,30 @@ public record FenceSettings(Duration lockTimeout, int attempts, Duration firstBa
         }
     }
 
+    /**
+     * Settings whose attempts, with their waits and backoffs, all fit in {@code budget}: a cutover
+     * that holds the application's writes must take the fence, or give up, within what is left of
+     * its write pause. Each attempt waits at most half a second, and at least 50 ms.
+     */
+    public static FenceSettings within(Duration budget) {
+        long millis = Math.max(50, budget.toMillis());
+        long lockTimeout = Math.max(50, Math.min(500, millis / 5));
+        Duration first = Duration.ofMillis(Math.max(10, lockTimeout / 2));
+        Duration most = Duration.ofMillis(lockTimeout * 2);
+        FenceSettings settings = new FenceSettings(Duration.ofMillis(lockTimeout), 1, first, most);
+        long spent = lockTimeout;
+        int attempts = 1;
+        while (true) {
+            long next = spent + settings.backoffBefore(attempts + 1).toMillis() + lockTimeout;
+            if (next > millis) {
+                break;
+            }
+            spent = next;
+            attempts++;
+        }
+        return new FenceSettings(Duration.ofMillis(lockTimeout), attempts, first, most);
+    }
+
     /** The wait before attempt {@code next} (2 or more). */
     public Duration backoffBefore(int next) {
         Duration wait = firstBackoff;

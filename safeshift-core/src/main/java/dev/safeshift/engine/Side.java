@@ -1,8 +1,11 @@
 package dev.safeshift.engine;
 
-/** Which of a migration's two databases an operation reads. */
+/** One of a migration's two databases. */
 public enum Side {
-    SOURCE, TARGET;
+    /** The database the tables move from. */
+    SOURCE,
+    /** The database the tables move to. */
+    TARGET;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,19 +1,25 @@
 package dev.safeshift.plan;
 
+import dev.safeshift.trigger.TriggerSpec;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * The plan's {@code cutover} section: when a cutover may start and how long it may hold writes.
+ * The plan's {@code cutover} section: when a cutover may start, how long it may hold writes, and
+ * which triggers watch the target after the switch.
  *
  * @param trafficSwitch    how the application's traffic is moved from the source to the target
  * @param maxLag           the change stream's lag must be below this for a cutover to start
  * @param verifiedWithin   the last verification must be clean and no older than this
  * @param writePauseBudget the longest the application's writes may be held; a cutover that cannot
  *                         switch within it gives up, lifts the fence and lets traffic go back to the source
+ * @param triggers         the rollback, pause and alert triggers, in plan order, each name once
  */
 public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin,
-                              Duration writePauseBudget) {
+                              Duration writePauseBudget, List<TriggerSpec> triggers) {
 
     /** Below this, a cutover would give up on an ordinary apply delay of the stream. */
     public static final Duration MINIMUM_WRITE_PAUSE_BUDGET = Duration.ofSeconds(1);
@@ -21,7 +27,7 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
     public static final Duration MAXIMUM_WRITE_PAUSE_BUDGET = Duration.ofMinutes(5);
 
     public static final CutoverSettings DEFAULTS = new CutoverSettings(SwitchKind.ROUTER, Duration.ofSeconds(5),
-            Duration.ofHours(24), Duration.ofSeconds(5));
+            Duration.ofHours(24), Duration.ofSeconds(5), List.of());
 
     public CutoverSettings {
         Objects.requireNonNull(trafficSwitch, "trafficSwitch");
@@ -34,11 +40,28 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
                     + Durations.format(MINIMUM_WRITE_PAUSE_BUDGET) + " and " + Durations.format(MAXIMUM_WRITE_PAUSE_BUDGET)
                     + ", not " + Durations.format(writePauseBudget));
         }
+        triggers = List.copyOf(triggers);
+        Set<String> names = new HashSet<>();
+        for (TriggerSpec trigger : triggers) {
+            if (!names.add(trigger.name())) {
+                throw new IllegalArgumentException("trigger names are unique, and " + trigger.name() + " is used twice");
+            }
+        }
+    }
+
+    /** Settings without triggers. */
+    public CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin, Duration writePauseBudget) {
+        this(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, List.of());
     }
 
     /** The same settings with another write pause budget. */
     public CutoverSettings withWritePauseBudget(Duration budget) {
-        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget);
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget, triggers);
+    }
+
+    /** The same settings with these triggers instead of the plan's. */
+    public CutoverSettings withTriggers(List<TriggerSpec> replacement) {
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, replacement);
     }
 
     /** How the application's traffic is switched between the databases. */

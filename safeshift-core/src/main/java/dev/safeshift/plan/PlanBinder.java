@@ -1,6 +1,13 @@
 package dev.safeshift.plan;
 
+import dev.safeshift.trigger.Condition;
+import dev.safeshift.trigger.Metric;
+import dev.safeshift.trigger.OnInconclusive;
+import dev.safeshift.trigger.ProviderKind;
+import dev.safeshift.trigger.TriggerAction;
+import dev.safeshift.trigger.TriggerSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,10 +17,15 @@ import java.util.OptionalDouble;
 
 /**
  * Turns a checked plan into records. The rules that need more than one field live here:
- * repeated tables, control credentials without a control URL, and environment variables,
- * which are read last so a typo in the file is reported before a missing export.
+ * repeated tables, control credentials without a control URL, triggers (repeated names, a window
+ * shorter than the interval, a rollback without a deadline, a condition that does not fit the
+ * metric), and environment variables, which are read last so a typo in the file is reported
+ * before a missing export.
  */
 final class PlanBinder {
+
+    /** An owner is a name or a few words; a longer text is likely something pasted in the wrong place. */
+    private static final int MAXIMUM_OWNER_LENGTH = 200;
 
     private final Path file;
     private final Map<String, String> environment;
@@ -121,10 +133,82 @@ final class PlanBinder {
         return new VerifySchedule(section.get("every").duration(), sample);
     }
 
-    private static CutoverSettings cutover(Checked section) {
+    private CutoverSettings cutover(Checked section) {
         return new CutoverSettings(CutoverSettings.SwitchKind.ofPlanValue(section.get("switch").text()),
                 section.get("max-lag").duration(), section.get("verified-within").duration(),
-                section.get("write-pause-budget").duration());
+                section.get("write-pause-budget").duration(), triggers(section.get("triggers")));
+    }
+
+    private List<TriggerSpec> triggers(Checked list) {
+        List<TriggerSpec> triggers = new ArrayList<>();
+        Map<String, Checked> names = new HashMap<>();
+        for (Checked entry : list.items()) {
+            Checked name = entry.get("name");
+            Checked first = names.putIfAbsent(name.text(), name);
+            if (first != null) {
+                throw PlanException.at(file, name.mark(), name.path(), name.path() + ": trigger '" + name.text()
+                        + "' is defined twice (first as " + first.path() + " on line " + line(first)
+                        + "). Give each trigger a name of its own.", null, null);
+            }
+            triggers.add(trigger(entry));
+        }
+        return triggers;
+    }
+
+    private TriggerSpec trigger(Checked entry) {
+        String name = entry.get("name").text();
+        Metric metric = Metric.ofPlanName(entry.get("metric").text()).orElseThrow();
+        Checked providerValue = entry.get("provider");
+        ProviderKind provider = ProviderKind.ofPlanValue(providerValue.text());
+        if (!provider.metrics().contains(metric)) {
+            throw PlanException.at(file, providerValue.mark(), providerValue.path(), providerValue.path()
+                    + ": provider " + provider.planValue() + " has no metric " + metric.planName() + ". Choose another "
+                    + "provider or metric.", null, null);
+        }
+        Condition condition = condition(entry.get("condition"), metric);
+        Checked interval = entry.get("interval");
+        Checked window = entry.get("window");
+        if (window.duration().compareTo(interval.duration()) < 0) {
+            throw PlanException.at(file, window.mark(), window.path(), window.path() + " ("
+                    + Durations.format(window.duration()) + ") is shorter than the trigger's interval ("
+                    + Durations.format(interval.duration()) + "), so part of the time between evaluations would never "
+                    + "be read. Make the window at least " + Durations.format(interval.duration()) + ".", null,
+                    Durations.format(interval.duration()));
+        }
+        TriggerAction action = TriggerAction.ofPlanValue(entry.get("action").text());
+        Optional<Duration> deadline = entry.find("deadline").map(Checked::duration);
+        if (action == TriggerAction.ROLLBACK && deadline.isEmpty()) {
+            throw PlanException.at(file, entry.mark(), entry.path() + ".deadline", "missing field 'deadline' in '"
+                    + entry.path() + "': a rollback trigger says how long the rollback may take. Add it, for example: "
+                    + "deadline: 2m.", "a duration", null);
+        }
+        // The schema bounds consecutive to 1..100, so the narrowing cannot overflow.
+        return new TriggerSpec(name, metric, provider, text(entry, "pattern", TriggerSpec.MAXIMUM_PATTERN_LENGTH),
+                condition, interval.duration(), window.duration(), entry.get("min-samples").number(),
+                Math.toIntExact(entry.get("consecutive").number()), action, text(entry, "owner", MAXIMUM_OWNER_LENGTH),
+                deadline, OnInconclusive.ofPlanValue(entry.get("on-inconclusive").text()));
+    }
+
+    /** An optional text that, when written, says something: not blank, and not longer than {@code limit}. */
+    private Optional<String> text(Checked entry, String key, int limit) {
+        Optional<Checked> value = entry.find(key);
+        if (value.isPresent() && (value.get().text().isBlank() || value.get().text().length() > limit)) {
+            throw PlanException.at(file, value.get().mark(), value.get().path(), value.get().path() + " is "
+                    + (value.get().text().isBlank() ? "blank" : "longer than " + limit + " characters")
+                    + ". Write at most " + limit + " characters, or leave the field out.", "text of 1 to " + limit
+                    + " characters", null);
+        }
+        return value.map(Checked::text);
+    }
+
+    private Condition condition(Checked value, Metric metric) {
+        try {
+            return Condition.parse(value.text(), metric);
+        } catch (Condition.Invalid e) {
+            throw PlanException.at(file, value.mark(), value.path(), value.path() + ": " + e.getMessage(),
+                    "a condition such as " + metric.exampleCondition() + " or > 2x baseline",
+                    e.suggestion().orElse(null));
+        }
     }
 
     private static List<Owner> owners(Checked list) {

@@ -67,6 +67,11 @@ public final class PlanLoader {
         String detail;
         if (problem.contains("(TAB)")) {
             detail = "a tab character, where YAML allows only spaces. Indent with spaces.";
+        } else if ("while scanning a block scalar".equals(e.getContext())) {
+            // A trigger's condition such as > 2% is the usual way to get here: unquoted, > starts a block of text.
+            mark = e.getContextMark() != null ? e.getContextMark() : mark;
+            detail = "a value starting with '>' or '|' opens a block of text in YAML. To write a comparison, put it "
+                    + "in quotes, as in condition: '> 2%'.";
         } else if (problem.startsWith("but found another document")) {
             detail = "a second document starts here. A plan is a single YAML document; remove this '---' "
                     + "or split the file.";

@@ -13,6 +13,11 @@ import static dev.safeshift.plan.FieldType.SIZE;
 import static dev.safeshift.plan.FieldType.STRING;
 import static dev.safeshift.plan.FieldType.TABLE_NAME;
 
+import dev.safeshift.trigger.Metric;
+import dev.safeshift.trigger.OnInconclusive;
+import dev.safeshift.trigger.ProviderKind;
+import dev.safeshift.trigger.TriggerAction;
+import dev.safeshift.trigger.TriggerSpec;
 import java.time.Duration;
 
 /**
@@ -211,7 +216,79 @@ public final class PlanSchema {
                                 .description("The longest the application's writes may be held while the "
                                         + "target catches up with the last of them. A cutover that cannot switch "
                                         + "within it gives up: the fence is lifted and traffic goes on to the source.")
-                                .example("5s").build())
+                                .example("5s").build(),
+                        Field.of("triggers", LIST)
+                                .description("The triggers that watch the target after the switch: each one a metric, "
+                                        + "a condition, and what happens when it is breached several evaluations in a "
+                                        + "row. Each trigger's name may be used once. See docs/triggers.md.")
+                                .items("triggers", trigger()).build())
+                .build();
+    }
+
+    private static Field trigger() {
+        return Field.of("", MAP).fields(
+                Field.of("name", STRING).required()
+                        .pattern(TriggerSpec.NAME_PATTERN, "a lower-case name of at most 40 characters (a letter, then "
+                                + "letters, digits, _ or -)")
+                        .description("Names the trigger in messages and in each of its evaluations.")
+                        .example("payment_errors").build(),
+                Field.of("metric", CHOICE).required().choices(Metric.planNames().toArray(String[]::new))
+                        .description("What is watched: `error_rate`, the percentage of statements that failed; "
+                                + "`latency_p50`, `latency_p95`, `latency_p99` and `latency_max`, statement latencies "
+                                + "in milliseconds; `throughput`, statements per second.")
+                        .example("error_rate").build(),
+                Field.of("provider", CHOICE).choices(ProviderKind.planValues().toArray(String[]::new))
+                        .defaultValue(ProviderKind.ROUTER.planValue())
+                        .description("Where the figures come from: `router`, the statements the applications run "
+                                + "through the routing DataSource of safeshift-jdbc (see docs/router.md).")
+                        .example("router").build(),
+                Field.of("pattern", STRING).defaultText("every query pattern")
+                        .description("Only statements of matching query patterns are counted: a pattern matches "
+                                + "when its normalized SQL text contains this text, ignoring case, or when its id "
+                                + "(16 hex characters) is this text.")
+                        .example("update payments set").build(),
+                Field.of("condition", STRING).required()
+                        .description("When a value is a breach: `>`, `>=`, `<` or `<=` and a threshold in the "
+                                + "metric's unit (`2%` for `error_rate`, `800ms` or `1.5s` for latencies, `50/s` for "
+                                + "`throughput`), or a multiple of the baseline measured on the source before cutover "
+                                + "(`> 2x baseline`). Quote it: in YAML a value starting with `>` must be in quotes.")
+                        .example("'> 2%'").build(),
+                Field.of("interval", DURATION).atLeast(TriggerSpec.MINIMUM_INTERVAL)
+                        .defaultValue(TriggerSpec.DEFAULT_INTERVAL)
+                        .description("How often the trigger is evaluated.")
+                        .example("10s").build(),
+                Field.of("window", DURATION).atLeast(TriggerSpec.MINIMUM_INTERVAL)
+                        .defaultValue(TriggerSpec.DEFAULT_WINDOW)
+                        .description("How far back each evaluation reads. At least `interval`, so no stretch of "
+                                + "time goes unread.")
+                        .example("1m").build(),
+                Field.of("min-samples", INTEGER).atLeast(1).defaultValue(TriggerSpec.DEFAULT_MIN_SAMPLES)
+                        .description("An evaluation that rests on fewer samples (statement calls, for the router) "
+                                + "is inconclusive, and so is a baseline that does.")
+                        .example("50").build(),
+                Field.of("consecutive", INTEGER).range(1, TriggerSpec.MAXIMUM_CONSECUTIVE)
+                        .defaultValue((long) TriggerSpec.DEFAULT_CONSECUTIVE)
+                        .description("How many breaches in a row fire the trigger. A pass starts the count again.")
+                        .example("3").build(),
+                Field.of("action", CHOICE).required().choices(TriggerAction.planValues().toArray(String[]::new))
+                        .description("What firing asks for: `rollback` (traffic back to the source within "
+                                + "`deadline`), `pause` or `alert`.")
+                        .example("rollback").build(),
+                Field.of("owner", STRING)
+                        .description("Who answers for the trigger: one of the plan's `owners` by name, or any text.")
+                        .example("Ana Lima").build(),
+                Field.of("deadline", DURATION).atLeast(TriggerSpec.MINIMUM_DEADLINE)
+                        .requiredWhen("required when `action` is `rollback`")
+                        .description("How long the action may take from the moment the trigger fires: a rollback "
+                                + "must be complete within it.")
+                        .example("2m").build(),
+                Field.of("on-inconclusive", CHOICE).choices(OnInconclusive.planValues().toArray(String[]::new))
+                        .defaultValue(OnInconclusive.WAIT.planValue())
+                        .description("What an inconclusive evaluation (no data, fewer than `min-samples` samples, "
+                                + "no baseline) does: `wait` counts it as neither pass nor breach and keeps the count "
+                                + "of breaches in a row; `breach` counts it as a breach. It is shown as inconclusive "
+                                + "either way.")
+                        .example("wait").build())
                 .build();
     }
 

@@ -256,7 +256,8 @@ public final class MigrationDaemon {
                 finishBackfill(id, moves);
             } else {
                 Phase phase = store.require(plan.name()).phase();
-                if (phase != Phase.STREAMING && phase != Phase.STOPPED) {
+                if (phase != Phase.STREAMING && phase != Phase.STOPPED && phase != Phase.CUTTING_OVER
+                        && phase != Phase.CUT_OVER) {
                     // Copied, but the index build may not have finished (a crash or a failure there);
                     // building indexes is idempotent.
                     finishBackfill(id, moves);
@@ -266,6 +267,9 @@ public final class MigrationDaemon {
         if (stopRequested.get()) {
             stopped(id);
             return;
+        }
+        if (store.require(plan.name()).phase() == Phase.CUTTING_OVER) {
+            CutoverRequest.recover(plan, engine, store, id, capture, moves, listener, actor);
         }
         stream(id, capture, moves);
     }
@@ -395,7 +399,8 @@ public final class MigrationDaemon {
      * same applied position.
      */
     private void stream(long id, String capture, List<TableMove> moves) throws InterruptedException {
-        if (store.find(plan.name()).map(MigrationRecord::phase).orElse(Phase.STREAMING) != Phase.STREAMING) {
+        Phase phase = store.find(plan.name()).map(MigrationRecord::phase).orElse(Phase.STREAMING);
+        if (phase != Phase.STREAMING && phase != Phase.CUT_OVER) {
             store.setPhase(id, Phase.STREAMING, "resumed");
         }
         List<TableMove> current = moves;
@@ -418,7 +423,9 @@ public final class MigrationDaemon {
             stream.start();
             TargetSync sync = new TargetSync(moves);
             List<PeriodicTasks.Task> work = new ArrayList<>();
-            work.add(PeriodicTasks.Task.every("requests", TICK, requests(id)::dispatch));
+            work.add(PeriodicTasks.Task.every("requests", TICK,
+                    requests(id, new CutoverRequest(plan, engine, store, id, capture, moves, stream, listener, actor,
+                            this::stop))::dispatch));
             if (verification != null) {
                 work.add(PeriodicTasks.Task.every("scheduled verification", TICK, verification::startIfDue));
             }
@@ -498,13 +505,21 @@ public final class MigrationDaemon {
         listener.streaming(status);
     }
 
-    /** The requests this daemon takes, and what it does with each. */
+    /** The requests this daemon takes during the backfill, and what it does with each. */
     private RequestDispatcher requests(long id) {
+        return requests(id, request -> {
+            throw new SafeshiftException(SafeshiftException.Kind.STATE, "the backfill is not finished; a cutover can"
+                    + " start once the migration streams");
+        });
+    }
+
+    /** The requests this daemon takes, and what it does with each. */
+    private RequestDispatcher requests(long id, RequestDispatcher.Handler cutover) {
         return new RequestDispatcher(store, id, Map.of(Request.STOP, request -> {
             listener.info("Stop requested by " + request.requestedBy() + ".");
             stop();
             return "stopping";
-        }));
+        }, Request.CUTOVER, cutover));
     }
 
     private void stopped(long id) {

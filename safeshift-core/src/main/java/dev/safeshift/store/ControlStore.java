@@ -1,5 +1,6 @@
 package dev.safeshift.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.jdbc.ConnectionLoss;
 import dev.safeshift.jdbc.Connections;
@@ -275,6 +276,11 @@ public final class ControlStore implements AutoCloseable {
         return work(Isolation.AUTOCOMMIT, () -> requests.pending(migrationId));
     }
 
+    /** How the daemon handled request {@code requestId}; empty while it has not yet. */
+    public synchronized Optional<String> requestOutcome(long requestId) {
+        return work(Isolation.AUTOCOMMIT, () -> requests.outcome(requestId));
+    }
+
     /** Records how a request was handled. Completing it again keeps the first outcome. */
     public synchronized void completeRequest(long requestId, String outcome) {
         work(Isolation.AUTOCOMMIT, () -> {
@@ -313,16 +319,39 @@ public final class ControlStore implements AutoCloseable {
     }
 
     /**
-     * Sets where the migration's traffic goes, for every router to follow, and puts the change on
-     * the timeline with its epoch (the count of changes, which routers acknowledge).
+     * Sets where the migration's traffic goes ({@link Route#SOURCE} or {@link Route#TARGET}), for
+     * every router to follow, and puts the change on the timeline with its epoch (the count of
+     * changes, which routers acknowledge).
      */
     public synchronized RouteState setRoute(long migrationId, Route route, String actor) {
-        Objects.requireNonNull(route, "route");
+        if (route == Route.PAUSED) {
+            throw new IllegalArgumentException("a pause is set with pauseRoute, which says how long it may last");
+        }
+        return changeRoute(migrationId, route, Optional.empty(), Optional.empty(), actor);
+    }
+
+    /**
+     * Holds new transactions of every router for at most {@code lease}; past it, routers send them
+     * to {@code resumeTo} again, so a daemon that dies during a switch never leaves the application
+     * held. A switch that finishes in time sets the next route itself.
+     */
+    public synchronized RouteState pauseRoute(long migrationId, Route resumeTo, Duration lease, String actor) {
+        if (resumeTo == Route.PAUSED || lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("a pause resumes to SOURCE or TARGET after a positive lease");
+        }
+        return changeRoute(migrationId, Route.PAUSED, Optional.of(resumeTo), Optional.of(lease), actor);
+    }
+
+    private RouteState changeRoute(long migrationId, Route route, Optional<Route> resumeTo, Optional<Duration> lease,
+                                   String actor) {
+        Objects.requireNonNull(actor, "actor");
         return work(Isolation.TRANSACTION, () -> {
             migrations.lock(migrationId);
-            RouteState state = routes.set(migrationId, route, actor);
-            timeline.append(migrationId, "route", actor,
-                    Json.text(Json.object().put("route", route.name()).put("epoch", state.epoch())));
+            RouteState state = routes.set(migrationId, route, resumeTo, lease, actor);
+            ObjectNode detail = Json.object().put("route", route.name()).put("epoch", state.epoch());
+            resumeTo.ifPresent(to -> detail.put("resumeTo", to.name()));
+            lease.ifPresent(duration -> detail.put("leaseMillis", duration.toMillis()));
+            timeline.append(migrationId, "route", actor, Json.text(detail));
             return state;
         });
     }

@@ -8,6 +8,13 @@ public enum Phase {
     BACKFILL,
     /** Backfill finished; changes are streamed into the target. */
     STREAMING,
+    /**
+     * A cutover is under way: traffic held, the source fenced, the target catching up. A daemon that
+     * restarts in this phase finishes the cutover or undoes it, from what the databases say.
+     */
+    CUTTING_OVER,
+    /** The application runs on the target; the source's moved tables refuse writes. */
+    CUT_OVER,
     /** The daemon was stopped on request; a restart continues where it stopped. */
     STOPPED,
     /** The daemon hit an error it could not recover from; see the timeline. */

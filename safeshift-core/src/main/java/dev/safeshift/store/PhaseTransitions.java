@@ -19,7 +19,12 @@ public final class PhaseTransitions {
         NEXT.put(Phase.PLANNED, EnumSet.of(Phase.BACKFILL, Phase.FAILED));
         // every chunk copied and the indexes built; stopped on request; failed
         NEXT.put(Phase.BACKFILL, EnumSet.of(Phase.STREAMING, Phase.STOPPED, Phase.FAILED));
-        NEXT.put(Phase.STREAMING, EnumSet.of(Phase.STOPPED, Phase.FAILED));
+        NEXT.put(Phase.STREAMING, EnumSet.of(Phase.CUTTING_OVER, Phase.STOPPED, Phase.FAILED));
+        // switched; or given up (and undone) before the source was closed
+        NEXT.put(Phase.CUTTING_OVER, EnumSet.of(Phase.CUT_OVER, Phase.STREAMING));
+        // the target is live: a daemon that stops or fails leaves the phase as it is, since it says
+        // where the application's writes go
+        NEXT.put(Phase.CUT_OVER, EnumSet.noneOf(Phase.class));
         // a restarted daemon resumes what was under way: the copy, or the stream
         NEXT.put(Phase.STOPPED, EnumSet.of(Phase.BACKFILL, Phase.STREAMING, Phase.FAILED));
         NEXT.put(Phase.FAILED, EnumSet.of(Phase.BACKFILL, Phase.STREAMING, Phase.STOPPED));

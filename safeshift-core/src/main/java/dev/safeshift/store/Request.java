@@ -9,6 +9,8 @@ import java.time.Instant;
 public record Request(long id, String kind, String requestedBy, Instant requestedAt, String payload) {
 
     public static final String STOP = "stop";
+    /** Cut the application over to the target ({@code safeshift cutover}). */
+    public static final String CUTOVER = "cutover";
 
     public Request {
         payload = payload == null ? "{}" : payload;

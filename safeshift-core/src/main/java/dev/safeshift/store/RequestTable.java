@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** SQL for the {@code request} table: what short-lived commands ask the daemon to do. */
 final class RequestTable {
@@ -66,6 +67,17 @@ final class RequestTable {
             select.setLong(1, requestId);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Completion.ALREADY_HANDLED : Completion.UNKNOWN;
+            }
+        }
+    }
+
+    /** The outcome of a handled request; empty while it waits, or when there is no such request. */
+    Optional<String> outcome(long requestId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT outcome FROM " + table("request")
+                + " WHERE id = ? AND handled_at IS NOT NULL")) {
+            select.setLong(1, requestId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
             }
         }
     }

@@ -20,36 +20,52 @@ final class RouteTable {
         this.schema = schema;
     }
 
+    private static final String COLUMNS = "route, epoch, resume_to, paused_until, changed_by, changed_at";
+
     Optional<RouteState> find(long migrationId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT route, epoch, changed_by, changed_at FROM "
-                + table("route") + " WHERE migration_id = ?")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM " + table("route")
+                + " WHERE migration_id = ?")) {
             select.setLong(1, migrationId);
             try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new RouteState(Route.valueOf(rows.getString(1)), rows.getLong(2), rows.getString(3),
-                        Rows.instant(rows, "changed_at")));
+                return rows.next() ? Optional.of(state(rows)) : Optional.empty();
             }
         }
     }
 
-    /** Sets the route and counts the change: the first route is epoch 1. */
-    RouteState set(long migrationId, Route route, String actor) throws SQLException {
+    /**
+     * Sets the route and counts the change: the first route is epoch 1. A pause needs the route to
+     * resume to and how long it may last; other routes take neither.
+     */
+    RouteState set(long migrationId, Route route, Optional<Route> resumeTo, Optional<Duration> pauseFor, String actor)
+            throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table("route")
-                + " AS r (migration_id, route, epoch, changed_by) VALUES (?, ?, 1, ?)"
+                + " AS r (migration_id, route, epoch, resume_to, paused_until, changed_by)"
+                + " VALUES (?, ?, 1, ?, clock_timestamp() + make_interval(secs => ?), ?)"
                 + " ON CONFLICT (migration_id) DO UPDATE SET route = EXCLUDED.route, epoch = r.epoch + 1,"
+                + " resume_to = EXCLUDED.resume_to, paused_until = EXCLUDED.paused_until,"
                 + " changed_by = EXCLUDED.changed_by, changed_at = clock_timestamp()"
-                + " RETURNING route, epoch, changed_by, changed_at")) {
+                + " RETURNING " + COLUMNS)) {
             upsert.setLong(1, migrationId);
             upsert.setString(2, route.name());
-            upsert.setString(3, actor);
+            upsert.setString(3, resumeTo.map(Route::name).orElse(null));
+            if (pauseFor.isPresent()) {
+                upsert.setDouble(4, pauseFor.get().toMillis() / 1000.0);
+            } else {
+                upsert.setNull(4, java.sql.Types.DOUBLE);
+            }
+            upsert.setString(5, actor);
             try (ResultSet rows = upsert.executeQuery()) {
                 rows.next();
-                return new RouteState(Route.valueOf(rows.getString(1)), rows.getLong(2), rows.getString(3),
-                        Rows.instant(rows, "changed_at"));
+                return state(rows);
             }
         }
+    }
+
+    private static RouteState state(ResultSet rows) throws SQLException {
+        return new RouteState(Route.valueOf(rows.getString("route")), rows.getLong("epoch"),
+                Optional.ofNullable(rows.getString("resume_to")).map(Route::valueOf),
+                Optional.ofNullable(rows.getTimestamp("paused_until")).map(java.sql.Timestamp::toInstant),
+                rows.getString("changed_by"), Rows.instant(rows, "changed_at"));
     }
 
     List<RouterReport> routers(long migrationId) throws SQLException {

@@ -9,8 +9,6 @@ import java.time.Duration;
  */
 public final class LogMarkBarrier implements StreamBarrier {
 
-    private static final long POLL_MILLIS = 20;
-
     private final Engine engine;
     private final String captureName;
 
@@ -22,18 +20,11 @@ public final class LogMarkBarrier implements StreamBarrier {
     @Override
     public boolean awaitApplied(Duration timeout) {
         String mark = engine.markSourceLog(captureName);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!engine.hasApplied(captureName, mark)) {
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            return engine.awaitApplied(captureName, mark, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return true;
     }
 }

@@ -36,6 +36,11 @@ class PlanReferenceTest {
         assertThat(plan.tables()).allSatisfy(t -> assertThat(t.columns()).isNotEmpty());
         assertThat(plan.owners()).allSatisfy(o -> assertThat(o.contact()).isNotNull());
         assertThat(plan.verify()).isPresent();
+        assertThat(plan.cutover().triggers()).singleElement().satisfies(t -> {
+            assertThat(t.pattern()).isPresent();
+            assertThat(t.owner()).isPresent();
+            assertThat(t.deadline()).isPresent();
+        });
         assertThat(PlanReference.exampleYaml()).contains("rows-per-chunk:", "contact:", "schema:", "existing-rows:",
                 "give-up-after:", "warn-retained-wal:");
     }
@@ -52,6 +57,8 @@ class PlanReferenceTest {
                 .contains("| `existing-rows` | `refuse` or `replace` | default `refuse` |")
                 .contains("## `retry`", "| `give-up-after` | duration of at least 30s and at most 3650d | default `10m` |")
                 .contains("## `stream`", "| `warn-retained-wal` | size of at least 1MB and at most 1024TB | default `10GB` |")
-                .contains("| `user` | string | required |", "| `user` | string | required with `url` |");
+                .contains("| `user` | string | required |", "| `user` | string | required with `url` |")
+                .contains("## `cutover.triggers[]`", "| `deadline` | duration of at least 1s and at most 3650d | "
+                        + "required when `action` is `rollback` |");
     }
 }

@@ -18,15 +18,20 @@ class RouteStoreIT {
             long id = store.register("orders", "{}").id();
             assertThat(store.route(id)).isEmpty();
 
-            RouteState paused = store.setRoute(id, Route.PAUSED, "alice");
+            RouteState paused = store.pauseRoute(id, Route.SOURCE, Duration.ofSeconds(30), "alice");
             RouteState switched = store.setRoute(id, Route.TARGET, "alice");
 
             assertThat(paused.epoch()).isEqualTo(1);
+            assertThat(paused.resumeTo()).contains(Route.SOURCE);
+            assertThat(paused.pausedUntil()).hasValueSatisfying(until -> assertThat(until).isAfter(paused.changedAt()));
             assertThat(switched.epoch()).isEqualTo(2);
+            assertThat(switched.resumeTo()).isEmpty();
+            assertThat(switched.pausedUntil()).isEmpty();
             assertThat(store.route(id)).contains(switched);
             assertThat(store.timeline(id)).filteredOn(event -> event.kind().equals("route"))
                     .extracting(TimelineEvent::detail)
-                    .containsExactly("{\"route\":\"PAUSED\",\"epoch\":1}", "{\"route\":\"TARGET\",\"epoch\":2}");
+                    .containsExactly("{\"route\":\"PAUSED\",\"epoch\":1,\"resumeTo\":\"SOURCE\",\"leaseMillis\":30000}",
+                            "{\"route\":\"TARGET\",\"epoch\":2}");
         }
     }
 

@@ -16,8 +16,14 @@ import javax.sql.DataSource;
  */
 final class ControlStoreClient implements AutoCloseable {
 
-    /** The route a migration has before anyone set one, and the one a router without a migration follows. */
-    record RouteRead(Route route, long epoch, boolean migrationFound) {
+    /**
+     * The route a router follows, as read at one moment.
+     *
+     * @param migrationFound whether the store holds the migration at all
+     * @param pauseExpired   whether this is the route a pause resumed to because its lease ran out
+     *                       (the switch that set it did not finish in time)
+     */
+    record RouteRead(Route route, long epoch, boolean migrationFound, boolean pauseExpired) {
     }
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -40,16 +46,21 @@ final class ControlStoreClient implements AutoCloseable {
     }
 
     RouteRead readRoute() throws SQLException {
-        try (PreparedStatement select = connection().prepareStatement("SELECT r.route, r.epoch FROM "
-                + table("migration") + " m LEFT JOIN " + table("route") + " r ON r.migration_id = m.id WHERE m.name = ?")) {
+        // An expired pause is decided by the store's clock, the one that set the lease.
+        try (PreparedStatement select = connection().prepareStatement("SELECT r.route, r.epoch, r.resume_to,"
+                + " r.route = 'PAUSED' AND r.paused_until <= clock_timestamp() FROM " + table("migration") + " m"
+                + " LEFT JOIN " + table("route") + " r ON r.migration_id = m.id WHERE m.name = ?")) {
             select.setString(1, migration);
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
-                    return new RouteRead(Route.SOURCE, 0, false);
+                    return new RouteRead(Route.SOURCE, 0, false, false);
                 }
                 String route = rows.getString(1);
-                return route == null ? new RouteRead(Route.SOURCE, 0, true)
-                        : new RouteRead(Route.valueOf(route), rows.getLong(2), true);
+                if (route == null) {
+                    return new RouteRead(Route.SOURCE, 0, true, false);
+                }
+                boolean expired = rows.getBoolean(4);
+                return new RouteRead(Route.valueOf(expired ? rows.getString(3) : route), rows.getLong(2), true, expired);
             }
         } catch (SQLException | RuntimeException e) {
             discardConnection();

@@ -26,6 +26,7 @@ final class RouteFollower implements AutoCloseable {
     private RouteGate.Snapshot lastReported;
     private long lastReportNanos = System.nanoTime();
     private boolean warnedMissing;
+    private long warnedExpiredEpoch = -1;
     private String lastFailure;
 
     RouteFollower(ControlStoreClient store, RouteGate gate, PatternMetrics metrics, String migration,
@@ -66,6 +67,12 @@ final class RouteFollower implements AutoCloseable {
                 warnedMissing = true;
                 LOG.log(Level.WARNING, "migration ''{0}'' is no longer in the control store (aborted): routing to"
                         + " the source", migration);
+            }
+            if (read.pauseExpired() && read.epoch() != warnedExpiredEpoch) {
+                warnedExpiredEpoch = read.epoch();
+                LOG.log(Level.WARNING, "the pause of migration ''{0}'' outlived its lease without a switch (is its"
+                        + " daemon gone?); new transactions go to the {1} again", migration,
+                        read.route().name().toLowerCase(java.util.Locale.ROOT));
             }
             RouteGate.Snapshot now = gate.snapshot();
             long sinceReport = System.nanoTime() - lastReportNanos;

@@ -128,7 +128,7 @@ class RoutingDataSourceIT {
         try (Statement statement = running.createStatement()) {
             statement.executeUpdate("UPDATE accounts SET balance = balance - 10 WHERE id = 1");
         }
-        long pausedEpoch = setup.store.setRoute(setup.migrationId, dev.safeshift.store.Route.PAUSED, "test").epoch();
+        long pausedEpoch = setup.store.pauseRoute(setup.migrationId, dev.safeshift.store.Route.SOURCE, Duration.ofMinutes(1), "test").epoch();
         await().atMost(Duration.ofSeconds(5)).until(() -> router.route() == Route.PAUSED);
 
         CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> {
@@ -169,7 +169,7 @@ class RoutingDataSourceIT {
     void aPauseLongerThanMaxHoldFailsTheNewTransactionClearly() throws Exception {
         Setup setup = new Setup("route_hold");
         RoutingDataSource router = setup.router(RoutingDataSource.builder().maxHold(Duration.ofMillis(300)));
-        setup.store.setRoute(setup.migrationId, dev.safeshift.store.Route.PAUSED, "test");
+        setup.store.pauseRoute(setup.migrationId, dev.safeshift.store.Route.SOURCE, Duration.ofMinutes(1), "test");
         await().atMost(Duration.ofSeconds(5)).until(() -> router.route() == Route.PAUSED);
 
         long started = System.nanoTime();
@@ -181,6 +181,21 @@ class RoutingDataSourceIT {
                 "Nothing was sent to either database");
         assertThat(waitedMillis).isBetween(290L, 3_000L);
         assertThat(report(setup).sourceInFlight() + report(setup).targetInFlight()).isZero();
+    }
+
+    @Test
+    void aPauseThatOutlivesItsLeaseReleasesTrafficToWhereItWas() throws Exception {
+        Setup setup = new Setup("route_lease");
+        RoutingDataSource router = setup.router(RoutingDataSource.builder().maxHold(Duration.ofSeconds(5)));
+        setup.store.pauseRoute(setup.migrationId, dev.safeshift.store.Route.SOURCE, Duration.ofMillis(700), "test");
+        await().atMost(Duration.ofSeconds(5)).until(() -> router.route() == Route.PAUSED);
+
+        long started = System.nanoTime();
+        try (RoutedConnection connection = router.getConnection()) {
+            long heldMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(connection.side()).as("the switch that paused never finished").isEqualTo(Route.SOURCE);
+            assertThat(heldMillis).as("held until the lease ran out, not until maxHold").isBetween(100L, 4_000L);
+        }
     }
 
     @Test

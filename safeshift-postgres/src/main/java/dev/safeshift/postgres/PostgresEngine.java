@@ -18,6 +18,7 @@ import dev.safeshift.engine.TableMove;
 import dev.safeshift.engine.WriteFence;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
+import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.plan.TableSpec;
 import dev.safeshift.postgres.stream.AppliedPositionTable;
 import dev.safeshift.postgres.stream.PostgresChangeStream;
@@ -282,6 +283,39 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
+    public List<String> cutoverProblems(List<TableMove> moves) {
+        try (Connection from = Connections.open(source, "source")) {
+            return SourceClosure.problems(from, sourceTables(moves));
+        } catch (SQLException e) {
+            throw failure("checking the privileges a cutover needs on the source", e);
+        }
+    }
+
+    @Override
+    public int closedSourceTables(List<TableMove> moves) {
+        try (Connection from = Connections.open(source, "source")) {
+            return SourceClosure.closedCount(from, sourceTables(moves));
+        } catch (SQLException e) {
+            throw failure("reading whether the source tables refuse writes", e);
+        }
+    }
+
+    @Override
+    public void reopenSource(List<TableMove> moves) {
+        try (Connection from = Connections.open(source, "source")) {
+            from.setAutoCommit(false);
+            SourceClosure.reopen(from, sourceTables(moves));
+            from.commit();
+        } catch (SQLException e) {
+            throw failure("letting the source tables take writes again", e);
+        }
+    }
+
+    private static List<QualifiedName> sourceTables(List<TableMove> moves) {
+        return moves.stream().map(move -> move.source().name()).toList();
+    }
+
+    @Override
     public String markSourceLog(String captureName) {
         try (Connection from = Connections.open(source, "source")) {
             return SourceLogMarks.write(from, captureName);
@@ -290,10 +324,29 @@ final class PostgresEngine implements Engine {
         }
     }
 
+    /** How often a wait for the stream looks at the target's applied position: a cheap primary-key read. */
+    private static final long APPLIED_POLL_MILLIS = 2;
+
     @Override
     public boolean hasApplied(String captureName, String position) {
         try (Connection to = Connections.open(target, "target")) {
             return SourceLogMarks.applied(to, captureName, position);
+        } catch (SQLException e) {
+            throw failure("reading how far the change stream has applied", e);
+        }
+    }
+
+    @Override
+    public boolean awaitApplied(String captureName, String position, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection to = Connections.open(target, "target")) {
+            while (!SourceLogMarks.applied(to, captureName, position)) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                Thread.sleep(APPLIED_POLL_MILLIS);
+            }
+            return true;
         } catch (SQLException e) {
             throw failure("reading how far the change stream has applied", e);
         }

@@ -46,12 +46,14 @@ final class SourceFence implements WriteFence {
              ORDER BY a.pid""";
 
     private final Connection connection;
+    private final List<QualifiedName> tables;
     private final Instant fencedAt;
     private final int attempt;
     private boolean lifted;
 
-    private SourceFence(Connection connection, Instant fencedAt, int attempt) {
+    private SourceFence(Connection connection, List<QualifiedName> tables, Instant fencedAt, int attempt) {
         this.connection = connection;
+        this.tables = List.copyOf(tables);
         this.fencedAt = fencedAt;
         this.attempt = attempt;
     }
@@ -78,7 +80,7 @@ final class SourceFence implements WriteFence {
                     statement.execute("SET LOCAL lock_timeout = " + settings.lockTimeout().toMillis());
                     statement.execute(lock);
                     taken = true;
-                    return new SourceFence(connection, Instant.now(), attempt);
+                    return new SourceFence(connection, tables, Instant.now(), attempt);
                 } catch (SQLException e) {
                     connection.rollback();
                     if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
@@ -132,6 +134,27 @@ final class SourceFence implements WriteFence {
     @Override
     public int attempt() {
         return attempt;
+    }
+
+    /**
+     * The closure is created in the fence's transaction, which already holds the tables, and both
+     * end with its commit: the moment writes could go on, they are refused.
+     */
+    @Override
+    public synchronized void liftRefusingWrites(String migration) {
+        if (lifted) {
+            throw new IllegalStateException("the write fence was lifted already");
+        }
+        lifted = true;
+        try {
+            SourceClosure.close(connection, tables, migration);
+            connection.commit();
+        } catch (SQLException e) {
+            throw new SafeshiftException(SafeshiftException.Kind.INTERNAL, "PostgreSQL failed while closing the source"
+                    + " tables to writes: " + SqlErrors.describe(e), SqlErrors.redact(e));
+        } finally {
+            closeQuietly(connection);
+        }
     }
 
     @Override
