@@ -25,7 +25,7 @@ final class CutoverCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Migration migration = new Migration(plan.load(), Options.actor());
         System.out.println("Asking the daemon of migration '" + migration.plan().name() + "' to cut over...");
-        Migration.CutoverAnswer answer = migration.cutover();
+        Migration.SwitchAnswer answer = migration.cutover();
         System.out.println(capitalized(answer.text()) + ".");
         System.out.println("`safeshift status " + plan.planFile + "` shows the migration; its timeline has every step.");
         return answer.switched() ? 0 : GAVE_UP;

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 StopCommand.class,
                 CutoverCommand.class,
+                RollbackCommand.class,
+                CompleteCommand.class,
                 AbortCommand.class,
                 VerifyCommand.class,
                 DemoCommand.class,

@@ -26,6 +26,12 @@ import dev.safeshift.store.Phase;
 import dev.safeshift.store.Route;
 import dev.safeshift.store.TimelineEvent;
 import dev.safeshift.testing.EmbeddedPostgres;
+import dev.safeshift.trigger.Condition;
+import dev.safeshift.trigger.Metric;
+import dev.safeshift.trigger.OnInconclusive;
+import dev.safeshift.trigger.ProviderKind;
+import dev.safeshift.trigger.TriggerAction;
+import dev.safeshift.trigger.TriggerSpec;
 import dev.safeshift.verify.Scope;
 import dev.safeshift.verify.VerificationReport;
 import dev.safeshift.verify.VerifyListener;
@@ -99,8 +105,9 @@ class CutoverIT {
         return new Migration(plan, "test").verify(List.of(), Scope.full(), 2, VerifyListener.NONE);
     }
 
-    /** Inserts rows through the router as fast as it can, keeping what each acknowledged insert returned. */
+    /** Inserts rows through the router, a few hundred a second, keeping which inserts were acknowledged. */
     private static final class Writer implements AutoCloseable {
+        static final long PAUSE_BETWEEN_WRITES_MILLIS = 3;
         final int id;
         final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
         final Set<dev.safeshift.router.Route> sides = ConcurrentHashMap.newKeySet();
@@ -111,6 +118,11 @@ class CutoverIT {
         final CompletableFuture<Void> done;
 
         Writer(int id, RoutingDataSource router) {
+            this(id, router, 0);
+        }
+
+        /** @param failEvery on the target, every {@code failEvery}-th statement fails (0: none does) */
+        Writer(int id, RoutingDataSource router, int failEvery) {
             this.id = id;
             this.done = CompletableFuture.runAsync(() -> {
                 int n = 0;
@@ -119,10 +131,16 @@ class CutoverIT {
                     try (RoutedConnection connection = router.getConnection();
                          PreparedStatement insert = connection.prepareStatement(
                                  "INSERT INTO public.ledger (writer, n, note) VALUES (?, ?, 'live')")) {
+                        if (failEvery > 0 && n % failEvery == 0 && connection.side() == dev.safeshift.router.Route.TARGET) {
+                            try (Statement failing = connection.createStatement()) {
+                                failing.execute("SELECT 1 / 0");
+                            }
+                        }
                         insert.setInt(1, id);
                         insert.setInt(2, n);
                         insert.executeUpdate();
                         acknowledged.add(n);
+                        Thread.sleep(PAUSE_BETWEEN_WRITES_MILLIS);
                         sides.add(connection.side());
                         if (connection.side() == dev.safeshift.router.Route.TARGET) {
                             onTarget.incrementAndGet();
@@ -131,6 +149,8 @@ class CutoverIT {
                         held.incrementAndGet(); // not sent anywhere: the application retries
                     } catch (SQLException | RuntimeException e) {
                         failures.add(e);
+                    } catch (InterruptedException e) {
+                        return;
                     }
                 }
             });
@@ -154,9 +174,17 @@ class CutoverIT {
         return rows;
     }
 
+    /** What {@code acknowledged} holds and {@code present} lacks (computed with a hash set: the sets are large). */
+    private static Set<Integer> missing(Set<Integer> acknowledged, Set<Integer> present) {
+        Set<Integer> missing = new HashSet<>(acknowledged);
+        missing.removeAll(present);
+        return missing;
+    }
+
     private static List<String> kinds(ControlStore store, String migration) {
         return store.timeline(store.require(migration).id()).stream().map(TimelineEvent::kind)
-                .filter(kind -> kind.startsWith("cutover-")).toList();
+                .filter(kind -> kind.startsWith("cutover-") || kind.startsWith("rollback-") || kind.startsWith("trigger-"))
+                .toList();
     }
 
     @Test
@@ -173,7 +201,7 @@ class CutoverIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > 200);
             assertThat(verify(plan).clean()).isTrue();
 
-            Migration.CutoverAnswer answer = new Migration(plan, "test").cutover();
+            Migration.SwitchAnswer answer = new Migration(plan, "test").cutover();
             assertThat(answer.switched()).as(answer.text()).isTrue();
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.onTarget.get() > 200);
             writer.close();
@@ -181,14 +209,14 @@ class CutoverIT {
             assertThat(writer.failures).isEmpty();
             assertThat(writer.sides).containsExactlyInAnyOrder(dev.safeshift.router.Route.SOURCE,
                     dev.safeshift.router.Route.TARGET);
-            assertThat(rowsOf(target, 1)).as("every acknowledged write, before and after the switch, is on the target")
-                    .containsAll(writer.acknowledged);
+            assertThat(missing(writer.acknowledged, rowsOf(target, 1)))
+                    .as("acknowledged writes, before and after the switch, missing on the target").isEmpty();
             assertThat(rowsOf(target, 1)).hasSameSizeAs(writer.acknowledged);
             assertThat(scalar(target, "SELECT count(*) FROM public.ledger WHERE writer = 0")).isEqualTo("2000");
             assertThat(store.require("cut_live").phase()).isEqualTo(Phase.CUT_OVER);
             assertThat(store.route(store.require("cut_live").id()).orElseThrow().route()).isEqualTo(Route.TARGET);
             assertThat(kinds(store, "cut_live")).containsSubsequence("cutover-traffic-held", "cutover-fenced",
-                    "cutover-drained", "cutover-source-closed", "cutover-switched");
+                    "cutover-drained", "cutover-closed", "cutover-switched");
             System.out.println("cutover under a live writer: " + answer.text() + "; " + writer.held.get()
                     + " new transactions held past maxHold; steps: " + store.timeline(store.require("cut_live").id())
                     .stream().filter(event -> event.kind().startsWith("cutover-"))
@@ -204,9 +232,107 @@ class CutoverIT {
 
             SafeshiftException again = catchThrowableOfType(SafeshiftException.class,
                     () -> new Migration(plan, "test").cutover());
-            assertThat(again).hasMessageContaining("cut over already");
+            assertThat(again).hasMessageContaining("is CUT_OVER");
             assertThat(daemon.failure()).isNull();
         }
+    }
+
+    @Test
+    void aRollbackUnderALiveWriterBringsEveryWriteMadeOnTheTargetBackAndACutoverAfterItWorksAgain() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("cut_back_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("cut_back_target");
+        ledger(source);
+        Plan plan = plan("cut_back", source, target, CutoverSettings.DEFAULTS);
+        try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
+             DaemonThread daemon = DaemonThread.start(plan, store, Engines.forEndpoints(source, target))) {
+            assertThat(daemon.awaitStreaming(store, "cut_back")).isNull();
+            RoutingDataSource router = router("cut_back", source, target);
+            Writer writer = new Writer(1, router);
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > 100);
+            assertThat(verify(plan).clean()).isTrue();
+            assertThat(new Migration(plan, "test").cutover().switched()).isTrue();
+            int onTargetAtCutover = writer.onTarget.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.onTarget.get() > onTargetAtCutover + 300);
+            // the stream back carries the target's writes to the source while the application runs there
+            long id = store.require("cut_back").id();
+            await().atMost(Duration.ofSeconds(60)).until(() -> store.stream(id, dev.safeshift.store.Direction.REVERSE)
+                    .map(dev.safeshift.store.StreamState::eventsApplied).orElse(0L) > 0);
+
+            Migration.SwitchAnswer back = new Migration(plan, "test").rollback();
+
+            assertThat(back.switched()).as(back.text()).isTrue();
+            assertThat(store.require("cut_back").phase()).isEqualTo(Phase.STREAMING);
+            assertThat(store.route(id).orElseThrow().route()).isEqualTo(Route.SOURCE);
+            int onTargetAtRollback = writer.onTarget.get();
+            int acknowledgedAtRollback = writer.acknowledged.size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > acknowledgedAtRollback + 300);
+            assertThat(writer.onTarget.get()).as("nothing goes to the target after the rollback")
+                    .isEqualTo(onTargetAtRollback);
+            Set<Integer> snapshot = new HashSet<>(writer.acknowledged);
+            assertThat(missing(snapshot, rowsOf(source, 1)))
+                    .as("writes acknowledged before, on and after the target, missing on the source").isEmpty();
+            assertThat(writer.failures).as("identity values continue on the source without a collision").isEmpty();
+            SQLException refused = catchThrowableOfType(SQLException.class,
+                    () -> sql(target, "INSERT INTO public.ledger (writer, n) VALUES (9, 1)"));
+            assertThat(refused.getSQLState()).as("the target refuses writes after the rollback").isEqualTo("25006");
+            assertThat(kinds(store, "cut_back")).containsSubsequence("cutover-switched", "rollback-traffic-held",
+                    "rollback-fenced", "rollback-drained", "rollback-closed", "rollback-switched");
+
+            // the forward stream carries the source's writes again (the writer goes on, so the proof is a
+            // verification, which re-checks rows in flight against the stream)
+            assertThat(verify(plan).clean()).isTrue();
+            assertThat(new Migration(plan, "test").cutover().switched()).isTrue();
+            int onTargetAgain = writer.onTarget.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.onTarget.get() > onTargetAgain + 100);
+            writer.close();
+            assertThat(writer.failures).isEmpty();
+            assertThat(missing(writer.acknowledged, rowsOf(target, 1))).isEmpty();
+            assertThat(rowsOf(target, 1)).hasSameSizeAs(writer.acknowledged);
+            System.out.println("cutover, rollback and cutover again: " + writer.acknowledged.size()
+                    + " acknowledged writes, all on the target; steps: " + store.timeline(id).stream()
+                    .filter(event -> event.kind().endsWith("-switched")).map(TimelineEvent::detail).toList());
+            assertThat(daemon.failure()).isNull();
+
+            assertThat(new Migration(plan, "test").complete()).contains("completing");
+            await().atMost(Duration.ofSeconds(60)).until(() -> store.require("cut_back").phase() == Phase.COMPLETED
+                    && !new Migration(plan, "test").daemonRunning());
+            assertThat(scalar(source, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'safeshift_cut_back%'"))
+                    .as("both captures are gone (source and target share the test server)").isEqualTo("0");
+            assertThat(kinds(store, "cut_back")).doesNotContain("rollback-abandoned");
+            assertThat(daemon.failure()).isNull();
+        }
+    }
+
+    /** A cutover asked for in the background, and the session that stalls the stream while it drains. */
+    private record StalledCutover(CompletableFuture<Migration.SwitchAnswer> answer, Connection stall) {
+    }
+
+    /**
+     * Starts a cutover whose drain the stream cannot finish: a connection kept in flight holds the
+     * switch at its first step (after the stream showed it is quick), the target table is locked
+     * then and a change made on the source, which the stream then cannot apply.
+     */
+    private static StalledCutover stalledCutover(Plan plan, ControlStore store, RoutingDataSource router,
+                                                 Endpoint source, Endpoint target, String note) throws Exception {
+        RoutedConnection inFlight = router.getConnection();
+        CompletableFuture<Migration.SwitchAnswer> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Migration(plan, "test").cutover();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long id = store.require(plan.name()).id();
+        await().atMost(Duration.ofSeconds(60)).until(() -> answer.isDone()
+                || store.route(id).map(route -> route.route() == Route.PAUSED).orElse(false));
+        Connection stall = EmbeddedPostgres.connect(target);
+        stall.setAutoCommit(false);
+        try (Statement statement = stall.createStatement()) {
+            statement.execute("LOCK TABLE public.ledger IN ACCESS EXCLUSIVE MODE");
+        }
+        sql(source, "UPDATE public.ledger SET note = '" + note + "' WHERE writer = 0 AND n <= 10");
+        inFlight.close();
+        return new StalledCutover(answer, stall);
     }
 
     @Test
@@ -215,26 +341,20 @@ class CutoverIT {
         Endpoint target = EmbeddedPostgres.newDatabase("cut_slow_target");
         ledger(source);
         Plan plan = plan("cut_slow", source, target, new CutoverSettings(CutoverSettings.SwitchKind.ROUTER,
-                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(2)));
+                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(4)));
         try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
              DaemonThread daemon = DaemonThread.start(plan, store, Engines.forEndpoints(source, target))) {
             assertThat(daemon.awaitStreaming(store, "cut_slow")).isNull();
             RoutingDataSource router = router("cut_slow", source, target);
-            router.getConnection().close();
             assertThat(verify(plan).clean()).isTrue();
 
-            // the stream stalls on a change it cannot apply while the target table is locked
-            try (Connection stall = EmbeddedPostgres.connect(target); Statement statement = stall.createStatement()) {
-                stall.setAutoCommit(false);
-                statement.execute("LOCK TABLE public.ledger IN ACCESS EXCLUSIVE MODE");
-                sql(source, "UPDATE public.ledger SET note = 'stalled' WHERE writer = 0 AND n <= 10");
+            StalledCutover stalled = stalledCutover(plan, store, router, source, target, "stalled");
+            Migration.SwitchAnswer answer = stalled.answer().get(60, TimeUnit.SECONDS);
+            stalled.stall().rollback();
+            stalled.stall().close();
 
-                Migration.CutoverAnswer answer = new Migration(plan, "test").cutover();
-
-                assertThat(answer.switched()).isFalse();
-                assertThat(answer.text()).contains("gave up at draining the stream", "mark");
-                stall.rollback();
-            }
+            assertThat(answer.switched()).isFalse();
+            assertThat(answer.text()).contains("gave up at draining the stream", "mark");
             assertThat(store.require("cut_slow").phase()).isEqualTo(Phase.STREAMING);
             assertThat(store.route(store.require("cut_slow").id()).orElseThrow().route()).isEqualTo(Route.SOURCE);
             sql(source, "INSERT INTO public.ledger (writer, n) VALUES (7, 1)"); // nothing fenced, nothing closed
@@ -246,27 +366,65 @@ class CutoverIT {
                     .doesNotContain("cutover-drained", "cutover-switched");
 
             // with the stall lifted while the cutover waits, it switches once the mark is applied
-            Plan patient = plan.withCutover(plan.cutover().withWritePauseBudget(Duration.ofSeconds(20)));
+            Plan patient = plan.withCutover(plan.cutover().withWritePauseBudget(Duration.ofSeconds(30)));
             assertThat(verify(patient).clean()).isTrue();
-            try (Connection stall = EmbeddedPostgres.connect(target); Statement statement = stall.createStatement()) {
-                stall.setAutoCommit(false);
-                statement.execute("LOCK TABLE public.ledger IN ACCESS EXCLUSIVE MODE");
-                sql(source, "UPDATE public.ledger SET note = 'stalled again' WHERE writer = 0 AND n <= 10");
-                CompletableFuture<Migration.CutoverAnswer> cutover = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return new Migration(patient, "test").cutover();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                await().atMost(Duration.ofSeconds(20)).until(() -> kinds(store, "cut_slow").stream()
-                        .filter("cutover-fenced"::equals).count() == 2);
-                Thread.sleep(1_000);
-                assertThat(cutover).as("the switch waits for the stream").isNotDone();
-                stall.rollback();
-                assertThat(cutover.get(30, TimeUnit.SECONDS).switched()).isTrue();
-            }
+            StalledCutover waiting = stalledCutover(patient, store, router, source, target, "stalled again");
+            await().atMost(Duration.ofSeconds(20)).until(() -> kinds(store, "cut_slow").stream()
+                    .filter("cutover-fenced"::equals).count() == 2);
+            Thread.sleep(1_000);
+            assertThat(waiting.answer()).as("the switch waits for the stream").isNotDone();
+            waiting.stall().rollback();
+            waiting.stall().close();
+            assertThat(waiting.answer().get(30, TimeUnit.SECONDS).switched()).isTrue();
             assertThat(scalar(target, "SELECT count(*) FROM public.ledger WHERE note = 'stalled again'")).isEqualTo("10");
+        }
+    }
+
+    @Test
+    void anErrorRateInjectedOnTheTargetRollsBackByItselfWithinTheDeadlineAndLosesNoWrite() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("cut_trig_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("cut_trig_target");
+        ledger(source);
+        TriggerSpec errors = new TriggerSpec("errors", Metric.ERROR_RATE, ProviderKind.ROUTER, Optional.empty(),
+                Condition.parse("> 2%", Metric.ERROR_RATE), Duration.ofSeconds(1), Duration.ofSeconds(3), 20, 2,
+                TriggerAction.ROLLBACK, Optional.of("Ana Lima"), Optional.of(Duration.ofMinutes(1)), OnInconclusive.WAIT);
+        Plan plan = plan("cut_trig", source, target, CutoverSettings.DEFAULTS.withTriggers(List.of(errors)));
+        try (ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
+             DaemonThread daemon = DaemonThread.start(plan, store, Engines.forEndpoints(source, target))) {
+            assertThat(daemon.awaitStreaming(store, "cut_trig")).isNull();
+            RoutingDataSource router = router("cut_trig", source, target);
+            Writer writer = new Writer(1, router, 20); // on the target, one statement in 20 fails: 5%
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > 300);
+            assertThat(verify(plan).clean()).isTrue();
+
+            assertThat(new Migration(plan, "test").cutover().switched()).isTrue();
+            long id = store.require("cut_trig").id();
+            try {
+                await().atMost(Duration.ofMinutes(2)).until(() -> store.require("cut_trig").phase() == Phase.STREAMING
+                        && kinds(store, "cut_trig").contains("rollback-switched"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no automatic rollback; timeline: " + store.timeline(id).stream()
+                        .map(event -> event.kind() + " " + event.detail()).toList() + "; evaluations: "
+                        + store.evaluations(id) + "; daemon: " + daemon.failure(), e);
+            }
+            int acknowledgedAtRollback = writer.acknowledged.size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > acknowledgedAtRollback + 100);
+            writer.close();
+
+            assertThat(store.route(id).orElseThrow().route()).isEqualTo(Route.SOURCE);
+            assertThat(store.timeline(id)).filteredOn(event -> event.kind().equals("trigger-deadline"))
+                    .singleElement().satisfies(event -> assertThat(event.detail()).contains("\"met\":true"));
+            assertThat(store.evaluations(id)).anySatisfy(evaluation -> assertThat(evaluation.fired()).isTrue())
+                    .allSatisfy(evaluation -> assertThat(evaluation.trigger()).isEqualTo("errors"));
+            assertThat(store.baselines(id)).singleElement()
+                    .satisfies(baseline -> assertThat(baseline.value()).hasValue(0.0));
+            assertThat(writer.failures).as("only the injected errors failed")
+                    .allSatisfy(failure -> assertThat(failure).hasMessageContaining("division by zero"));
+            assertThat(missing(writer.acknowledged, rowsOf(source, 1)))
+                    .as("writes acknowledged before, on and after the target, missing on the source").isEmpty();
+            System.out.println("trigger rollback: " + store.timeline(id).stream()
+                    .filter(event -> event.kind().startsWith("trigger-") || event.kind().endsWith("-switched"))
+                    .map(event -> event.kind() + " " + event.detail()).toList());
         }
     }
 

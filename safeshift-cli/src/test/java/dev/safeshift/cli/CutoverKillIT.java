@@ -94,7 +94,7 @@ class CutoverKillIT {
 
         // a transaction in flight on the source holds the switch at its first step...
         RoutedConnection inFlight = router.getConnection();
-        CompletableFuture<Migration.CutoverAnswer> cutover = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Migration.SwitchAnswer> cutover = CompletableFuture.supplyAsync(() -> {
             try {
                 return new Migration(plan, "test").cutover();
             } catch (InterruptedException e) {

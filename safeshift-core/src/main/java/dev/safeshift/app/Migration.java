@@ -113,32 +113,51 @@ public final class Migration {
      * the cutover's outcome (switched, or given up and undone), or a refusal that says which
      * precondition failed. Refused when no daemon runs or the migration does not stream.
      */
-    public CutoverAnswer cutover() throws InterruptedException {
+    public SwitchAnswer cutover() throws InterruptedException {
+        return requestSwitch(Request.CUTOVER, Phase.STREAMING, "a cutover starts only while it streams (after the"
+                + " backfill)");
+    }
+
+    /**
+     * Asks the running daemon to take the application back to the source and waits for its answer,
+     * as {@link #cutover()} does. Refused when the migration is not cut over.
+     */
+    public SwitchAnswer rollback() throws InterruptedException {
+        return requestSwitch(Request.ROLLBACK, Phase.CUT_OVER, "a rollback starts only once it is cut over");
+    }
+
+    /**
+     * Asks the running daemon to end the cutover window: the application stays on the target, the
+     * stream back stops and both captures are dropped. Refused unless the migration is cut over.
+     */
+    public String complete() throws InterruptedException {
+        return requestSwitch(Request.COMPLETE, Phase.CUT_OVER, "it can be completed only once it is cut over").text();
+    }
+
+    private SwitchAnswer requestSwitch(String kind, Phase expected, String rule) throws InterruptedException {
         try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
             MigrationRecord migration = store.require(plan.name());
             if (!daemonRunning()) {
                 throw new SafeshiftException(SafeshiftException.Kind.STATE, "no daemon is running migration '"
-                        + plan.name() + "' (phase " + migration.phase() + "); the daemon runs the cutover. Start it with"
-                        + " safeshift run" + (plan.file() == null ? "" : " " + plan.file()) + ".");
+                        + plan.name() + "' (phase " + migration.phase() + "); the daemon runs the " + kind + ". Start it"
+                        + " with safeshift run" + (plan.file() == null ? "" : " " + plan.file()) + ".");
             }
-            if (migration.phase() != Phase.STREAMING) {
-                throw new SafeshiftException(SafeshiftException.Kind.STATE, migration.phase() == Phase.CUT_OVER
-                        ? "migration '" + plan.name() + "' is cut over already: the application runs on the target."
-                        : "migration '" + plan.name() + "' is " + migration.phase() + "; a cutover starts only while it"
-                        + " streams (after the backfill).");
+            if (migration.phase() != expected) {
+                throw new SafeshiftException(SafeshiftException.Kind.STATE, "migration '" + plan.name() + "' is "
+                        + migration.phase() + "; " + rule + ".");
             }
-            long request = store.request(migration.id(), Request.CUTOVER, actor, "{}");
+            long request = store.request(migration.id(), kind, actor, "{}");
             long checkDaemonAt = System.nanoTime();
             while (true) {
                 Optional<String> outcome = store.requestOutcome(request);
                 if (outcome.isPresent()) {
-                    return CutoverAnswer.of(request, outcome.get());
+                    return SwitchAnswer.of(request, outcome.get());
                 }
                 if (System.nanoTime() - checkDaemonAt > 2_000_000_000L) {
                     checkDaemonAt = System.nanoTime();
                     if (!daemonRunning()) {
                         throw new SafeshiftException(SafeshiftException.Kind.STATE, "the daemon stopped before it"
-                                + " answered the cutover request; a daemon started again finishes or undoes a cutover"
+                                + " answered the " + kind + " request; a daemon started again finishes or undoes a switch"
                                 + " that was under way. safeshift status shows where the migration stands.");
                     }
                 }
@@ -236,7 +255,8 @@ public final class Migration {
      * the next person guessing.
      */
     private void refuseOnceCutOver(MigrationRecord migration) {
-        if (migration.phase() == Phase.CUTTING_OVER || migration.phase() == Phase.CUT_OVER) {
+        if (migration.phase() == Phase.CUTTING_OVER || migration.phase() == Phase.CUT_OVER
+                || migration.phase() == Phase.ROLLING_BACK) {
             throw new SafeshiftException(SafeshiftException.Kind.STATE, "migration '" + plan.name() + "' is "
                     + migration.phase() + ": the application writes to the target (or is being switched to it) and the"
                     + " source tables refuse writes, so aborting would throw away the only record of that. Start the"
@@ -268,19 +288,19 @@ public final class Migration {
     }
 
     /**
-     * The daemon's answer to a cutover request.
+     * The daemon's answer to a cutover or rollback request.
      *
-     * @param switched whether the application runs on the target now
+     * @param switched whether the application moved to the other database
      * @param text     the outcome as the daemon said it
      */
-    public record CutoverAnswer(long request, boolean switched, String text) {
+    public record SwitchAnswer(long request, boolean switched, String text) {
 
-        static CutoverAnswer of(long request, String outcome) {
+        static SwitchAnswer of(long request, String outcome) {
             String refused = "refused: ";
             if (outcome.startsWith(refused)) {
                 throw new SafeshiftException(SafeshiftException.Kind.STATE, outcome.substring(refused.length()));
             }
-            return new CutoverAnswer(request, outcome.startsWith("cut over"), outcome);
+            return new SwitchAnswer(request, outcome.startsWith("switched"), outcome);
         }
     }
 

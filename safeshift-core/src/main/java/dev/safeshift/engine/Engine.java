@@ -157,6 +157,24 @@ public interface Engine extends AutoCloseable {
      */
     int closedSourceTables(List<TableMove> moves);
 
+    /** The source's log position now, as {@link #markSourceLog} writes positions. */
+    String currentLogPosition();
+
+    /**
+     * Moves the capture's start forward to {@code position}, so the stream skips every change the
+     * source committed before it; a position the capture has passed already changes nothing. Used
+     * to start a stream in the other direction after a switch without carrying back the writes that
+     * came from the other side. The capture's stream must not be running.
+     */
+    void advanceCapture(String captureName, String position);
+
+    /**
+     * Creates what applying changes into the target needs besides the tables (the applied-position
+     * table), so that a stream started later cannot fail on it: a switch checks it before it holds
+     * any write.
+     */
+    void prepareApply();
+
     /** Lets the source tables of {@code moves} take writes again. Tables that were not closed are left alone. */
     void reopenSource(List<TableMove> moves);
 

@@ -2,6 +2,7 @@ package dev.safeshift.run;
 
 import dev.safeshift.OutOfMemory;
 import dev.safeshift.SafeshiftException;
+import dev.safeshift.cutover.Leg;
 import dev.safeshift.engine.CaptureStart;
 import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
@@ -10,6 +11,7 @@ import dev.safeshift.engine.KeyRange;
 import dev.safeshift.engine.Lag;
 import dev.safeshift.engine.SchemaChange;
 import dev.safeshift.engine.SchemaChangedException;
+import dev.safeshift.engine.Side;
 import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
@@ -21,6 +23,7 @@ import dev.safeshift.plan.TableSpec;
 import dev.safeshift.store.ChunkRecord;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.DaemonLock;
+import dev.safeshift.store.Direction;
 import dev.safeshift.store.MigrationRecord;
 import dev.safeshift.store.Phase;
 import dev.safeshift.store.Request;
@@ -53,15 +56,17 @@ public final class MigrationDaemon {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationDaemon.class);
 
-    private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
+    static final Duration REPORT_EVERY = Duration.ofSeconds(2);
     private static final SecureRandom TOKENS = new SecureRandom();
     /** How often the stream brings along what it does not carry itself (sequence values). */
-    private static final Duration SYNC_EVERY = Duration.ofSeconds(10);
+    static final Duration SYNC_EVERY = Duration.ofSeconds(10);
     /** How long the routers' query-pattern samples are kept, and how often older ones are deleted. */
     private static final Duration ROUTER_SAMPLES_KEPT = Duration.ofDays(7);
     private static final Duration ROUTER_SAMPLES_PRUNED_EVERY = Duration.ofMinutes(10);
+    /** How often the capture of the stream that is not running is moved up to now, so its log is not kept. */
+    static final Duration WAY_BACK_ADVANCED_EVERY = Duration.ofMinutes(1);
     /** How often the daemon's loop looks at the stream, its requests and its periodic work. */
-    private static final Duration TICK = Duration.ofMillis(250);
+    static final Duration TICK = Duration.ofMillis(250);
 
     private final Plan plan;
     private final ControlStore store;
@@ -70,6 +75,8 @@ public final class MigrationDaemon {
     private final String actor;
     private final RetryPolicy retry;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** Set when traffic moved to the other side: the stream in hand ends, and the one the other way starts. */
+    private final AtomicBoolean switched = new AtomicBoolean();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     /** Set when another daemon took the lock: this one stops with it. */
     private final AtomicReference<SafeshiftException> lockLost = new AtomicReference<>();
@@ -104,6 +111,46 @@ public final class MigrationDaemon {
         byte[] token = new byte[4];
         TOKENS.nextBytes(token);
         return "safeshift_" + migration + "_" + HexFormat.of().formatHex(token);
+    }
+
+    Plan plan() {
+        return plan;
+    }
+
+    ControlStore store() {
+        return store;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    RunListener listener() {
+        return listener;
+    }
+
+    String actor() {
+        return actor;
+    }
+
+    /** Whether the loop in hand should end: a stop was asked for, or traffic moved to the other side. */
+    boolean loopEnds() {
+        return stopRequested.get() || switched.get();
+    }
+
+    /** Traffic moved to the other side: the stream in hand ends. */
+    void switched() {
+        switched.set(true);
+    }
+
+    /** Whether traffic moved since the last call, which clears it. */
+    boolean takeSwitched() {
+        return switched.getAndSet(false);
+    }
+
+    /** Waits one tick of the loop, or less when a stop is asked for. */
+    void awaitTick() throws InterruptedException {
+        stopSignal.await(TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Asks the daemon to stop after the work in hand is checkpointed. Safe from any thread. */
@@ -223,6 +270,12 @@ public final class MigrationDaemon {
 
     private void work(long id, AtomicBoolean started) throws InterruptedException {
         retries.recordPending(id);
+        if (store.require(plan.name()).phase() == Phase.COMPLETED) {
+            // a daemon that died while completing left captures behind: they go now
+            new Completion(this, id).dropCaptures();
+            listener.info("Migration " + plan.name() + " is complete; there is nothing left to do.");
+            return;
+        }
         engine.preflight();
         List<ChunkRecord> chunks = store.chunks(id);
         List<TableMove> moves = describeAndPrepare(id, chunks.isEmpty(), chunks.stream().anyMatch(c -> !c.done()));
@@ -256,8 +309,7 @@ public final class MigrationDaemon {
                 finishBackfill(id, moves);
             } else {
                 Phase phase = store.require(plan.name()).phase();
-                if (phase != Phase.STREAMING && phase != Phase.STOPPED && phase != Phase.CUTTING_OVER
-                        && phase != Phase.CUT_OVER) {
+                if (phase == Phase.BACKFILL || phase == Phase.FAILED || phase == Phase.PLANNED) {
                     // Copied, but the index build may not have finished (a crash or a failure there);
                     // building indexes is idempotent.
                     finishBackfill(id, moves);
@@ -268,8 +320,16 @@ public final class MigrationDaemon {
             stopped(id);
             return;
         }
-        if (store.require(plan.name()).phase() == Phase.CUTTING_OVER) {
-            CutoverRequest.recover(plan, engine, store, id, capture, moves, listener, actor);
+        Phase phase = store.require(plan.name()).phase();
+        if (phase == Phase.CUTTING_OVER || phase == Phase.ROLLING_BACK) {
+            try (WayBack back = WayBack.open(plan, store, id, moves)) {
+                String reverse = back.capture().orElseThrow(() -> new SafeshiftException(SafeshiftException.Kind.STATE,
+                        "a switch was under way, but the store records no capture of the way back"));
+                Leg leg = phase == Phase.CUTTING_OVER
+                        ? new Leg(Side.SOURCE, engine, capture, moves, back.engine(), reverse, back.moves())
+                        : new Leg(Side.TARGET, back.engine(), reverse, back.moves(), engine, capture, moves);
+                SwitchRequest.recover(plan, store, id, leg, listener, actor);
+            }
         }
         stream(id, capture, moves);
     }
@@ -399,15 +459,30 @@ public final class MigrationDaemon {
      * same applied position.
      */
     private void stream(long id, String capture, List<TableMove> moves) throws InterruptedException {
-        Phase phase = store.find(plan.name()).map(MigrationRecord::phase).orElse(Phase.STREAMING);
-        if (phase != Phase.STREAMING && phase != Phase.CUT_OVER) {
-            store.setPhase(id, Phase.STREAMING, "resumed");
-        }
         List<TableMove> current = moves;
-        Optional<SchemaChange> change;
-        while ((change = streamUntilStopped(id, capture, current)).isPresent()) {
-            new SchemaFollower(engine, store, id, listener, actor).apply(change.get());
-            current = describeAndPrepare(id, false, false);
+        while (!stopRequested.get()) {
+            Phase phase = store.require(plan.name()).phase();
+            if (phase == Phase.COMPLETED) {
+                listener.info("Migration " + plan.name() + " is complete: the application stays on the target, and"
+                        + " nothing streams any more.");
+                return;
+            }
+            if (phase == Phase.CUT_OVER) {
+                if (!new BackStream(this, id, capture, current).run()) {
+                    break;
+                }
+                continue;
+            }
+            if (phase != Phase.STREAMING) {
+                store.setPhase(id, Phase.STREAMING, "resumed");
+            }
+            Optional<SchemaChange> change = streamUntilStopped(id, capture, current);
+            if (change.isPresent()) {
+                new SchemaFollower(engine, store, id, listener, actor).apply(change.get());
+                current = describeAndPrepare(id, false, false);
+            } else if (!takeSwitched()) {
+                break;
+            }
         }
         stopped(id);
     }
@@ -416,16 +491,24 @@ public final class MigrationDaemon {
     private Optional<SchemaChange> streamUntilStopped(long id, String capture, List<TableMove> moves)
             throws InterruptedException {
         listener.info("Streaming changes from slot " + capture + ".");
-        try (ChangeStream stream = engine.openStream(capture, moves);
+        try (WayBacks wayBack = new WayBacks(id, moves);
+             ChangeStream stream = engine.openStream(capture, moves);
              ScheduledVerification verification = plan.verify().map(schedule -> new ScheduledVerification(engine,
                      store, id, plan.name(), moves, capture, schedule, plan.copy().parallelism(), listener, actor))
                      .orElse(null)) {
             stream.start();
             TargetSync sync = new TargetSync(moves);
             List<PeriodicTasks.Task> work = new ArrayList<>();
-            work.add(PeriodicTasks.Task.every("requests", TICK,
-                    requests(id, new CutoverRequest(plan, engine, store, id, capture, moves, stream, listener, actor,
-                            this::stop))::dispatch));
+            work.add(PeriodicTasks.Task.every("requests", TICK, requests(id, Map.of(
+                    Request.CUTOVER, new SwitchRequest(plan, store, id, Side.SOURCE,
+                            () -> new Leg(Side.SOURCE, engine, capture, moves, wayBack.get().engine(),
+                                    wayBack.get().ensureCapture(), wayBack.get().moves()),
+                            () -> engine.lag(capture, stream.progress()), listener, actor, this::switched, this::stop),
+                    Request.ROLLBACK, refused("the migration is not cut over: the application runs on the source"),
+                    Request.COMPLETE, refused("the migration is not cut over: the application runs on the source")))
+                    ::dispatch));
+            work.add(new PeriodicTasks.Task("way back start", WAY_BACK_ADVANCED_EVERY, WAY_BACK_ADVANCED_EVERY,
+                    wayBack::advance));
             if (verification != null) {
                 work.add(PeriodicTasks.Task.every("scheduled verification", TICK, verification::startIfDue));
             }
@@ -434,7 +517,7 @@ public final class MigrationDaemon {
             work.add(PeriodicTasks.Task.every("router sample retention", ROUTER_SAMPLES_PRUNED_EVERY,
                     () -> store.pruneRouterSamples(id, ROUTER_SAMPLES_KEPT)));
             PeriodicTasks tasks = new PeriodicTasks(work);
-            while (!stopRequested.get()) {
+            while (!stopRequested.get() && !switched.get()) {
                 Optional<Throwable> failure = stream.failure();
                 if (failure.isPresent()) {
                     Throwable cause = failure.get();
@@ -507,19 +590,69 @@ public final class MigrationDaemon {
 
     /** The requests this daemon takes during the backfill, and what it does with each. */
     private RequestDispatcher requests(long id) {
-        return requests(id, request -> {
-            throw new SafeshiftException(SafeshiftException.Kind.STATE, "the backfill is not finished; a cutover can"
-                    + " start once the migration streams");
-        });
+        return requests(id, Map.of(
+                Request.CUTOVER, refused("the backfill is not finished; a cutover can start once the migration streams"),
+                Request.ROLLBACK, refused("the migration is not cut over: the application runs on the source"),
+                Request.COMPLETE, refused("the migration is not cut over: the application runs on the source")));
     }
 
-    /** The requests this daemon takes, and what it does with each. */
-    private RequestDispatcher requests(long id, RequestDispatcher.Handler cutover) {
-        return new RequestDispatcher(store, id, Map.of(Request.STOP, request -> {
+    /** The requests this daemon takes: a stop, and what the phase it is in takes besides. */
+    RequestDispatcher requests(long id, Map<String, RequestDispatcher.Handler> handlers) {
+        Map<String, RequestDispatcher.Handler> all = new java.util.HashMap<>(handlers);
+        all.put(Request.STOP, request -> {
             listener.info("Stop requested by " + request.requestedBy() + ".");
             stop();
             return "stopping";
-        }, Request.CUTOVER, cutover));
+        });
+        return new RequestDispatcher(store, id, all);
+    }
+
+    static RequestDispatcher.Handler refused(String why) {
+        return request -> {
+            throw new SafeshiftException(SafeshiftException.Kind.STATE, why);
+        };
+    }
+
+    /**
+     * The way back, opened when first needed (a cutover asks for it), and kept from carrying back
+     * what the forward stream writes into the target: its capture's start is moved forward while
+     * the forward stream runs.
+     */
+    private final class WayBacks implements AutoCloseable {
+        private final long id;
+        private final List<TableMove> moves;
+        private WayBack opened;
+
+        WayBacks(long id, List<TableMove> moves) {
+            this.id = id;
+            this.moves = moves;
+        }
+
+        WayBack get() {
+            if (opened == null) {
+                opened = WayBack.open(plan, store, id, moves);
+            }
+            return opened;
+        }
+
+        void advance() {
+            try {
+                if (store.stream(id, Direction.REVERSE).isPresent()) {
+                    WayBack back = get();
+                    back.capture().filter(back.engine()::captureExists).ifPresent(reverse ->
+                            back.engine().advanceCapture(reverse, back.engine().currentLogPosition()));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("moving the start of the way back's capture forward failed; tried again later", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (opened != null) {
+                opened.close();
+            }
+        }
     }
 
     private void stopped(long id) {

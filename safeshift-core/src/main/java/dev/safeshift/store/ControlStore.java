@@ -47,6 +47,7 @@ public final class ControlStore implements AutoCloseable {
     private RequestTable requests;
     private VerificationTable verifications;
     private RouteTable routes;
+    private TriggerTable triggers;
 
     private ControlStore(Endpoint endpoint, String schema, Connection connection) {
         this.endpoint = endpoint;
@@ -63,6 +64,7 @@ public final class ControlStore implements AutoCloseable {
         this.requests = new RequestTable(opened, schema);
         this.verifications = new VerificationTable(opened, schema);
         this.routes = new RouteTable(opened, schema);
+        this.triggers = new TriggerTable(opened, schema);
     }
 
     /** Connects, then creates or upgrades the store's tables in {@code schema}. */
@@ -233,8 +235,14 @@ public final class ControlStore implements AutoCloseable {
     /** The stream's progress, with the write-ahead log the source keeps for the slot when it was measured. */
     public synchronized void reportStream(long migrationId, String appliedPosition, long lagBytes, long lagMillis,
             long eventsApplied, OptionalLong retainedWalBytes) {
+        reportStream(migrationId, Direction.FORWARD, appliedPosition, lagBytes, lagMillis, eventsApplied, retainedWalBytes);
+    }
+
+    /** The progress of the stream in {@code direction}. */
+    public synchronized void reportStream(long migrationId, Direction direction, String appliedPosition, long lagBytes,
+            long lagMillis, long eventsApplied, OptionalLong retainedWalBytes) {
         work(Isolation.AUTOCOMMIT, () -> {
-            if (!streams.report(migrationId, Direction.FORWARD, appliedPosition, lagBytes, lagMillis, eventsApplied, retainedWalBytes)) {
+            if (!streams.report(migrationId, direction, appliedPosition, lagBytes, lagMillis, eventsApplied, retainedWalBytes)) {
                 throw new SafeshiftException(SafeshiftException.Kind.STATE,
                         "migration " + migrationId + " has no change stream in the control store to report on");
             }
@@ -362,6 +370,32 @@ public final class ControlStore implements AutoCloseable {
      */
     public synchronized int pruneRouterSamples(long migrationId, Duration keep) {
         return work(Isolation.AUTOCOMMIT, () -> routes.pruneSamples(migrationId, keep));
+    }
+
+    /** Stores what a trigger measured on the source before a switch. */
+    public synchronized void recordBaseline(long migrationId, TriggerRecord baseline) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            triggers.insertBaseline(migrationId, baseline);
+            return null;
+        });
+    }
+
+    /** The latest baseline of each trigger of the migration. */
+    public synchronized List<TriggerRecord> baselines(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> triggers.latestBaselines(migrationId));
+    }
+
+    /** Stores one evaluation of a trigger; every one is kept. */
+    public synchronized void recordEvaluation(long migrationId, TriggerRecord evaluation) {
+        work(Isolation.AUTOCOMMIT, () -> {
+            triggers.insertEvaluation(migrationId, evaluation);
+            return null;
+        });
+    }
+
+    /** Every stored evaluation of the migration's triggers, oldest first. */
+    public synchronized List<TriggerRecord> evaluations(long migrationId) {
+        return work(Isolation.AUTOCOMMIT, () -> triggers.evaluations(migrationId));
     }
 
     /** What each router of the migration last reported, with how long ago by the store's clock. */

@@ -131,7 +131,7 @@ final class MigrationTable {
             statement.execute("SET LOCAL safeshift.allow_purge = 'on'");
         }
         for (String child : new String[] {"timeline", "verification", "chunk", "stream", "request", "phase_change",
-                "route", "router", "router_sample", "migration"}) {
+                "route", "router", "router_sample", "trigger_baseline", "trigger_evaluation", "migration"}) {
             String key = child.equals("migration") ? "id" : "migration_id";
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM " + table(child) + " WHERE " + key + " = ?")) {

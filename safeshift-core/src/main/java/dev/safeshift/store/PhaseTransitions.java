@@ -24,7 +24,11 @@ public final class PhaseTransitions {
         NEXT.put(Phase.CUTTING_OVER, EnumSet.of(Phase.CUT_OVER, Phase.STREAMING));
         // the target is live: a daemon that stops or fails leaves the phase as it is, since it says
         // where the application's writes go
-        NEXT.put(Phase.CUT_OVER, EnumSet.noneOf(Phase.class));
+        NEXT.put(Phase.CUT_OVER, EnumSet.of(Phase.ROLLING_BACK, Phase.COMPLETED));
+        // the end: nothing follows a completed migration
+        NEXT.put(Phase.COMPLETED, EnumSet.noneOf(Phase.class));
+        // back on the source, streaming forward again; or given up (and undone) before the target was closed
+        NEXT.put(Phase.ROLLING_BACK, EnumSet.of(Phase.STREAMING, Phase.CUT_OVER));
         // a restarted daemon resumes what was under way: the copy, or the stream
         NEXT.put(Phase.STOPPED, EnumSet.of(Phase.BACKFILL, Phase.STREAMING, Phase.FAILED));
         NEXT.put(Phase.FAILED, EnumSet.of(Phase.BACKFILL, Phase.STREAMING, Phase.STOPPED));

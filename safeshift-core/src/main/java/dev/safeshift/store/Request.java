@@ -11,6 +11,10 @@ public record Request(long id, String kind, String requestedBy, Instant requeste
     public static final String STOP = "stop";
     /** Cut the application over to the target ({@code safeshift cutover}). */
     public static final String CUTOVER = "cutover";
+    /** Take the application back to the source ({@code safeshift rollback}). */
+    public static final String ROLLBACK = "rollback";
+    /** End the cutover window: the application stays on the target ({@code safeshift complete}). */
+    public static final String COMPLETE = "complete";
 
     public Request {
         payload = payload == null ? "{}" : payload;

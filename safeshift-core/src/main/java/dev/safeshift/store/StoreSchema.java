@@ -35,7 +35,8 @@ public final class StoreSchema {
             "2", 1704941420,
             "3", -355965358,
             "4", 1875184012,
-            "5", -1256905871);
+            "5", -1256905871,
+            "6", -200179299);
 
     // The schema name is put into SQL text (it cannot be a bind parameter), so only plain
     // lower-case identifiers are accepted; PostgreSQL cuts names at 63 bytes.

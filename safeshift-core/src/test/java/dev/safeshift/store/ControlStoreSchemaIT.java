@@ -27,13 +27,14 @@ class ControlStoreSchemaIT {
         }
 
         assertThat(tables(database, "safeshift")).contains("migration", "phase_change", "chunk", "stream", "request", "timeline",
-                "verification", "route", "router", "router_sample");
+                "verification", "route", "router", "router_sample",
+                "trigger_baseline", "trigger_evaluation");
         try (Connection connection = EmbeddedPostgres.connect(database);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
                      "SELECT version, success FROM safeshift.flyway_schema_history WHERE version IS NOT NULL"
                              + " ORDER BY installed_rank")) {
-            for (String version : List.of("1", "2", "3", "4", "5")) {
+            for (String version : List.of("1", "2", "3", "4", "5", "6")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString("version")).isEqualTo(version);
                 assertThat(rows.getBoolean("success")).isTrue();
@@ -65,10 +66,11 @@ class ControlStoreSchemaIT {
         try (Connection connection = EmbeddedPostgres.connect(database);
              Statement statement = connection.createStatement()) {
             // back to version 3: one stream per migration, no route
-            statement.execute("DROP TABLE safeshift.router_sample, safeshift.router, safeshift.route");
+            statement.execute("DROP TABLE safeshift.trigger_evaluation, safeshift.trigger_baseline, safeshift.router_sample,"
+                    + " safeshift.router, safeshift.route");
             statement.execute("ALTER TABLE safeshift.stream DROP CONSTRAINT stream_pkey, DROP COLUMN direction,"
                     + " ADD PRIMARY KEY (migration_id)");
-            statement.execute("DELETE FROM safeshift.flyway_schema_history WHERE version IN ('4', '5')");
+            statement.execute("DELETE FROM safeshift.flyway_schema_history WHERE version IN ('4', '5', '6')");
             assertThat(StoreSchema.isCurrent(connection, "safeshift")).isFalse();
         }
 

@@ -311,6 +311,40 @@ final class PostgresEngine implements Engine {
         }
     }
 
+    @Override
+    public String currentLogPosition() {
+        try (Connection from = Connections.open(source, "source"); Statement statement = from.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rows.next();
+            return rows.getString(1);
+        } catch (SQLException e) {
+            throw failure("reading the source's log position", e);
+        }
+    }
+
+    @Override
+    public void advanceCapture(String captureName, String position) {
+        try (Connection from = Connections.open(source, "source");
+             PreparedStatement advance = from.prepareStatement("SELECT pg_replication_slot_advance(slot_name, ?::pg_lsn)"
+                     + " FROM pg_replication_slots WHERE slot_name = ? AND confirmed_flush_lsn < ?::pg_lsn")) {
+            advance.setString(1, position);
+            advance.setString(2, captureName);
+            advance.setString(3, position);
+            advance.executeQuery().close();
+        } catch (SQLException e) {
+            throw failure("moving the start of replication slot " + captureName + " to " + position, e);
+        }
+    }
+
+    @Override
+    public void prepareApply() {
+        try (Connection to = Connections.open(target, "target")) {
+            AppliedPositionTable.ensureExists(to);
+        } catch (SQLException e) {
+            throw failure("creating the table that records how far a change stream has applied", e);
+        }
+    }
+
     private static List<QualifiedName> sourceTables(List<TableMove> moves) {
         return moves.stream().map(move -> move.source().name()).toList();
     }

@@ -30,6 +30,11 @@ public final class ReplicaRole {
      */
     public static boolean apply(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
+            // source tables closed after a switch let this session's writes through (SourceClosure),
+            // which a stream in the reverse direction needs when the role cannot be set
+            statement.execute("SET safeshift.apply = on");
+        }
+        try (Statement statement = connection.createStatement()) {
             statement.execute("SET session_replication_role = replica");
             return true;
         } catch (SQLException e) {

@@ -38,11 +38,15 @@ final class SourceClosure {
     static void close(Connection connection, List<QualifiedName> tables, String migration) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             for (String schema : schemasOf(tables)) {
-                statement.execute(functionDefinition(schema));
+                if (!functionExists(connection, schema)) {
+                    // created once per schema and shared: replacing one another role owns would fail
+                    statement.execute(functionDefinition(schema));
+                }
             }
             for (QualifiedName table : tables) {
                 String function = Sql.ident(table.schema()) + "." + FUNCTION;
-                String argument = Sql.literal(migration);
+                // the moved table is named in the message, also when a partition refuses the write
+                String argument = Sql.literal(migration) + ", " + Sql.literal(table.toString());
                 statement.execute("DROP TRIGGER IF EXISTS " + ROW_TRIGGER + " ON " + Sql.table(table));
                 statement.execute("CREATE TRIGGER " + ROW_TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE ON "
                         + Sql.table(table) + " FOR EACH ROW EXECUTE FUNCTION " + function + "(" + argument + ")");
@@ -116,17 +120,58 @@ final class SourceClosure {
                 }
             }
             for (QualifiedName name : tables) {
-                table.setString(1, Sql.table(name));
-                try (ResultSet rows = table.executeQuery()) {
-                    rows.next();
-                    if (!rows.getBoolean(1)) {
-                        problems.add("the source user may not create triggers on " + Sql.table(name) + " (GRANT TRIGGER ON "
-                                + Sql.table(name) + "), which refuse writes to it after the switch");
+                for (String member : partitionTree(connection, name)) {
+                    table.setString(1, member);
+                    try (ResultSet rows = table.executeQuery()) {
+                        rows.next();
+                        if (!rows.getBoolean(1)) {
+                            problems.add("the source user may not create triggers on " + member + " (GRANT TRIGGER ON "
+                                    + member + "), which refuse writes to it after the switch");
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement lockable = connection.prepareStatement("SELECT has_table_privilege(current_user, ?, 'UPDATE')"
+                    + " OR has_table_privilege(current_user, ?, 'DELETE') OR has_table_privilege(current_user, ?, 'TRUNCATE')")) {
+                for (QualifiedName name : tables) {
+                    for (int i = 1; i <= 3; i++) {
+                        lockable.setString(i, Sql.table(name));
+                    }
+                    try (ResultSet rows = lockable.executeQuery()) {
+                        rows.next();
+                        if (!rows.getBoolean(1)) {
+                            problems.add("the source user may not lock " + Sql.table(name) + " against writes, which needs"
+                                    + " UPDATE, DELETE or TRUNCATE on it (GRANT UPDATE ON " + Sql.table(name) + ")");
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement owner = connection.prepareStatement("SELECT pg_has_role(current_user, p.proowner, 'USAGE')"
+                    + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?")) {
+                for (String name : schemasOf(tables)) {
+                    owner.setString(1, name);
+                    owner.setString(2, FUNCTION);
+                    try (ResultSet rows = owner.executeQuery()) {
+                        if (rows.next() && !rows.getBoolean(1)) {
+                            problems.add("the function " + Sql.ident(name) + "." + FUNCTION + " that refuses writes after"
+                                    + " a switch exists already and belongs to another role; the source user cannot use it"
+                                    + " for this migration's triggers (drop it, or let the source user act as its owner)");
+                        }
                     }
                 }
             }
         }
         return problems;
+    }
+
+    private static boolean functionExists(Connection connection, String schema) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT to_regprocedure(?) IS NOT NULL")) {
+            select.setString(1, Sql.ident(schema) + "." + FUNCTION + "()");
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
     }
 
     private static String functionDefinition(String schema) {
@@ -137,8 +182,8 @@ final class SourceClosure {
                 + "    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;\n"
                 + "  END IF;\n"
                 + "  RAISE EXCEPTION USING ERRCODE = '" + REFUSED_SQLSTATE + "',\n"
-                + "    MESSAGE = format('%I.%I has moved to another database (Safeshift migration %s) and takes no writes here',"
-                + " TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0]),\n"
+                + "    MESSAGE = format('%s has moved to another database (Safeshift migration %s) and takes no writes here',"
+                + " coalesce(TG_ARGV[1], format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME)), TG_ARGV[0]),\n"
                 + "    HINT = 'Write to the target database, or run safeshift status for the migration.';\n"
                 + "END\n"
                 + "$safeshift$";
@@ -163,13 +208,13 @@ final class SourceClosure {
     /** The table and, when it is partitioned, every partition below it, as quoted names. */
     private static List<String> partitionTree(Connection connection, QualifiedName table) throws SQLException {
         List<String> members = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT format('%I.%I', n.nspname, c.relname)"
+        try (PreparedStatement select = connection.prepareStatement("SELECT n.nspname, c.relname"
                 + " FROM pg_partition_tree(to_regclass(?)) p JOIN pg_class c ON c.oid = p.relid"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY p.level, c.relname")) {
             select.setString(1, Sql.table(table));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    members.add(rows.getString(1));
+                    members.add(Sql.ident(rows.getString(1)) + "." + Sql.ident(rows.getString(2)));
                 }
             }
         }

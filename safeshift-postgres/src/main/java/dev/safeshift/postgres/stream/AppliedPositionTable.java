@@ -31,7 +31,7 @@ public final class AppliedPositionTable {
     record AppliedPosition(long commitLsn, long eventLsn, long eventsApplied, Instant appliedAt) {
     }
 
-    static void ensureExists(Connection connection) throws SQLException {
+    public static void ensureExists(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA IF NOT EXISTS safeshift");
             statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
