@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,9 +18,10 @@ import java.util.Set;
  * @param writePauseBudget the longest the application's writes may be held; a cutover that cannot
  *                         switch within it gives up, lifts the fence and lets traffic go back to the source
  * @param triggers         the rollback, pause and alert triggers, in plan order, each name once
+ * @param pgbouncer        the PgBouncer to switch; present exactly when {@code trafficSwitch} is {@link SwitchKind#PGBOUNCER}
  */
 public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin,
-                              Duration writePauseBudget, List<TriggerSpec> triggers) {
+                              Duration writePauseBudget, List<TriggerSpec> triggers, Optional<PgBouncerSettings> pgbouncer) {
 
     /** Below this, a cutover would give up on an ordinary apply delay of the stream. */
     public static final Duration MINIMUM_WRITE_PAUSE_BUDGET = Duration.ofSeconds(1);
@@ -27,13 +29,17 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
     public static final Duration MAXIMUM_WRITE_PAUSE_BUDGET = Duration.ofMinutes(5);
 
     public static final CutoverSettings DEFAULTS = new CutoverSettings(SwitchKind.ROUTER, Duration.ofSeconds(5),
-            Duration.ofHours(24), Duration.ofSeconds(5), List.of());
+            Duration.ofHours(24), Duration.ofSeconds(5), List.of(), Optional.empty());
 
     public CutoverSettings {
         Objects.requireNonNull(trafficSwitch, "trafficSwitch");
         Objects.requireNonNull(maxLag, "maxLag");
         Objects.requireNonNull(verifiedWithin, "verifiedWithin");
         Objects.requireNonNull(writePauseBudget, "writePauseBudget");
+        pgbouncer = pgbouncer == null ? Optional.empty() : pgbouncer;
+        if ((trafficSwitch == SwitchKind.PGBOUNCER) != pgbouncer.isPresent()) {
+            throw new IllegalArgumentException("the pgbouncer settings are given exactly when the switch is pgbouncer");
+        }
         if (writePauseBudget.compareTo(MINIMUM_WRITE_PAUSE_BUDGET) < 0
                 || writePauseBudget.compareTo(MAXIMUM_WRITE_PAUSE_BUDGET) > 0) {
             throw new IllegalArgumentException("the write pause budget is between "
@@ -49,6 +55,12 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
         }
     }
 
+    /** Settings of a switch that needs no settings of its own (the router). */
+    public CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin, Duration writePauseBudget,
+                           List<TriggerSpec> triggers) {
+        this(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, triggers, Optional.empty());
+    }
+
     /** Settings without triggers. */
     public CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin, Duration writePauseBudget) {
         this(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, List.of());
@@ -56,18 +68,20 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
 
     /** The same settings with another write pause budget. */
     public CutoverSettings withWritePauseBudget(Duration budget) {
-        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget, triggers);
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget, triggers, pgbouncer);
     }
 
     /** The same settings with these triggers instead of the plan's. */
     public CutoverSettings withTriggers(List<TriggerSpec> replacement) {
-        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, replacement);
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, replacement, pgbouncer);
     }
 
     /** How the application's traffic is switched between the databases. */
     public enum SwitchKind {
         /** Applications connect through safeshift-jdbc's routing DataSource, which follows the route in the control store. */
-        ROUTER("router");
+        ROUTER("router"),
+        /** Applications connect through a PgBouncer, whose database entry the cutover points at the other side. */
+        PGBOUNCER("pgbouncer");
 
         private final String planValue;
 

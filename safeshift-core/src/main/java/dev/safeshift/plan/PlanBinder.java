@@ -26,6 +26,9 @@ final class PlanBinder {
 
     /** An owner is a name or a few words; a longer text is likely something pasted in the wrong place. */
     private static final int MAXIMUM_OWNER_LENGTH = 200;
+    /** PgBouncer's admin console is its database {@code pgbouncer}; parameters may follow. */
+    private static final java.util.regex.Pattern ADMIN_URL =
+            java.util.regex.Pattern.compile("jdbc:postgresql://[^/?]+/pgbouncer(\\?.*)?");
 
     private final Path file;
     private final Map<String, String> environment;
@@ -134,9 +137,51 @@ final class PlanBinder {
     }
 
     private CutoverSettings cutover(Checked section) {
-        return new CutoverSettings(CutoverSettings.SwitchKind.ofPlanValue(section.get("switch").text()),
-                section.get("max-lag").duration(), section.get("verified-within").duration(),
-                section.get("write-pause-budget").duration(), triggers(section.get("triggers")));
+        Checked switchValue = section.get("switch");
+        CutoverSettings.SwitchKind kind = CutoverSettings.SwitchKind.ofPlanValue(switchValue.text());
+        Optional<Checked> pgbouncer = section.find("pgbouncer");
+        if (kind == CutoverSettings.SwitchKind.PGBOUNCER && pgbouncer.isEmpty()) {
+            throw PlanException.at(file, switchValue.mark(), "cutover.pgbouncer", "missing section 'pgbouncer' in "
+                    + "'cutover': with switch: pgbouncer, Safeshift needs to know which PgBouncer to switch. Add it "
+                    + "with admin-url, user, password, database and config (see docs/plan-reference.md).",
+                    "a map with the fields admin-url, user, password, database, config", null);
+        }
+        if (kind != CutoverSettings.SwitchKind.PGBOUNCER && pgbouncer.isPresent()) {
+            throw PlanException.at(file, pgbouncer.get().mark(), pgbouncer.get().path(), pgbouncer.get().path()
+                    + " is set but cutover.switch is " + kind.planValue() + ", which would never use it. Write "
+                    + "switch: pgbouncer, or remove cutover.pgbouncer.", null, null);
+        }
+        return new CutoverSettings(kind, section.get("max-lag").duration(), section.get("verified-within").duration(),
+                section.get("write-pause-budget").duration(), triggers(section.get("triggers")),
+                pgbouncer.map(this::pgbouncer));
+    }
+
+    private PgBouncerSettings pgbouncer(Checked section) {
+        Checked url = section.get("admin-url");
+        if (!ADMIN_URL.matcher(url.text()).matches()) {
+            throw PlanException.at(file, url.mark(), url.path(), url.path() + " must be a jdbc:postgresql:// URL "
+                    + "of PgBouncer's admin console, whose database is pgbouncer, such as "
+                    + "jdbc:postgresql://pgbouncer.internal:6432/pgbouncer.", "a JDBC URL ending in /pgbouncer", null);
+        }
+        Optional<Checked> reference = section.find("password");
+        Endpoint admin = new Endpoint(url.text(), section.get("user").text(), reference.map(Checked::text),
+                reference.map(this::resolve));
+        Checked configValue = section.get("config");
+        if (configValue.text().isBlank()) {
+            throw PlanException.at(file, configValue.mark(), configValue.path(), configValue.path() + " is blank. "
+                    + "Write the path of the PgBouncer configuration file, such as /etc/pgbouncer/pgbouncer.ini.",
+                    "a file path", null);
+        }
+        Path config;
+        try {
+            config = Path.of(configValue.text());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw PlanException.at(file, configValue.mark(), configValue.path(), configValue.path() + " is not a "
+                    + "file path: " + e.getReason() + ".", "a file path", null);
+        }
+        Path directory = file.toAbsolutePath().getParent();
+        return new PgBouncerSettings(admin, section.get("database").text(),
+                config.isAbsolute() || directory == null ? config : directory.resolve(config).normalize());
     }
 
     private List<TriggerSpec> triggers(Checked list) {

@@ -194,12 +194,16 @@ public final class PlanSchema {
                 .description("How `safeshift cutover` moves the application from the source to the target: "
                         + "when it may start, how traffic is switched, and how long writes may be held.")
                 .fields(
-                        Field.of("switch", CHOICE).choices(CutoverSettings.SwitchKind.ROUTER.planValue())
+                        Field.of("switch", CHOICE).choices(CutoverSettings.SwitchKind.ROUTER.planValue(),
+                                        CutoverSettings.SwitchKind.PGBOUNCER.planValue())
                                 .defaultValue(defaults.trafficSwitch().planValue())
                                 .description("How the application's traffic is moved: `router`, through the "
                                         + "routing DataSource of safeshift-jdbc (see docs/router.md), which follows the "
-                                        + "route the cutover sets in the control store.")
-                                .example("router").build(),
+                                        + "route the cutover sets in the control store; `pgbouncer`, through the "
+                                        + "PgBouncer of `cutover.pgbouncer`, whose database entry the cutover pauses, "
+                                        + "points at the other side, reloads and resumes.")
+                                .example("pgbouncer").build(),
+                        pgbouncer(),
                         Field.of("max-lag", DURATION).defaultValue(defaults.maxLag())
                                 .description("A cutover starts only while the change stream is less than this "
                                         + "behind the source.")
@@ -222,6 +226,37 @@ public final class PlanSchema {
                                         + "a condition, and what happens when it is breached several evaluations in a "
                                         + "row. Each trigger's name may be used once. See docs/triggers.md.")
                                 .items("triggers", trigger()).build())
+                .build();
+    }
+
+    private static Field pgbouncer() {
+        return Field.of("pgbouncer", MAP).requiredWhen("required when `switch` is `pgbouncer`, refused otherwise")
+                .description("The PgBouncer the application connects through, for `switch: pgbouncer`. A switch "
+                        + "runs `PAUSE` on its admin console (new transactions wait, running ones finish), rewrites "
+                        + "the host, port and dbname of the database entry in the configuration file to those of the "
+                        + "target (or, going back, the source) as written in their `url`, then runs `RELOAD` and "
+                        + "`RESUME`. Nothing else in the file changes.")
+                .fields(
+                        Field.of("admin-url", JDBC_URL).required()
+                                .description("JDBC URL of PgBouncer's admin console: its database is `pgbouncer`. "
+                                        + "Safeshift logs in with trust, a password, MD5 or SCRAM-SHA-256, without TLS.")
+                                .example("jdbc:postgresql://pgbouncer.internal:6432/pgbouncer").build(),
+                        Field.of("user", STRING).required()
+                                .description("User to connect to the admin console as; one of PgBouncer's "
+                                        + "`admin_users`.")
+                                .example("pgbouncer_admin").build(),
+                        password("PGBOUNCER_ADMIN_PASSWORD"),
+                        Field.of("database", STRING).required()
+                                .pattern("[a-z0-9_]{1,63}", "a database entry name of lower-case letters, digits "
+                                        + "and _ (at most 63), as PgBouncer's admin console takes it")
+                                .description("The entry of the `[databases]` section the application connects to.")
+                                .example("shop").build(),
+                        Field.of("config", STRING).required()
+                                .description("The PgBouncer configuration file holding that entry, as seen from "
+                                        + "where the daemon runs; a relative path is read from the plan file's "
+                                        + "directory. Safeshift must be able to write it and its directory (the "
+                                        + "file is replaced in one rename).")
+                                .example("/etc/pgbouncer/pgbouncer.ini").build())
                 .build();
     }
 

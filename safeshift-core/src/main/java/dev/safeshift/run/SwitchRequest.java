@@ -10,6 +10,7 @@ import dev.safeshift.cutover.CutoverRecovery;
 import dev.safeshift.cutover.Leg;
 import dev.safeshift.cutover.RouterSwitch;
 import dev.safeshift.cutover.TrafficSwitch;
+import dev.safeshift.cutover.TrafficSwitches;
 import dev.safeshift.cutover.TriggerWatch;
 import dev.safeshift.engine.Lag;
 import dev.safeshift.engine.Side;
@@ -151,6 +152,7 @@ final class SwitchRequest implements RequestDispatcher.Handler {
     private static TrafficSwitch trafficSwitch(Plan plan, ControlStore store, long migrationId, String actor) {
         return switch (plan.cutover().trafficSwitch()) {
             case ROUTER -> new RouterSwitch(store, migrationId, actor);
+            case PGBOUNCER -> TrafficSwitches.forPlan(plan);
         };
     }
 

@@ -440,7 +440,9 @@ public final class ControlStore implements AutoCloseable {
             Optional<VerifySchedule> schedule = migrations.planJson(id).flatMap(PlanJson::verifySchedule);
             return new StatusReport(migration, migration.phase(), TableProgress.of(chunks.list(id)), streams.find(id, Direction.FORWARD),
                     verifications.latest(id), schedule, requests.pending(id),
-                    timeline.recent(id, StatusReport.RECENT_EVENTS), timeline.verify(id), timeline.databaseNow());
+                    timeline.recent(id, StatusReport.RECENT_EVENTS), timeline.verify(id), timeline.databaseNow(),
+                    Optional.empty(), new StatusReport.Traffic(routes.find(id), routes.routers(id),
+                    streams.find(id, Direction.REVERSE)));
         });
     }
 

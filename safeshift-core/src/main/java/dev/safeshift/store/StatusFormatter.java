@@ -27,6 +27,7 @@ public final class StatusFormatter {
         appendTables(out, report);
         appendStream(out, report);
         appendRetainedWal(out, report);
+        appendTraffic(out, report);
         out.append(VerificationStatus.line(report)).append('\n');
         if (report.pendingRequests().isEmpty()) {
             out.append("requests  none pending\n");
@@ -92,6 +93,25 @@ public final class StatusFormatter {
                     .put("warnAboveBytes", liveness.warnRetainedWalBytes())
                     .put("aboveWarning", liveness.retainedWalAboveWarning());
         });
+        StatusReport.Traffic traffic = report.traffic();
+        ObjectNode route = root.putObject("traffic");
+        traffic.route().ifPresentOrElse(state -> route.put("route", state.route().name()).put("epoch", state.epoch())
+                .put("changedBy", state.changedBy()).put("changedAt", iso(state.changedAt()))
+                .put("resumeTo", state.resumeTo().map(Route::name).orElse(null))
+                .put("pausedUntil", state.pausedUntil().map(StatusFormatter::iso).orElse(null)),
+                () -> route.putNull("route"));
+        ArrayNode routers = route.putArray("routers");
+        for (RouterReport router : traffic.routers()) {
+            routers.addObject().put("instance", router.instance()).put("seenRoute", router.seenRoute().name())
+                    .put("seenEpoch", router.seenEpoch()).put("sourceInFlight", router.sourceInFlight())
+                    .put("targetInFlight", router.targetInFlight()).put("held", router.held())
+                    .put("silentMillis", router.silentFor().toMillis());
+        }
+        traffic.reverseStream().ifPresentOrElse(back -> route.putObject("streamBack").put("slot", back.slotName())
+                .put("appliedPosition", back.appliedPosition().orElse(null))
+                .put("lagMillis", back.lagMillis().orElse(null)).put("eventsApplied", back.eventsApplied())
+                .put("reportedAt", back.reportedAt().map(StatusFormatter::iso).orElse(null)),
+                () -> route.putNull("streamBack"));
         VerificationStatus.json(report, root);
         ArrayNode requests = root.putArray("pendingRequests");
         for (Request request : report.pendingRequests()) {
@@ -115,6 +135,32 @@ public final class StatusFormatter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the status could not be written as JSON", e);
         }
+    }
+
+    /** Where the application's traffic goes, the routers that follow it, and the stream back. */
+    private static void appendTraffic(StringBuilder out, StatusReport report) {
+        StatusReport.Traffic traffic = report.traffic();
+        if (traffic.route().isEmpty() && traffic.routers().isEmpty()) {
+            return;
+        }
+        out.append("traffic   ");
+        traffic.route().ifPresentOrElse(route -> {
+            out.append(route.route()).append(" (change ").append(route.epoch()).append(", by ").append(route.changedBy())
+                    .append(" at ").append(time(route.changedAt()));
+            route.pausedUntil().ifPresent(until -> out.append("; held until ").append(time(until)).append(", then ")
+                    .append(route.resumeTo().map(Route::name).orElse("?")));
+            out.append(')');
+        }, () -> out.append("SOURCE (no cutover yet)"));
+        out.append("; ").append(traffic.routers().size()).append(" router(s)\n");
+        for (RouterReport router : traffic.routers()) {
+            out.append("  ").append(router.instance()).append(": saw ").append(router.seenRoute()).append(" (change ")
+                    .append(router.seenEpoch()).append("), ").append(router.sourceInFlight()).append(" in flight on the")
+                    .append(" source, ").append(router.targetInFlight()).append(" on the target, ").append(router.held())
+                    .append(" held; reported ").append(router.silentFor().toSeconds()).append(" s ago\n");
+        }
+        traffic.reverseStream().ifPresent(back -> out.append("stream back  slot ").append(back.slotName())
+                .append(", ").append(back.eventsApplied()).append(" changes applied to the source")
+                .append(back.lagMillis().map(lag -> ", " + lag + " ms behind").orElse("")).append('\n'));
     }
 
     private static void appendTables(StringBuilder out, StatusReport report) {

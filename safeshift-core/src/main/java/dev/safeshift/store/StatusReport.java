@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param generatedAt the store's clock when the picture was taken; ages ("reported 3 s ago") are
  *                    measured against it, so a command on another machine with a skewed clock
  *                    still reports them correctly
+ * @param traffic     where the application's traffic goes, who follows it, and the stream back
  */
 public record StatusReport(
         MigrationRecord migration,
@@ -28,7 +29,8 @@ public record StatusReport(
         List<TimelineEvent> recentEvents,
         ChainCheck chain,
         Instant generatedAt,
-        Optional<Liveness> liveness) {
+        Optional<Liveness> liveness,
+        Traffic traffic) {
 
     /** How many of the latest timeline events a status shows. */
     public static final int RECENT_EVENTS = 10;
@@ -38,7 +40,23 @@ public record StatusReport(
                         List<Request> pendingRequests, List<TimelineEvent> recentEvents, ChainCheck chain,
                         Instant generatedAt) {
         this(migration, phase, tables, stream, lastVerification, verifySchedule, pendingRequests, recentEvents, chain,
-                generatedAt, Optional.empty());
+                generatedAt, Optional.empty(), Traffic.NONE);
+    }
+
+    /**
+     * Where the application's traffic goes and who follows it.
+     *
+     * @param route         the route the routers follow; empty until a cutover first set one
+     * @param routers       what each router last reported
+     * @param reverseStream the stream from the target back to the source, once a cutover created it
+     */
+    public record Traffic(Optional<RouteState> route, List<RouterReport> routers, Optional<StreamState> reverseStream) {
+
+        public static final Traffic NONE = new Traffic(Optional.empty(), List.of(), Optional.empty());
+
+        public Traffic {
+            routers = List.copyOf(routers);
+        }
     }
 
     public StatusReport {
@@ -50,7 +68,7 @@ public record StatusReport(
     /** The same report with what was measured outside the store. */
     public StatusReport withLiveness(Liveness measured) {
         return new StatusReport(migration, phase, tables, stream, lastVerification, verifySchedule, pendingRequests,
-                recentEvents, chain, generatedAt, Optional.of(measured));
+                recentEvents, chain, generatedAt, Optional.of(measured), traffic);
     }
 
     /** Milliseconds between the daemon's last heartbeat and {@link #generatedAt}, if a daemon ever ran. */

@@ -12,7 +12,8 @@ final class PlanFiles {
     static final Map<String, String> ENVIRONMENT = Map.of(
             "SOURCE_PGPASSWORD", "s3cret-source",
             "TARGET_PGPASSWORD", "s3cret-target",
-            "CONTROL_PGPASSWORD", "s3cret-control");
+            "CONTROL_PGPASSWORD", "s3cret-control",
+            "PGBOUNCER_ADMIN_PASSWORD", "s3cret-pgbouncer");
 
     /** The smallest plan that loads. */
     static final String MINIMAL = """

@@ -188,6 +188,36 @@ class StatusFormatterTest {
     }
 
     @Test
+    void whereTrafficGoesTheRoutersAndTheStreamBackAreShown() throws Exception {
+        RouteState paused = new RouteState(Route.PAUSED, 4, Optional.of(Route.TARGET), Optional.of(NOW.plusSeconds(15)),
+                "alice", NOW);
+        RouterReport router = new RouterReport("app-1", Route.PAUSED, 4, 0, 2, 1, Duration.ofMillis(300));
+        StreamState back = new StreamState("slot_r", "slot_r", Optional.of("0/20"), Optional.of("0/30"), Optional.of(0L),
+                Optional.of(120L), 42, Optional.of(NOW), Optional.empty(), Optional.empty(), Optional.empty());
+        StatusReport report = new StatusReport(new MigrationRecord(1, "orders", Phase.ROLLING_BACK, NOW, NOW),
+                Phase.ROLLING_BACK, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                ChainCheck.intact(0), NOW, Optional.empty(),
+                new StatusReport.Traffic(Optional.of(paused), List.of(router), Optional.of(back)));
+
+        String text = new StatusFormatter().text(report);
+
+        assertThat(text).contains("traffic   PAUSED (change 4, by alice at ")
+                .contains("then TARGET); 1 router(s)")
+                .contains("app-1: saw PAUSED (change 4), 0 in flight on the source, 2 on the target, 1 held")
+                .contains("stream back  slot slot_r, 42 changes applied to the source, 120 ms behind");
+        JsonNode traffic = new ObjectMapper().readTree(new StatusFormatter().json(report)).path("traffic");
+        assertThat(traffic.path("route").asText()).isEqualTo("PAUSED");
+        assertThat(traffic.path("resumeTo").asText()).isEqualTo("TARGET");
+        assertThat(traffic.path("routers").get(0).path("targetInFlight").asInt()).isEqualTo(2);
+        assertThat(traffic.path("streamBack").path("eventsApplied").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void beforeAnyCutoverThereIsNoTrafficLine() {
+        assertThat(new StatusFormatter().text(withVerification(Optional.empty(), Optional.empty()))).doesNotContain("traffic");
+    }
+
+    @Test
     void ageIsShownInWholeUnits() {
         assertThat(StatusFormatter.ago(3_400)).isEqualTo("3 s ago");
         assertThat(StatusFormatter.ago(119_999)).isEqualTo("119 s ago");
