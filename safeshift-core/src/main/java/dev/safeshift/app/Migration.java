@@ -10,6 +10,7 @@ import dev.safeshift.run.MigrationDaemon;
 import dev.safeshift.run.RunListener;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.DaemonLock;
+import dev.safeshift.store.Direction;
 import dev.safeshift.store.Liveness;
 import dev.safeshift.store.MigrationRecord;
 import dev.safeshift.store.Phase;
@@ -217,15 +218,24 @@ public final class Migration {
     }
 
     /**
-     * Drain with proof: writes a mark into the source's log now and waits until the change stream
-     * has committed everything before it into the target. False when {@code timeout} passed first,
-     * or when the migration has no capture yet.
+     * Drain with proof: writes a mark into the log of the side the application writes to and waits
+     * until the stream from it has committed everything before the mark into the other side (the
+     * forward stream, or after a cutover the stream back). False when {@code timeout} passed first,
+     * or when the migration has no such stream yet.
      */
     public boolean awaitDrained(Duration timeout) {
-        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema());
-             Engine engine = Engines.forEndpoints(plan.source(), plan.target())) {
-            Optional<String> capture = store.find(plan.name()).flatMap(m -> MigrationDaemon.captureName(store, m.id()));
-            return capture.isPresent() && new LogMarkBarrier(engine, capture.get()).awaitApplied(timeout);
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
+            Optional<MigrationRecord> migration = store.find(plan.name());
+            boolean back = migration.map(m -> m.phase() == Phase.CUT_OVER).orElse(false);
+            Optional<String> capture = migration.flatMap(m -> store.stream(m.id(), back ? Direction.REVERSE : Direction.FORWARD))
+                    .map(StreamState::slotName);
+            if (capture.isEmpty()) {
+                return false;
+            }
+            try (Engine engine = back ? Engines.forEndpoints(plan.target(), plan.source())
+                    : Engines.forEndpoints(plan.source(), plan.target())) {
+                return new LogMarkBarrier(engine, capture.get()).awaitApplied(timeout);
+            }
         }
     }
 
