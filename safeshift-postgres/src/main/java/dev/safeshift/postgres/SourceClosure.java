@@ -30,6 +30,7 @@ final class SourceClosure {
     static final String TRUNCATE_TRIGGER = "safeshift_moved_truncate";
     /** The read-only SQLSTATE: the application's error handling already knows it. */
     static final String REFUSED_SQLSTATE = "25006";
+    private static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";
 
     private SourceClosure() {
     }
@@ -77,8 +78,11 @@ final class SourceClosure {
                 try {
                     statement.execute("DROP FUNCTION IF EXISTS " + Sql.ident(schema) + "." + FUNCTION + "() RESTRICT");
                     statement.execute("RELEASE SAVEPOINT drop_function");
-                } catch (SQLException stillUsed) {
-                    statement.execute("ROLLBACK TO SAVEPOINT drop_function");
+                } catch (SQLException e) {
+                    if (!DEPENDENT_OBJECTS_STILL_EXIST.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    statement.execute("ROLLBACK TO SAVEPOINT drop_function"); // another migration's trigger uses it
                 }
             }
         }
