@@ -19,7 +19,7 @@ final class CompleteCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Migration migration = new Migration(plan.load(), Options.actor());
         String answer = migration.complete();
-        System.out.println(Character.toUpperCase(answer.charAt(0)) + answer.substring(1) + ".");
+        System.out.println(CutoverCommand.capitalized(answer) + ".");
         System.out.println("`safeshift status " + plan.planFile + "` shows when the daemon is done.");
         return 0;
     }

@@ -31,7 +31,8 @@ final class CutoverCommand implements Callable<Integer> {
         return answer.switched() ? 0 : GAVE_UP;
     }
 
-    private static String capitalized(String text) {
+    /** The daemon's answer as a sentence of its own. */
+    static String capitalized(String text) {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }

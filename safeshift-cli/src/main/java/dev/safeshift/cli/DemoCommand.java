@@ -171,7 +171,7 @@ final class DemoCommand implements Callable<Integer> {
     private static boolean cutOver(Migration migration, TerminalProgress progress) throws InterruptedException {
         progress.info("Cutting over: hold the application's writes, fence the source, drain with proof, switch ...");
         Migration.SwitchAnswer answer = migration.cutover();
-        progress.info(capitalized(answer.text()) + ".");
+        progress.info(CutoverCommand.capitalized(answer.text()) + ".");
         return answer.switched();
     }
 
@@ -237,10 +237,6 @@ final class DemoCommand implements Callable<Integer> {
         config.setMaximumPoolSize(4);
         config.setPoolName("demo " + endpoint.url().substring(endpoint.url().lastIndexOf('/') + 1));
         return new HikariDataSource(config);
-    }
-
-    private static String capitalized(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /** What `safeshift verify` does, run while the stream is still live; the result goes on record. */

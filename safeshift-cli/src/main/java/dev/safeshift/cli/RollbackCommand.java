@@ -23,7 +23,7 @@ final class RollbackCommand implements Callable<Integer> {
         Migration migration = new Migration(plan.load(), Options.actor());
         System.out.println("Asking the daemon of migration '" + migration.plan().name() + "' to roll back...");
         Migration.SwitchAnswer answer = migration.rollback();
-        System.out.println(Character.toUpperCase(answer.text().charAt(0)) + answer.text().substring(1) + ".");
+        System.out.println(CutoverCommand.capitalized(answer.text()) + ".");
         System.out.println("`safeshift status " + plan.planFile + "` shows the migration; its timeline has every step.");
         return answer.switched() ? 0 : CutoverCommand.GAVE_UP;
     }
