@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class BackStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackStream.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final MigrationDaemon daemon;
     private final long id;
@@ -51,8 +52,7 @@ final class BackStream {
         ControlStore store = daemon.store();
         Engine forward = daemon.engine();
         try (WayBack back = WayBack.open(daemon.plan(), store, id, forwardMoves)) {
-            String reverse = back.capture().orElseThrow(() -> new SafeshiftException(SafeshiftException.Kind.STATE,
-                    "the migration is cut over, but the store records no capture of the way back"));
+            String reverse = back.ownedCapture();
             if (!back.engine().captureExists(reverse)) {
                 throw new SafeshiftException(SafeshiftException.Kind.STATE, "the replication slot " + reverse + " on the"
                         + " target, which carries the application's writes back to the source, is gone: the writes made on"
@@ -86,6 +86,8 @@ final class BackStream {
                                 () -> syncSequences(back)),
                         new PeriodicTasks.Task("forward start", MigrationDaemon.WAY_BACK_ADVANCED_EVERY,
                                 MigrationDaemon.WAY_BACK_ADVANCED_EVERY, this::advanceForward),
+                        PeriodicTasks.Task.every("router sample retention", MigrationDaemon.ROUTER_SAMPLES_PRUNED_EVERY,
+                                () -> store.pruneRouterSamples(id, MigrationDaemon.ROUTER_SAMPLES_KEPT)),
                         PeriodicTasks.Task.every("triggers", MigrationDaemon.TICK, () -> {
                             triggers.evaluateDue().ifPresent(this::act);
                             retryRollback();
@@ -126,7 +128,7 @@ final class BackStream {
 
     private void askForRollback() {
         TriggerWatch.Fired fired = pendingRollback;
-        String payload = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        String payload = JSON.createObjectNode()
                 .put("trigger", fired.trigger().name())
                 .put("firedAtMillis", fired.at().toEpochMilli())
                 .put("deadlineMillis", fired.trigger().deadline().orElseThrow().toMillis()).toString();

@@ -4,16 +4,12 @@ import dev.safeshift.OutOfMemory;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.cutover.Leg;
 import dev.safeshift.engine.CaptureStart;
-import dev.safeshift.engine.ChangeStream;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
-import dev.safeshift.engine.Lag;
 import dev.safeshift.engine.SchemaChange;
-import dev.safeshift.engine.SchemaChangedException;
 import dev.safeshift.engine.Side;
 import dev.safeshift.engine.SourceIdentity;
-import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.ConnectionLoss;
 import dev.safeshift.plan.Durations;
@@ -23,7 +19,6 @@ import dev.safeshift.plan.TableSpec;
 import dev.safeshift.store.ChunkRecord;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.DaemonLock;
-import dev.safeshift.store.Direction;
 import dev.safeshift.store.MigrationRecord;
 import dev.safeshift.store.Phase;
 import dev.safeshift.store.Request;
@@ -37,7 +32,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,8 +55,8 @@ public final class MigrationDaemon {
     /** How often the stream brings along what it does not carry itself (sequence values). */
     static final Duration SYNC_EVERY = Duration.ofSeconds(10);
     /** How long the routers' query-pattern samples are kept, and how often older ones are deleted. */
-    private static final Duration ROUTER_SAMPLES_KEPT = Duration.ofDays(7);
-    private static final Duration ROUTER_SAMPLES_PRUNED_EVERY = Duration.ofMinutes(10);
+    static final Duration ROUTER_SAMPLES_KEPT = Duration.ofDays(7);
+    static final Duration ROUTER_SAMPLES_PRUNED_EVERY = Duration.ofMinutes(10);
     /** How often the capture of the stream that is not running is moved up to now, so its log is not kept. */
     static final Duration WAY_BACK_ADVANCED_EVERY = Duration.ofMinutes(1);
     /** How often the daemon's loop looks at the stream, its requests and its periodic work. */
@@ -131,6 +125,11 @@ public final class MigrationDaemon {
 
     String actor() {
         return actor;
+    }
+
+    /** Records, with the stream's report, that the retries before it came through. */
+    void recordPendingRetries(long id) {
+        retries.recordPending(id);
     }
 
     /** Whether the loop in hand should end: a stop was asked for, or traffic moved to the other side. */
@@ -323,8 +322,7 @@ public final class MigrationDaemon {
         Phase phase = store.require(plan.name()).phase();
         if (phase == Phase.CUTTING_OVER || phase == Phase.ROLLING_BACK) {
             try (WayBack back = WayBack.open(plan, store, id, moves)) {
-                String reverse = back.capture().orElseThrow(() -> new SafeshiftException(SafeshiftException.Kind.STATE,
-                        "a switch was under way, but the store records no capture of the way back"));
+                String reverse = back.ownedCapture();
                 Leg leg = phase == Phase.CUTTING_OVER
                         ? new Leg(Side.SOURCE, engine, capture, moves, back.engine(), reverse, back.moves())
                         : new Leg(Side.TARGET, back.engine(), reverse, back.moves(), engine, capture, moves);
@@ -476,7 +474,7 @@ public final class MigrationDaemon {
             if (phase != Phase.STREAMING) {
                 store.setPhase(id, Phase.STREAMING, "resumed");
             }
-            Optional<SchemaChange> change = streamUntilStopped(id, capture, current);
+            Optional<SchemaChange> change = new ForwardStream(this, id, capture, current).run();
             if (change.isPresent()) {
                 new SchemaFollower(engine, store, id, listener, actor).apply(change.get());
                 current = describeAndPrepare(id, false, false);
@@ -485,107 +483,6 @@ public final class MigrationDaemon {
             }
         }
         stopped(id);
-    }
-
-    /** Streams until stopped (empty), or until the stream stops before an automatic schema change (returned). */
-    private Optional<SchemaChange> streamUntilStopped(long id, String capture, List<TableMove> moves)
-            throws InterruptedException {
-        listener.info("Streaming changes from slot " + capture + ".");
-        try (WayBacks wayBack = new WayBacks(id, moves);
-             ChangeStream stream = engine.openStream(capture, moves);
-             ScheduledVerification verification = plan.verify().map(schedule -> new ScheduledVerification(engine,
-                     store, id, plan.name(), moves, capture, schedule, plan.copy().parallelism(), listener, actor))
-                     .orElse(null)) {
-            stream.start();
-            TargetSync sync = new TargetSync(moves);
-            List<PeriodicTasks.Task> work = new ArrayList<>();
-            work.add(PeriodicTasks.Task.every("requests", TICK, requests(id, Map.of(
-                    Request.CUTOVER, new SwitchRequest(plan, store, id, Side.SOURCE,
-                            () -> new Leg(Side.SOURCE, engine, capture, moves, wayBack.get().engine(),
-                                    wayBack.get().ensureCapture(), wayBack.get().moves()),
-                            () -> engine.lag(capture, stream.progress()), listener, actor, this::switched, this::stop),
-                    Request.ROLLBACK, refused("the migration is not cut over: the application runs on the source"),
-                    Request.COMPLETE, refused("the migration is not cut over: the application runs on the source")))
-                    ::dispatch));
-            work.add(new PeriodicTasks.Task("way back start", WAY_BACK_ADVANCED_EVERY, WAY_BACK_ADVANCED_EVERY,
-                    wayBack::advance));
-            if (verification != null) {
-                work.add(PeriodicTasks.Task.every("scheduled verification", TICK, verification::startIfDue));
-            }
-            work.add(PeriodicTasks.Task.every("stream report", REPORT_EVERY, () -> report(id, capture, stream.progress())));
-            work.add(new PeriodicTasks.Task("target sync", SYNC_EVERY, SYNC_EVERY, sync::run));
-            work.add(PeriodicTasks.Task.every("router sample retention", ROUTER_SAMPLES_PRUNED_EVERY,
-                    () -> store.pruneRouterSamples(id, ROUTER_SAMPLES_KEPT)));
-            PeriodicTasks tasks = new PeriodicTasks(work);
-            while (!stopRequested.get() && !switched.get()) {
-                Optional<Throwable> failure = stream.failure();
-                if (failure.isPresent()) {
-                    Throwable cause = failure.get();
-                    if (cause instanceof SchemaChangedException changed && changed.change().automatic()) {
-                        return Optional.of(changed.change());
-                    }
-                    if (cause instanceof SafeshiftException safeshift) {
-                        throw safeshift;
-                    }
-                    throw new SafeshiftException(SafeshiftException.Kind.INTERNAL,
-                            "the change stream stopped: " + cause.getMessage(), cause);
-                }
-                tasks.runDue();
-                stopSignal.await(TICK.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            sync.finish();
-            StreamProgress last = stream.progress();
-            report(id, capture, last);
-            listener.info(String.format("stream summary: %d changes applied, apply delay of recent changes "
-                    + "p50 %d ms, p99 %d ms", last.eventsApplied(), last.applyLagP50Millis(), last.applyLagP99Millis()));
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Sequence values, and foreign keys that could not be validated when the backfill ended, follow
-     * the stream; a failure here is retried at the next interval rather than stopping the stream.
-     */
-    private final class TargetSync {
-
-        private final List<TableMove> moves;
-        // A restarted daemon does not know whether every foreign key was validated: look once.
-        private boolean foreignKeysPending = true;
-
-        TargetSync(List<TableMove> moves) {
-            this.moves = moves;
-        }
-
-        void run() {
-            try {
-                engine.syncSequences(moves);
-                if (foreignKeysPending) {
-                    foreignKeysPending = engine.addForeignKeys(moves).notYetValidated() > 0;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("bringing sequences or foreign keys of the target up to date failed", e);
-            }
-        }
-
-        /** The last sync as the stream stops: sequences only. */
-        void finish() {
-            try {
-                engine.syncSequences(moves);
-            } catch (RuntimeException e) {
-                LOG.warn("bringing sequences of the target up to date failed", e);
-            }
-        }
-    }
-
-    private void report(long id, String capture, StreamProgress progress) {
-        retries.recordPending(id);
-        Lag lag = engine.lag(capture, progress);
-        OptionalLong retained = engine.retainedLog(capture);
-        String position = progress.appliedPosition().orElse("");
-        store.reportStream(id, position, lag.bytes(), lag.millis(), progress.eventsApplied(), retained);
-        StreamStatus status = new StreamStatus(lag.bytes(), lag.millis(), progress.eventsApplied(),
-                progress.applyLagP50Millis(), progress.applyLagP99Millis(), position);
-        listener.streaming(status);
     }
 
     /** The requests this daemon takes during the backfill, and what it does with each. */
@@ -611,48 +508,6 @@ public final class MigrationDaemon {
         return request -> {
             throw new SafeshiftException(SafeshiftException.Kind.STATE, why);
         };
-    }
-
-    /**
-     * The way back, opened when first needed (a cutover asks for it), and kept from carrying back
-     * what the forward stream writes into the target: its capture's start is moved forward while
-     * the forward stream runs.
-     */
-    private final class WayBacks implements AutoCloseable {
-        private final long id;
-        private final List<TableMove> moves;
-        private WayBack opened;
-
-        WayBacks(long id, List<TableMove> moves) {
-            this.id = id;
-            this.moves = moves;
-        }
-
-        WayBack get() {
-            if (opened == null) {
-                opened = WayBack.open(plan, store, id, moves);
-            }
-            return opened;
-        }
-
-        void advance() {
-            try {
-                if (store.stream(id, Direction.REVERSE).isPresent()) {
-                    WayBack back = get();
-                    back.capture().filter(back.engine()::captureExists).ifPresent(reverse ->
-                            back.engine().advanceCapture(reverse, back.engine().currentLogPosition()));
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("moving the start of the way back's capture forward failed; tried again later", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (opened != null) {
-                opened.close();
-            }
-        }
     }
 
     private void stopped(long id) {

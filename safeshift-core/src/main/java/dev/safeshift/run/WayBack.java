@@ -1,5 +1,6 @@
 package dev.safeshift.run;
 
+import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.Engines;
@@ -70,6 +71,26 @@ public final class WayBack implements AutoCloseable {
     }
 
     /**
+     * The capture on the target this migration recorded, after checking that the target is the
+     * server and database it was created on: a slot of that name elsewhere is not this migration's.
+     */
+    public String ownedCapture() {
+        StreamState recorded = store.stream(migrationId, Direction.REVERSE).orElseThrow(() -> new SafeshiftException(
+                SafeshiftException.Kind.STATE, "migration '" + migration + "' records no capture of the way back (the"
+                + " stream from the target to the source), though a cutover was under way or done"));
+        SourceIdentity now = engine.identifySource();
+        if (recorded.sourceSystemId().filter(id -> !id.equals(now.systemId())).isPresent()
+                || recorded.sourceDatabase().filter(db -> !db.equals(now.database())).isPresent()) {
+            throw new SafeshiftException(SafeshiftException.Kind.STATE, "the target is not where this migration's"
+                    + " way-back slot " + recorded.slotName() + " was created (server "
+                    + recorded.sourceSystemId().orElse("?") + ", database " + recorded.sourceDatabase().orElse("?")
+                    + "; now server " + now.systemId() + ", database " + now.database() + "). Point target.url back at"
+                    + " that server.");
+        }
+        return recorded.slotName();
+    }
+
+    /**
      * The capture on the target, created (and recorded first) when there is none: without a
      * snapshot, since the target already holds every row; a switch moves its start to the moment
      * traffic arrives. Applying into the source is prepared too, so the stream cannot fail on it
@@ -77,7 +98,7 @@ public final class WayBack implements AutoCloseable {
      */
     public String ensureCapture() {
         Optional<String> recorded = capture();
-        if (recorded.isPresent() && engine.captureExists(recorded.get())) {
+        if (recorded.isPresent() && engine.captureExists(ownedCapture())) {
             engine.prepareApply();
             return recorded.get();
         }
