@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The switch of an application that connects through PgBouncer: one database entry of its
  * configuration is pointed at the source or the target.
  * <ul>
- *   <li>A hold runs {@code PAUSE <db>} on the admin console: PgBouncer holds new transactions and
+ *   <li>A hold first starts a {@link PauseGuard}, which resumes PgBouncer should the daemon die
+ *       while it is paused, then runs {@code PAUSE <db>} on the admin console: PgBouncer holds new transactions and
  *       returns once every server connection of the entry is released (in transaction pooling, once
  *       running transactions end). When that does not happen by the deadline the waiting command is
  *       abandoned and the entry resumed at once, and the hold reports that it did not drain (so unlike
@@ -39,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *       the release that follows finds it running, which is harmless).</li>
  *   <li>A release rewrites the entry's host, port and dbname in the configuration file (a new file
  *       renamed over the old one, every other byte kept), runs {@code RELOAD}, and {@code RESUME <db>}
- *       in any case. Resuming an entry that is not paused is fine, so a release can always be called
- *       again: a daemon restarted after one that died while PgBouncer was paused releases it
- *       ({@link dev.safeshift.cutover.CutoverRecovery}).</li>
+ *       in any case, and disarms the guard once the resume succeeded. Resuming an entry that is not
+ *       paused is fine, so a release can always be called again: a daemon restarted after one that
+ *       died mid-switch releases it too ({@link dev.safeshift.cutover.CutoverRecovery}).</li>
  * </ul>
  * The admin console speaks only the simple query protocol; {@link AdminConsole} speaks it.
  */
@@ -51,10 +52,17 @@ public final class PgBouncerSwitch implements TrafficSwitch {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Long enough for a RELOAD of a large configuration; the admin console answers at once otherwise. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long past the hold's deadline a guard waits before it resumes PgBouncer itself: by then a
+     * live daemon has switched or given up, and released.
+     */
+    static final Duration GUARD_MARGIN = Duration.ofSeconds(10);
 
     private final PgBouncerSettings settings;
     private final Endpoint source;
     private final Endpoint target;
+    /** The guard of the pause under way, until a release resumes PgBouncer. */
+    private PauseGuard guard;
 
     public PgBouncerSwitch(PgBouncerSettings settings, Endpoint source, Endpoint target) {
         this.settings = settings;
@@ -118,7 +126,9 @@ public final class PgBouncerSwitch implements TrafficSwitch {
     }
 
     @Override
-    public Drain hold(Side from, Instant deadline) throws InterruptedException {
+    public synchronized Drain hold(Side from, Instant deadline) throws InterruptedException {
+        disarmGuard();
+        guard = PauseGuard.start(settings.admin(), settings.database(), deadline.plus(GUARD_MARGIN));
         AdminConsole pausing;
         try {
             pausing = connect(Duration.ZERO);
@@ -146,6 +156,7 @@ public final class PgBouncerSwitch implements TrafficSwitch {
                 pausing.abort();
                 String inUse = activeServers().map(n -> n + " server connection(s)").orElse("server connections");
                 resume();
+                disarmGuard();
                 return new Drain(false, "PgBouncer's " + settings.database() + " still had " + inUse + " in a"
                         + " transaction on the " + side(from) + " when the deadline passed; it was resumed");
             } catch (ExecutionException e) {
@@ -167,7 +178,7 @@ public final class PgBouncerSwitch implements TrafficSwitch {
     }
 
     @Override
-    public void release(Side to) {
+    public synchronized void release(Side to) {
         Address address = Address.of(to == Side.SOURCE ? source : target);
         RuntimeException failure = null;
         boolean changed = false;
@@ -197,6 +208,7 @@ public final class PgBouncerSwitch implements TrafficSwitch {
                 }
             }
             resume(admin);
+            disarmGuard();
         } catch (SQLException e) {
             SafeshiftException unreachable = unreachable("resume", e);
             if (failure != null) {
@@ -233,8 +245,17 @@ public final class PgBouncerSwitch implements TrafficSwitch {
     private void resumeQuietly() {
         try {
             resume();
+            disarmGuard();
         } catch (RuntimeException e) {
             LOG.warn("resuming PgBouncer's {} failed", settings.database(), e);
+        }
+    }
+
+    /** Stops the guard of a pause that is over; a guard left running would resume PgBouncer later. */
+    private void disarmGuard() {
+        if (guard != null) {
+            guard.disarm();
+            guard = null;
         }
     }
 

@@ -23,9 +23,9 @@ import java.util.Optional;
  * pooling, one database entry. Running as root, PgBouncer is asked to drop to {@code nobody}, which
  * can read the files because they are world-readable.
  */
-final class PgBouncerProcess implements AutoCloseable {
+public final class PgBouncerProcess implements AutoCloseable {
 
-    static final String DATABASE = "shop";
+    public static final String DATABASE = "shop";
 
     private final Path directory;
     private final Path config;
@@ -48,7 +48,7 @@ final class PgBouncerProcess implements AutoCloseable {
     }
 
     /** The pgbouncer program, or a failed test saying how to install it. */
-    static Path binary() {
+    public static Path binary() {
         List<Path> candidates = new ArrayList<>();
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
@@ -66,7 +66,7 @@ final class PgBouncerProcess implements AutoCloseable {
     }
 
     /** Starts PgBouncer with its one entry pointing at 127.0.0.1:{@code serverPort}/{@code dbname}. */
-    static PgBouncerProcess start(int serverPort, String dbname) throws IOException, InterruptedException {
+    public static PgBouncerProcess start(int serverPort, String dbname) throws IOException, InterruptedException {
         return start(serverPort, dbname, "trust", "postgres", "");
     }
 
@@ -74,7 +74,7 @@ final class PgBouncerProcess implements AutoCloseable {
      * Starts PgBouncer logging clients in with {@code authType}, with one admin, {@code admin}, whose
      * password is {@code password} (written as it is in the users file).
      */
-    static PgBouncerProcess start(int serverPort, String dbname, String authType, String admin, String password)
+    public static PgBouncerProcess start(int serverPort, String dbname, String authType, String admin, String password)
             throws IOException, InterruptedException {
         Path binary = binary();
         Path directory = Files.createTempDirectory("safeshift-pgbouncer");
@@ -134,20 +134,20 @@ final class PgBouncerProcess implements AutoCloseable {
         }
     }
 
-    Path config() {
+    public Path config() {
         return config;
     }
 
-    String adminUrl() {
+    public String adminUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/pgbouncer";
     }
 
     /** The URL an application uses: PgBouncer's entry, whichever database it points at. */
-    String clientUrl() {
+    public String clientUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE + "?prepareThreshold=0";
     }
 
-    Connection client() throws SQLException {
+    public Connection client() throws SQLException {
         return DriverManager.getConnection(clientUrl(), "postgres", null);
     }
 
@@ -162,7 +162,7 @@ final class PgBouncerProcess implements AutoCloseable {
     }
 
     /** Whether PgBouncer holds the entry paused now (SHOW DATABASES). */
-    boolean paused() throws SQLException {
+    public boolean paused() throws SQLException {
         try (AdminConsole admin = admin()) {
             for (var database : admin.execute("SHOW DATABASES")) {
                 if (DATABASE.equals(database.get("name"))) {
@@ -173,7 +173,7 @@ final class PgBouncerProcess implements AutoCloseable {
         throw new AssertionError("PgBouncer lists no database " + DATABASE);
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 

@@ -164,7 +164,7 @@ class PgBouncerSwitchIT {
     }
 
     @Test
-    void pgbouncerPausedByAKilledProcessIsResumedByTheReleaseARestartedDaemonMakes() throws Exception {
+    void pgbouncerPausedByAKilledProcessIsResumedByItsGuardWithoutARestart() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 PgBouncerHolder.class.getName(), pgbouncer.adminUrl(), pgbouncer.config().toString(),
@@ -181,18 +181,49 @@ class PgBouncerSwitchIT {
             holder.waitFor(10, TimeUnit.SECONDS);
         }
         assertThat(holder.exitValue()).isEqualTo(137);
-        Thread.sleep(200);
-        assertThat(pgbouncer.paused()).as("PgBouncer keeps a pause whose admin connection is gone").isTrue();
 
-        // A restarted daemon finds the cutover under way with the source open and gives it up:
-        // CutoverRecovery releases the traffic to the source.
-        traffic().release(Side.SOURCE);
-
-        assertThat(pgbouncer.paused()).isFalse();
+        // the holder's guard saw its pipe close and resumed PgBouncer, well before the holder's
+        // deadline (30 s, plus the guard's margin) could have ended the pause
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !pgbouncer.paused());
         try (Connection client = pgbouncer.client()) {
             assertThat(CompletableFuture.supplyAsync(() -> insertUnchecked(client), clients)
                     .get(5, TimeUnit.SECONDS)).isEqualTo("source");
         }
+        // a restarted daemon's recovery releases again, which is harmless
+        traffic().release(Side.SOURCE);
+        assertThat(pgbouncer.paused()).isFalse();
+    }
+
+    @Test
+    void aGuardResumesAPauseThatOutlastsItsDeadlineAndADisarmedOneLeavesPgBouncerAlone() throws Exception {
+        try (PauseGuard guard = PauseGuard.start(pgbouncer.adminEndpoint(), PgBouncerProcess.DATABASE,
+                Instant.now().plusSeconds(2));
+             AdminConsole admin = pgbouncer.admin()) {
+            admin.execute("PAUSE " + PgBouncerProcess.DATABASE);
+            assertThat(pgbouncer.paused()).isTrue();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !pgbouncer.paused());
+        }
+
+        PauseGuard disarmed = PauseGuard.start(pgbouncer.adminEndpoint(), PgBouncerProcess.DATABASE,
+                Instant.now().plusSeconds(2));
+        try (AdminConsole admin = pgbouncer.admin()) {
+            admin.execute("PAUSE " + PgBouncerProcess.DATABASE);
+            disarmed.disarm();
+            Thread.sleep(4_000);
+            assertThat(pgbouncer.paused()).as("a disarmed guard does nothing when its deadline passes").isTrue();
+            admin.execute("RESUME " + PgBouncerProcess.DATABASE);
+        }
+    }
+
+    @Test
+    void aGuardThatCannotReachTheAdminConsoleStopsThePauseBeforeItStarts() {
+        Endpoint nowhere = Endpoint.of("jdbc:postgresql://127.0.0.1:1/pgbouncer", "postgres");
+        PgBouncerSwitch traffic = new PgBouncerSwitch(new PgBouncerSettings(nowhere, PgBouncerProcess.DATABASE,
+                pgbouncer.config()), source, target);
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+                () -> traffic.hold(Side.SOURCE, Instant.now().plusSeconds(5)));
+        assertThat(refused).hasMessageContaining("was not paused")
+                .hasMessageContaining("the guard that resumes it if the daemon dies mid-cutover did not start");
     }
 
     @org.junit.jupiter.params.ParameterizedTest
