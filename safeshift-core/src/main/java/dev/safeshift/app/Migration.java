@@ -132,10 +132,29 @@ public final class Migration {
      * stream back stops and both captures are dropped. Refused unless the migration is cut over.
      */
     public String complete() throws InterruptedException {
-        return requestSwitch(Request.COMPLETE, Phase.CUT_OVER, "it can be completed only once it is cut over").text();
+        return complete(Optional.empty());
+    }
+
+    /**
+     * As {@link #complete()}; when a trigger with {@code action: pause} holds the window, the daemon
+     * refuses unless {@code despiteHold} says why it ends anyway, which the timeline keeps with the
+     * actor's name.
+     */
+    public String complete(Optional<String> despiteHold) throws InterruptedException {
+        String payload = despiteHold.filter(why -> !why.isBlank())
+                .map(why -> new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                        .put("despiteHold", why).toString())
+                .orElse("{}");
+        return requestSwitch(Request.COMPLETE, Phase.CUT_OVER, "it can be completed only once it is cut over", payload)
+                .text();
     }
 
     private SwitchAnswer requestSwitch(String kind, Phase expected, String rule) throws InterruptedException {
+        return requestSwitch(kind, expected, rule, "{}");
+    }
+
+    private SwitchAnswer requestSwitch(String kind, Phase expected, String rule, String payload)
+            throws InterruptedException {
         try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
             MigrationRecord migration = store.require(plan.name());
             if (!daemonRunning()) {
@@ -147,7 +166,7 @@ public final class Migration {
                 throw new SafeshiftException(SafeshiftException.Kind.STATE, "migration '" + plan.name() + "' is "
                         + migration.phase() + "; " + rule + ".");
             }
-            long request = store.request(migration.id(), kind, actor, "{}");
+            long request = store.request(migration.id(), kind, actor, payload);
             long checkDaemonAt = System.nanoTime();
             while (true) {
                 Optional<String> outcome = store.requestOutcome(request);

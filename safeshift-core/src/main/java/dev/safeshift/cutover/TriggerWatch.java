@@ -88,11 +88,6 @@ public final class TriggerWatch {
         List<String> problems = new ArrayList<>();
         Instant now = Instant.now();
         for (TriggerSpec trigger : triggers) {
-            if (trigger.action() == TriggerAction.PAUSE) {
-                problems.add("trigger " + trigger.name() + " asks for action pause, which this version cannot carry out;"
-                        + " use rollback or alert");
-                continue;
-            }
             MetricReading reading = read(providers, trigger, Side.SOURCE, now);
             store.recordBaseline(migrationId, TriggerRecord.baseline(trigger.name(), now, reading.value(),
                     reading.samples(), reading.detail()));

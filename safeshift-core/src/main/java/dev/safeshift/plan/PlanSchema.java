@@ -307,7 +307,9 @@ public final class PlanSchema {
                         .example("3").build(),
                 Field.of("action", CHOICE).required().choices(TriggerAction.planValues().toArray(String[]::new))
                         .description("What firing asks for: `rollback` (traffic back to the source within "
-                                + "`deadline`), `pause` or `alert`.")
+                                + "`deadline`), `pause` (the cutover window is held open: traffic stays, and "
+                                + "`safeshift complete` is refused until a person rolls back or completes with "
+                                + "`--despite-hold`) or `alert` (the timeline and the daemon's output only).")
                         .example("rollback").build(),
                 Field.of("owner", STRING)
                         .description("Who answers for the trigger: one of the plan's `owners` by name, or any text.")

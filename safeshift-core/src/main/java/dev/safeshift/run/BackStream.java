@@ -1,6 +1,7 @@
 package dev.safeshift.run;
 
 import dev.safeshift.SafeshiftException;
+import dev.safeshift.cutover.CutoverHold;
 import dev.safeshift.cutover.Leg;
 import dev.safeshift.cutover.TriggerWatch;
 import dev.safeshift.engine.ChangeStream;
@@ -76,10 +77,7 @@ final class BackStream {
                                         daemon.actor(), daemon::switched, daemon::stop),
                                 Request.CUTOVER, MigrationDaemon.refused("the migration is cut over already: the"
                                         + " application runs on the target"),
-                                Request.COMPLETE, request -> {
-                                    completing = true;
-                                    return "completing: the stream back stops and the captures are dropped";
-                                }))::dispatch),
+                                Request.COMPLETE, this::complete))::dispatch),
                         PeriodicTasks.Task.every("stream report", MigrationDaemon.REPORT_EVERY,
                                 () -> report(back.engine(), reverse, stream.progress())),
                         new PeriodicTasks.Task("source sync", MigrationDaemon.SYNC_EVERY, MigrationDaemon.SYNC_EVERY,
@@ -114,11 +112,45 @@ final class BackStream {
     }
 
     /**
+     * Ends the cutover window, unless a pause trigger holds it and the request does not say why
+     * it completes anyway (then the hold's end goes on the timeline, with who asked and why).
+     */
+    private String complete(Request request) {
+        Optional<CutoverHold> hold = CutoverHold.current(daemon.store(), id);
+        if (hold.isPresent()) {
+            String why = despiteHold(request).orElseThrow(() -> new SafeshiftException(
+                    SafeshiftException.Kind.STATE, hold.get().describe(daemon.plan().file() == null ? "<plan>"
+                    : daemon.plan().file().toString())));
+            hold.get().override(daemon.store(), id, request.requestedBy(), why);
+        }
+        completing = true;
+        return "completing: the stream back stops and the captures are dropped";
+    }
+
+    /** The reason a completion request gives for ending a held window, if it gives one. */
+    private static Optional<String> despiteHold(Request request) {
+        try {
+            String why = JSON.readTree(request.payload()).path("despiteHold").asText("");
+            return why.isBlank() ? Optional.empty() : Optional.of(why);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * A trigger fired: a rollback is asked for through the store, as a person would, so it runs
-     * on this loop with every check and its request names the trigger; an alert is on the
-     * timeline already.
+     * on this loop with every check and its request names the trigger; a pause holds the window
+     * open until a person decides; an alert is on the timeline already.
      */
     private void act(TriggerWatch.Fired fired) {
+        if (fired.trigger().action() == TriggerAction.PAUSE) {
+            if (CutoverHold.hold(daemon.store(), id, fired.trigger(), fired.evaluation().reason(), daemon.actor())) {
+                daemon.listener().info("Trigger " + fired.trigger().name() + " holds the cutover window open: the"
+                        + " application stays on the target, and safeshift complete is refused until a person decides"
+                        + " (roll back, or complete with --despite-hold).");
+            }
+            return;
+        }
         if (fired.trigger().action() != TriggerAction.ROLLBACK) {
             return;
         }
