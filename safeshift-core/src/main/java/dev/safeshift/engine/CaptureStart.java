@@ -2,7 +2,7 @@ package dev.safeshift.engine;
 
 /**
  * The consistent starting point of a move: a change-capture position plus a snapshot that shows
- * the source exactly as of that position. Backfill readers import {@link #snapshotId()}; the
+ * the source exactly as of that position. Backfill readers read through {@link #snapshot()}; the
  * change stream starts at {@link #position()}. Closing releases the snapshot (not the capture).
  */
 public interface CaptureStart extends AutoCloseable {
@@ -10,8 +10,8 @@ public interface CaptureStart extends AutoCloseable {
     /** The log position where the change stream starts, in the engine's text form. */
     String position();
 
-    /** A handle readers use to see the snapshot; valid until {@link #close()}. */
-    String snapshotId();
+    /** The snapshot readers use; valid until {@link #close()}. */
+    Snapshot snapshot();
 
     @Override
     void close();

@@ -86,11 +86,14 @@ public interface Engine extends AutoCloseable {
     /** Write-ahead log the source keeps for the capture's slot, in bytes; empty when there is no such slot. */
     OptionalLong retainedLog(String captureName);
 
-    /** Opens a snapshot of the source as of now, for resuming a backfill whose capture snapshot is gone. */
+    /**
+     * Opens a snapshot of the source as of now, for resuming a backfill whose capture snapshot is
+     * gone; its position is the source's log position of that moment.
+     */
     CaptureStart freshSnapshot();
 
     /** Splits a table into key ranges of about {@code rowsPerChunk} rows, as seen in the snapshot. */
-    List<KeyRange> planChunks(TableMove move, String snapshotId, long rowsPerChunk);
+    List<KeyRange> planChunks(TableMove move, Snapshot snapshot, long rowsPerChunk);
 
     /**
      * Copies one key range from the snapshot into the target and returns the rows copied. The rows
@@ -98,7 +101,7 @@ public interface Engine extends AutoCloseable {
      * nothing behind, and one that committed is known by its mark. {@code rowsCopied} is told of
      * progress as it happens.
      */
-    long copyChunk(TableMove move, KeyRange range, String snapshotId, ChunkMark mark, LongConsumer rowsCopied);
+    long copyChunk(TableMove move, KeyRange range, Snapshot snapshot, ChunkMark mark, LongConsumer rowsCopied);
 
     /** The chunks of a capture whose copy committed in the target: table key → chunk number → rows copied. */
     Map<String, Map<Integer, Long>> copiedChunks(String captureName);

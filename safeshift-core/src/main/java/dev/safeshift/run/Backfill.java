@@ -4,6 +4,7 @@ import dev.safeshift.OutOfMemory;
 import dev.safeshift.engine.ChunkMark;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.KeyRange;
+import dev.safeshift.engine.Snapshot;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.store.ChunkRecord;
 import dev.safeshift.store.ControlStore;
@@ -52,10 +53,10 @@ final class Backfill {
     }
 
     /**
-     * Copies every pending chunk from {@code snapshotId}; returns false when {@code stopRequested}
+     * Copies every pending chunk from {@code snapshot}; returns false when {@code stopRequested}
      * turned true before all chunks were done (the finished ones stay checkpointed).
      */
-    boolean copy(List<TableMove> moves, String snapshotId, BooleanSupplier stopRequested) throws InterruptedException {
+    boolean copy(List<TableMove> moves, Snapshot snapshot, BooleanSupplier stopRequested) throws InterruptedException {
         Map<String, TableMove> byKey = moves.stream().collect(Collectors.toMap(TableMove::key, Function.identity()));
         List<ChunkRecord> chunks = store.chunks(migrationId);
         List<ChunkRecord> pending = chunks.stream().filter(c -> !c.done()).toList();
@@ -75,7 +76,7 @@ final class Backfill {
                         chunk.upperExclusive().map(BoundCodec::decode));
                 AtomicLong inFlight = new AtomicLong();
                 try {
-                    long rows = engine.copyChunk(move, range, snapshotId,
+                    long rows = engine.copyChunk(move, range, snapshot,
                             new ChunkMark(captureName, chunk.table(), chunk.chunkNo()), counted -> {
                                 inFlight.addAndGet(counted);
                                 progress.copied.addAndGet(counted);

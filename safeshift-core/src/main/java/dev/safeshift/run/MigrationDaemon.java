@@ -4,6 +4,7 @@ import dev.safeshift.OutOfMemory;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.cutover.Leg;
 import dev.safeshift.engine.CaptureStart;
+import dev.safeshift.engine.Snapshot;
 import dev.safeshift.engine.Engine;
 import dev.safeshift.engine.ForeignKeyStatus;
 import dev.safeshift.engine.KeyRange;
@@ -299,7 +300,7 @@ public final class MigrationDaemon {
                     store.setPhase(id, Phase.BACKFILL, "resumed with " + copied + " copied");
                 }
                 try (CaptureStart snapshot = engine.freshSnapshot()) {
-                    if (!backfill(id, capture, moves, snapshot.snapshotId())) {
+                    if (!backfill(id, capture, moves, snapshot.snapshot())) {
                         stopped(id);
                         return;
                     }
@@ -387,7 +388,7 @@ public final class MigrationDaemon {
             store.captureStarted(id, start.position());
             List<ChunkRecord> chunks = new ArrayList<>();
             for (TableMove move : moves) {
-                List<KeyRange> ranges = engine.planChunks(move, start.snapshotId(), plan.copy().rowsPerChunk());
+                List<KeyRange> ranges = engine.planChunks(move, start.snapshot(), plan.copy().rowsPerChunk());
                 long perChunk = Math.max(1, move.source().estimatedRows() / ranges.size());
                 for (int i = 0; i < ranges.size(); i++) {
                     KeyRange range = ranges.get(i);
@@ -398,7 +399,7 @@ public final class MigrationDaemon {
             store.saveChunks(id, chunks);
             store.setPhase(id, Phase.BACKFILL, "slot " + capture + " at " + start.position() + ", " + chunks.size() + " chunks");
             listener.info("Copying " + chunks.size() + " chunks from the snapshot at " + start.position() + ".");
-            if (!backfill(id, capture, moves, start.snapshotId())) {
+            if (!backfill(id, capture, moves, start.snapshot())) {
                 return Optional.empty();
             }
         }
@@ -429,14 +430,14 @@ public final class MigrationDaemon {
         return marked > 0;
     }
 
-    private boolean backfill(long id, String capture, List<TableMove> moves, String snapshotId) throws InterruptedException {
+    private boolean backfill(long id, String capture, List<TableMove> moves, Snapshot snapshot) throws InterruptedException {
         Thread watcher = new Thread(new BackfillWatch(new RowCountCheckpoint(engine, store, id, actor), engine, store, id,
                 capture, moves, requests(id)::dispatch, stopSignal), "safeshift-requests");
         watcher.setDaemon(true);
         watcher.start();
         try {
             return new Backfill(engine, store, id, capture, listener, plan.copy().parallelism())
-                    .copy(moves, snapshotId, stopRequested::get);
+                    .copy(moves, snapshot, stopRequested::get);
         } finally {
             watcher.interrupt();
         }

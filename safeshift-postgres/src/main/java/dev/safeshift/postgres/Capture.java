@@ -157,7 +157,12 @@ final class Capture {
     }
 
     /** Keeps the connection that owns an exported snapshot open, and idle, until closed. */
-    private record HeldSnapshot(Connection connection, String position, String snapshotId) implements CaptureStart {
+    private record HeldSnapshot(Connection connection, String position, ExportedSnapshot snapshot)
+            implements CaptureStart {
+
+        HeldSnapshot(Connection connection, String position, String snapshotId) {
+            this(connection, position, new ExportedSnapshot(snapshotId));
+        }
 
         @Override
         public void close() {

@@ -2,6 +2,7 @@ package dev.safeshift.postgres;
 
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.CaptureStart;
+import dev.safeshift.engine.Snapshot;
 import dev.safeshift.engine.ChunkMark;
 import dev.safeshift.engine.SourceIdentity;
 import dev.safeshift.engine.ChangeStream;
@@ -214,7 +215,8 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
-    public List<KeyRange> planChunks(TableMove move, String snapshotId, long rowsPerChunk) {
+    public List<KeyRange> planChunks(TableMove move, Snapshot snapshot, long rowsPerChunk) {
+        String snapshotId = ExportedSnapshot.idOf(snapshot);
         try (Connection from = Connections.open(source, "source")) {
             from.setAutoCommit(false);
             from.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -230,7 +232,8 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
-    public long copyChunk(TableMove move, KeyRange range, String snapshotId, ChunkMark mark, LongConsumer rowsCopied) {
+    public long copyChunk(TableMove move, KeyRange range, Snapshot snapshot, ChunkMark mark, LongConsumer rowsCopied) {
+        String snapshotId = ExportedSnapshot.idOf(snapshot);
         try {
             return ChunkCopier.copy(source, target, move, range, snapshotId, mark, rowsCopied);
         } catch (SQLException e) {

@@ -72,8 +72,8 @@ final class MoveFixture implements AutoCloseable {
         try (CaptureStart start = engine.startCapture(capture, moves)) {
             for (TableMove move : moves) {
                 int chunkNo = 0;
-                for (KeyRange range : engine.planChunks(move, start.snapshotId(), rowsPerChunk)) {
-                    engine.copyChunk(move, range, start.snapshotId(), new ChunkMark(capture, move.key(), chunkNo++),
+                for (KeyRange range : engine.planChunks(move, start.snapshot(), rowsPerChunk)) {
+                    engine.copyChunk(move, range, start.snapshot(), new ChunkMark(capture, move.key(), chunkNo++),
                             rows -> { });
                 }
             }
