@@ -152,7 +152,7 @@ final class SwitchRequest implements RequestDispatcher.Handler {
     private static TrafficSwitch trafficSwitch(Plan plan, ControlStore store, long migrationId, String actor) {
         return switch (plan.cutover().trafficSwitch()) {
             case ROUTER -> new RouterSwitch(store, migrationId, actor);
-            case PGBOUNCER -> TrafficSwitches.forPlan(plan);
+            case PGBOUNCER, COMMAND -> TrafficSwitches.forPlan(plan);
         };
     }
 
