@@ -56,11 +56,14 @@ public final class CommandSwitch implements TrafficSwitch {
         this.directory = directory;
     }
 
-    /** The switch of a plan with {@code cutover.switch: command}; the hook runs in the plan file's directory. */
+    /**
+     * The switch of a plan with {@code cutover.switch: command}. The hook runs in the plan file's
+     * directory, or the daemon's own for a plan that was not read from a file.
+     */
     public static CommandSwitch forPlan(Plan plan) {
         CommandSettings settings = plan.cutover().command().orElseThrow(() -> new IllegalStateException(
                 "cutover.switch is command but the plan has no cutover.command"));
-        Path planDirectory = plan.file().toAbsolutePath().getParent();
+        Path planDirectory = plan.file() == null ? null : plan.file().toAbsolutePath().getParent();
         return new CommandSwitch(settings, HookEnvironment.of(plan),
                 planDirectory != null ? planDirectory : Path.of("").toAbsolutePath());
     }
