@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads one output stream of a hook to its end on a thread of its own, so a hook that writes a lot
@@ -47,11 +48,12 @@ final class BoundedOutput {
     }
 
     /**
-     * Waits at most {@code millis} for the stream to end, then returns what was kept, trimmed. A
-     * process the hook left running may hold the stream open; it is not waited for longer.
+     * Waits until the stream ends, at most until {@code untilNanos} ({@link System#nanoTime()}), then
+     * returns what was kept, trimmed. A process the hook left running may hold the stream open; it is
+     * not waited for longer.
      */
-    String text(long millis) throws InterruptedException {
-        reader.join(Math.max(1, millis));
+    String text(long untilNanos) throws InterruptedException {
+        reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(untilNanos - System.nanoTime())));
         synchronized (this) {
             String text = kept.toString(StandardCharsets.UTF_8).strip();
             return dropped == 0 ? text : text + " [" + dropped + " more bytes not kept]";

@@ -44,9 +44,11 @@ final class HookCall {
         BoundedOutput stdout = BoundedOutput.start(process.getInputStream(), "safeshift-hook-stdout-" + process.pid());
         BoundedOutput stderr = BoundedOutput.start(process.getErrorStream(), "safeshift-hook-stderr-" + process.pid());
         boolean exited;
+        Duration elapsed;
         int killed = 0;
         try {
             exited = process.waitFor(Math.max(0, Duration.between(Instant.now(), killAt).toMillis()), TimeUnit.MILLISECONDS);
+            elapsed = Duration.ofNanos(System.nanoTime() - started);
             if (!exited) {
                 killed = killTree(process);
             }
@@ -54,10 +56,11 @@ final class HookCall {
             killTree(process);
             throw e;
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        long grace = exited ? OUTPUT_GRACE_MILLIS : KILLED_OUTPUT_MILLIS;
-        return new Result(exited ? process.exitValue() : -1, !exited, killed, elapsed,
-                stdout.text(grace), stderr.text(grace));
+        // one wait for both streams, so a stream held open costs the grace once
+        long outputUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(exited ? OUTPUT_GRACE_MILLIS : KILLED_OUTPUT_MILLIS);
+        String out = stdout.text(outputUntil);
+        String err = stderr.text(outputUntil);
+        return new Result(exited ? process.exitValue() : -1, !exited, killed, elapsed, out, err);
     }
 
     /**
@@ -83,10 +86,6 @@ final class HookCall {
      * @param stderr      its standard error, trimmed and bounded
      */
     record Result(int exitCode, boolean killed, int descendants, Duration elapsed, String stdout, String stderr) {
-
-        boolean exited(int code) {
-            return !killed && exitCode == code;
-        }
 
         /** What the hook said: its standard error, or its standard output when that says nothing. */
         String said() {
