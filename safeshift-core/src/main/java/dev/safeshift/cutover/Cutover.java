@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.engine.FenceSettings;
+import dev.safeshift.engine.Side;
 import dev.safeshift.engine.WriteFence;
+import dev.safeshift.jdbc.ConnectionLoss;
 import dev.safeshift.store.ControlStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,6 +107,8 @@ public final class Cutover {
         } catch (InterruptedException e) {
             abandonQuietly(step, "the daemon was interrupted", heldAt, fence);
             throw e;
+        } catch (TrafficNotReleased e) {
+            throw e; // giving up failed at its release: releasing once more here would only fail again
         } catch (RuntimeException e) {
             if (step != Step.CLOSE) {
                 return abandon(step, e.getMessage(), heldAt, fence);
@@ -171,7 +175,7 @@ public final class Cutover {
 
     private CutoverOutcome switchTraffic(long heldAt) {
         leg.arriving().reopenSource(leg.arrivingMoves());
-        traffic.release(leg.to());
+        release(leg.to(), heldAt);
         long pauseMillis = (System.nanoTime() - heldAt) / 1_000_000;
         context.store().setPhase(context.migrationId(), leg.done(), "writes paused for " + pauseMillis + " ms",
                 context.actor());
@@ -186,7 +190,7 @@ public final class Cutover {
         if (fence != null) {
             fence.close();
         }
-        traffic.release(leg.from());
+        release(leg.from(), heldAt);
         long pauseMillis = (System.nanoTime() - heldAt) / 1_000_000;
         context.store().setPhase(context.migrationId(), leg.before(), leg.name() + " gave up at " + step.label + ": "
                 + reason, context.actor());
@@ -196,6 +200,34 @@ public final class Cutover {
                 + " and the application runs on the " + Leg.label(leg.from()) + " again; writes were paused for "
                 + pauseMillis + " ms.");
         return CutoverOutcome.abandoned(leg, step.label, reason, pauseMillis);
+    }
+
+    /**
+     * Lets the traffic go to {@code to}. A release that fails goes on the timeline and ends the
+     * switch where it is: the migration stays {@link Leg#during()}, which a restarted daemon
+     * finishes or gives up, releasing again. A lost connection is thrown as it is, for the daemon
+     * retries those itself from the start, which is the same recovery.
+     */
+    private void release(Side to, long heldAt) {
+        try {
+            traffic.release(to);
+        } catch (RuntimeException e) {
+            String reason = String.valueOf(e.getMessage());
+            LOG.error("the {} switch failed to release the traffic to the {}", traffic.kind(), Leg.label(to), e);
+            try {
+                event("release-failed", heldAt, json().put("switch", traffic.kind()).put("to", Leg.label(to))
+                        .put("reason", reason));
+            } catch (RuntimeException notRecorded) {
+                e.addSuppressed(notRecorded);
+            }
+            if (ConnectionLoss.isLoss(e)) {
+                throw e;
+            }
+            throw new TrafficNotReleased("the " + leg.name() + " could not let the application's traffic go to the "
+                    + Leg.label(to) + ", so it may still be held: " + reason + " The migration stays "
+                    + leg.during() + " until a daemon starts again and ends the " + leg.name() + " from what the"
+                    + " databases say, releasing the traffic once more.", e);
+        }
     }
 
     private void abandonQuietly(Step step, String reason, long heldAt, WriteFence fence) {

@@ -22,6 +22,7 @@ public final class TrafficSwitches {
         String known = providers.stream().map(p -> p.get().kind()).collect(Collectors.joining(", "));
         throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "cutover.switch is " + kind + ", and no switch"
                 + " of that kind is installed (installed: " + (known.isEmpty() ? "none" : known) + "). The " + kind
-                + " switch comes with safeshift-postgres, which must be on the class path.");
+                + " switch comes with " + (kind.equals("pgbouncer") ? "safeshift-postgres" : "safeshift-core")
+                + ", which must be on the class path.");
     }
 }

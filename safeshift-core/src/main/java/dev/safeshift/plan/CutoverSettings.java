@@ -19,9 +19,11 @@ import java.util.Set;
  *                         switch within it gives up, lifts the fence and lets traffic go back to the source
  * @param triggers         the rollback, pause and alert triggers, in plan order, each name once
  * @param pgbouncer        the PgBouncer to switch; present exactly when {@code trafficSwitch} is {@link SwitchKind#PGBOUNCER}
+ * @param command          the hook that switches; present exactly when {@code trafficSwitch} is {@link SwitchKind#COMMAND}
  */
 public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin,
-                              Duration writePauseBudget, List<TriggerSpec> triggers, Optional<PgBouncerSettings> pgbouncer) {
+                              Duration writePauseBudget, List<TriggerSpec> triggers, Optional<PgBouncerSettings> pgbouncer,
+                              Optional<CommandSettings> command) {
 
     /** Below this, a cutover would give up on an ordinary apply delay of the stream. */
     public static final Duration MINIMUM_WRITE_PAUSE_BUDGET = Duration.ofSeconds(1);
@@ -29,7 +31,7 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
     public static final Duration MAXIMUM_WRITE_PAUSE_BUDGET = Duration.ofMinutes(5);
 
     public static final CutoverSettings DEFAULTS = new CutoverSettings(SwitchKind.ROUTER, Duration.ofSeconds(5),
-            Duration.ofHours(24), Duration.ofSeconds(5), List.of(), Optional.empty());
+            Duration.ofHours(24), Duration.ofSeconds(5), List.of(), Optional.empty(), Optional.empty());
 
     public CutoverSettings {
         Objects.requireNonNull(trafficSwitch, "trafficSwitch");
@@ -37,8 +39,12 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
         Objects.requireNonNull(verifiedWithin, "verifiedWithin");
         Objects.requireNonNull(writePauseBudget, "writePauseBudget");
         pgbouncer = pgbouncer == null ? Optional.empty() : pgbouncer;
+        command = command == null ? Optional.empty() : command;
         if ((trafficSwitch == SwitchKind.PGBOUNCER) != pgbouncer.isPresent()) {
             throw new IllegalArgumentException("the pgbouncer settings are given exactly when the switch is pgbouncer");
+        }
+        if ((trafficSwitch == SwitchKind.COMMAND) != command.isPresent()) {
+            throw new IllegalArgumentException("the command settings are given exactly when the switch is command");
         }
         if (writePauseBudget.compareTo(MINIMUM_WRITE_PAUSE_BUDGET) < 0
                 || writePauseBudget.compareTo(MAXIMUM_WRITE_PAUSE_BUDGET) > 0) {
@@ -58,7 +64,7 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
     /** Settings of a switch that needs no settings of its own (the router). */
     public CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin, Duration writePauseBudget,
                            List<TriggerSpec> triggers) {
-        this(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, triggers, Optional.empty());
+        this(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, triggers, Optional.empty(), Optional.empty());
     }
 
     /** Settings without triggers. */
@@ -68,12 +74,12 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
 
     /** The same settings with another write pause budget. */
     public CutoverSettings withWritePauseBudget(Duration budget) {
-        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget, triggers, pgbouncer);
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget, triggers, pgbouncer, command);
     }
 
     /** The same settings with these triggers instead of the plan's. */
     public CutoverSettings withTriggers(List<TriggerSpec> replacement) {
-        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, replacement, pgbouncer);
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, replacement, pgbouncer, command);
     }
 
     /** How the application's traffic is switched between the databases. */
@@ -81,7 +87,9 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
         /** Applications connect through safeshift-jdbc's routing DataSource, which follows the route in the control store. */
         ROUTER("router"),
         /** Applications connect through a PgBouncer, whose database entry the cutover points at the other side. */
-        PGBOUNCER("pgbouncer");
+        PGBOUNCER("pgbouncer"),
+        /** A hook program of the user's holds and moves the traffic, through whatever carries it. */
+        COMMAND("command");
 
         private final String planValue;
 

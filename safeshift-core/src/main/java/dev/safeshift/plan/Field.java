@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * @param nonEmpty     whether a list, when present, must have at least one entry
  * @param unique       whether the entries of a list must name different things (after folding)
  * @param choices      the words a choice may be, in the order they are documented
+ * @param onlyWhen     for a section that only one value of a sibling choice uses (and every other value
+ *                     refuses), that choice and value; null for a field that is always allowed. The
+ *                     reference's example plan shows such a section only in the example of that value
  */
 public record Field(
         String name,
@@ -50,7 +53,8 @@ public record Field(
         String itemsNoun,
         boolean nonEmpty,
         boolean unique,
-        List<String> choices) {
+        List<String> choices,
+        Condition onlyWhen) {
 
     public Field {
         Objects.requireNonNull(name);
@@ -108,6 +112,20 @@ public record Field(
         };
     }
 
+    /**
+     * A sibling choice and the value it must have for a field to be allowed.
+     *
+     * @param choice the name of the sibling {@link FieldType#CHOICE} field, such as {@code switch}
+     * @param value  the value that uses the field, such as {@code command}
+     */
+    public record Condition(String choice, String value) {
+
+        public Condition {
+            Objects.requireNonNull(choice, "choice");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
     /** Builds a {@link Field}; the schema reads better as a chain of named settings than as one long constructor call. */
     public static final class Builder {
         private final String name;
@@ -128,6 +146,7 @@ public record Field(
         private boolean nonEmpty;
         private boolean unique;
         private List<String> choices = List.of();
+        private Condition onlyWhen;
 
         private Builder(String name, FieldType type) {
             this.name = name;
@@ -215,12 +234,21 @@ public record Field(
             return this;
         }
 
+        /**
+         * Allows the field only when the sibling {@code choice} is {@code value}, as said in words
+         * ({@link #requiredWhen}); the check itself lives in {@link PlanBinder}.
+         */
+        public Builder onlyWhen(String choice, String value) {
+            this.onlyWhen = new Condition(choice, value);
+            return this;
+        }
+
         public Field build() {
             // No duration is unbounded: times computed from it downstream (next due, give up at)
             // then stay far from any overflow.
             Long longest = type == FieldType.DURATION && max == null ? Long.valueOf(Durations.MAXIMUM.getSeconds()) : max;
             return new Field(name, type, required, defaultValue, defaultText, requiredWhen, min, longest, pattern,
-                    patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique, choices);
+                    patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique, choices, onlyWhen);
         }
     }
 }

@@ -139,21 +139,45 @@ final class PlanBinder {
     private CutoverSettings cutover(Checked section) {
         Checked switchValue = section.get("switch");
         CutoverSettings.SwitchKind kind = CutoverSettings.SwitchKind.ofPlanValue(switchValue.text());
-        Optional<Checked> pgbouncer = section.find("pgbouncer");
-        if (kind == CutoverSettings.SwitchKind.PGBOUNCER && pgbouncer.isEmpty()) {
-            throw PlanException.at(file, switchValue.mark(), "cutover.pgbouncer", "missing section 'pgbouncer' in "
-                    + "'cutover': with switch: pgbouncer, Safeshift needs to know which PgBouncer to switch. Add it "
-                    + "with admin-url, user, password, database and config (see docs/plan-reference.md).",
-                    "a map with the fields admin-url, user, password, database, config", null);
-        }
-        if (kind != CutoverSettings.SwitchKind.PGBOUNCER && pgbouncer.isPresent()) {
-            throw PlanException.at(file, pgbouncer.get().mark(), pgbouncer.get().path(), pgbouncer.get().path()
-                    + " is set but cutover.switch is " + kind.planValue() + ", which would never use it. Write "
-                    + "switch: pgbouncer, or remove cutover.pgbouncer.", null, null);
-        }
+        Optional<Checked> pgbouncer = switchSection(section, switchValue, CutoverSettings.SwitchKind.PGBOUNCER,
+                "Safeshift needs to know which PgBouncer to switch. Add it with admin-url, user, password, database"
+                        + " and config (see docs/plan-reference.md).",
+                "a map with the fields admin-url, user, password, database, config");
+        Optional<Checked> command = switchSection(section, switchValue, CutoverSettings.SwitchKind.COMMAND,
+                "Safeshift needs to know which hook program moves the traffic. Add it with path, and args and"
+                        + " timeout if needed (see docs/switches.md).",
+                "a map with the fields path, args, timeout");
         return new CutoverSettings(kind, section.get("max-lag").duration(), section.get("verified-within").duration(),
                 section.get("write-pause-budget").duration(), triggers(section.get("triggers")),
-                pgbouncer.map(this::pgbouncer));
+                pgbouncer.map(this::pgbouncer), command.map(this::command));
+    }
+
+    /**
+     * The section named after a switch ({@code cutover.pgbouncer} for {@code switch: pgbouncer}):
+     * required with that switch, and refused with any other, which would silently ignore it.
+     */
+    private Optional<Checked> switchSection(Checked cutover, Checked switchValue, CutoverSettings.SwitchKind owner,
+                                            String whatToAdd, String expected) {
+        String name = owner.planValue();
+        CutoverSettings.SwitchKind kind = CutoverSettings.SwitchKind.ofPlanValue(switchValue.text());
+        Optional<Checked> section = cutover.find(name);
+        if (kind == owner && section.isEmpty()) {
+            throw PlanException.at(file, switchValue.mark(), "cutover." + name, "missing section '" + name + "' in "
+                    + "'cutover': with switch: " + name + ", " + whatToAdd, expected, null);
+        }
+        if (kind != owner && section.isPresent()) {
+            throw PlanException.at(file, section.get().mark(), section.get().path(), section.get().path()
+                    + " is set but cutover.switch is " + kind.planValue() + ", which would never use it. Write "
+                    + "switch: " + name + ", or remove cutover." + name + ".", null, null);
+        }
+        return section;
+    }
+
+    private CommandSettings command(Checked section) {
+        Path program = path(section.get("path"), "Write the path of the hook program, such as "
+                + "/opt/shop/switch-traffic.sh.");
+        List<String> arguments = section.get("args").items().stream().map(Checked::text).toList();
+        return new CommandSettings(program, arguments, section.get("timeout").duration());
     }
 
     private PgBouncerSettings pgbouncer(Checked section) {
@@ -166,22 +190,26 @@ final class PlanBinder {
         Optional<Checked> reference = section.find("password");
         Endpoint admin = new Endpoint(url.text(), section.get("user").text(), reference.map(Checked::text),
                 reference.map(this::resolve));
-        Checked configValue = section.get("config");
-        if (configValue.text().isBlank()) {
-            throw PlanException.at(file, configValue.mark(), configValue.path(), configValue.path() + " is blank. "
-                    + "Write the path of the PgBouncer configuration file, such as /etc/pgbouncer/pgbouncer.ini.",
+        Path config = path(section.get("config"), "Write the path of the PgBouncer configuration file, such as "
+                + "/etc/pgbouncer/pgbouncer.ini.");
+        return new PgBouncerSettings(admin, section.get("database").text(), config);
+    }
+
+    /** A file path as written, a relative one resolved against the plan file's directory. */
+    private Path path(Checked value, String whatToWrite) {
+        if (value.text().isBlank()) {
+            throw PlanException.at(file, value.mark(), value.path(), value.path() + " is blank. " + whatToWrite,
                     "a file path", null);
         }
-        Path config;
+        Path path;
         try {
-            config = Path.of(configValue.text());
+            path = Path.of(value.text());
         } catch (java.nio.file.InvalidPathException e) {
-            throw PlanException.at(file, configValue.mark(), configValue.path(), configValue.path() + " is not a "
+            throw PlanException.at(file, value.mark(), value.path(), value.path() + " is not a "
                     + "file path: " + e.getReason() + ".", "a file path", null);
         }
         Path directory = file.toAbsolutePath().getParent();
-        return new PgBouncerSettings(admin, section.get("database").text(),
-                config.isAbsolute() || directory == null ? config : directory.resolve(config).normalize());
+        return path.isAbsolute() || directory == null ? path : directory.resolve(path).normalize();
     }
 
     private List<TriggerSpec> triggers(Checked list) {

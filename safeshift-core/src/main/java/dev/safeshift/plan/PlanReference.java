@@ -2,8 +2,10 @@ package dev.safeshift.plan;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,8 +43,16 @@ public final class PlanReference {
                 .append(" characters, in a regular file (or a symbolic link to one): Safeshift does not\n")
                 .append("read plans from pipes or devices.\n\n")
                 .append("## A complete example\n\n")
-                .append("Every field is shown; only ").append(requiredFields(root)).append(" are required.\n\n")
+                .append("Every field is shown; only ").append(requiredFields(root)).append(" are required. A section\n")
+                .append("that only one value of a choice uses, and every other value refuses, is shown after it.\n\n")
                 .append("```yaml\n").append(exampleYaml()).append("```\n\n");
+        for (Alternative alternative : alternatives()) {
+            out.append("With `").append(alternative.key()).append(": ").append(alternative.value())
+                    .append("` instead, `").append(alternative.section()).append("` has ")
+                    .append(names(alternative.fields(alternative.value()))).append(" in place of ")
+                    .append(names(alternative.fields(alternative.mainValue()))).append(" (the rest as above):\n\n")
+                    .append("```yaml\n").append(alternative.sectionYaml()).append("```\n\n");
+        }
         types(out, root);
         section(out, "Top level", null, root);
         for (Field field : root.fields()) {
@@ -56,27 +66,144 @@ public final class PlanReference {
         return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 
-    /** A plan using every field, built from the fields' examples. */
+    /**
+     * A plan using every field, built from the fields' examples, except the sections that only
+     * another value of a choice uses ({@link #alternatives()}): they would be refused here.
+     */
     public static String exampleYaml() {
+        return exampleYaml(Map.of());
+    }
+
+    /**
+     * The example plan with some choices written with other values, keyed by their path (such as
+     * {@code cutover.switch}): the sections those values use come in, and those they refuse go.
+     */
+    public static String exampleYaml(Map<String, String> choices) {
         StringBuilder out = new StringBuilder();
-        writeFields(out, PlanSchema.root().fields(), "", "");
+        writeFields(out, PlanSchema.root().fields(), "", "", "", choices);
         return out.toString();
     }
 
-    private static void writeFields(StringBuilder out, List<Field> fields, String firstIndent, String indent) {
+    /** Each choice value that uses a section the main example leaves out, in schema order. */
+    public static List<Alternative> alternatives() {
+        Set<Alternative> found = new LinkedHashSet<>();
+        collectAlternatives(PlanSchema.root(), "", found);
+        return List.copyOf(found);
+    }
+
+    private static void collectAlternatives(Field map, String path, Set<Alternative> found) {
+        for (Field field : map.fields()) {
+            Field.Condition condition = field.onlyWhen();
+            if (condition != null && !condition.value().equals(sibling(map, condition).example())) {
+                found.add(new Alternative(join(path, condition.choice()), condition.value()));
+            }
+            if (field.type() == FieldType.MAP) {
+                collectAlternatives(field, join(path, field.name()), found);
+            }
+        }
+    }
+
+    private static void writeFields(StringBuilder out, List<Field> fields, String firstIndent, String indent,
+                                    String path, Map<String, String> choices) {
         String prefix = firstIndent;
         for (Field field : fields) {
+            String fieldPath = join(path, field.name());
+            Field.Condition condition = field.onlyWhen();
+            if (condition != null) {
+                Field choice = fields.stream().filter(f -> f.name().equals(condition.choice())).findFirst().orElseThrow();
+                String chosen = choices.getOrDefault(join(path, condition.choice()), choice.example());
+                if (!condition.value().equals(chosen)) {
+                    continue;
+                }
+            }
             out.append(prefix).append(field.name()).append(':');
             if (field.type() == FieldType.MAP) {
                 out.append('\n');
-                writeFields(out, field.fields(), indent + "  ", indent + "  ");
+                writeFields(out, field.fields(), indent + "  ", indent + "  ", fieldPath, choices);
             } else if (field.type() == FieldType.LIST && field.items().type() == FieldType.MAP) {
                 out.append('\n');
-                writeFields(out, field.items().fields(), indent + "  - ", indent + "    ");
+                writeFields(out, field.items().fields(), indent + "  - ", indent + "    ", fieldPath + "[]", choices);
             } else {
-                out.append(' ').append(field.example()).append('\n');
+                out.append(' ').append(choices.getOrDefault(fieldPath, field.example())).append('\n');
             }
             prefix = indent;
+        }
+    }
+
+    private static String names(List<Field> fields) {
+        return fields.isEmpty() ? "nothing" : String.join(", ", fields.stream().map(f -> "`" + f.name() + "`").toList());
+    }
+
+    private static Field sibling(Field map, Field.Condition condition) {
+        return map.field(condition.choice()).orElseThrow(() -> new IllegalStateException(
+                "no choice " + condition.choice() + " next to a field that depends on it"));
+    }
+
+    private static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /**
+     * A value of a choice whose sections the main example cannot show.
+     *
+     * @param choice the path of the choice, such as {@code cutover.switch}
+     * @param value  the value, such as {@code command}
+     */
+    public record Alternative(String choice, String value) {
+
+        /** The choice's own name, such as {@code switch}. */
+        public String key() {
+            return choice.substring(choice.lastIndexOf('.') + 1);
+        }
+
+        /** The path of the section holding the choice, such as {@code cutover}. */
+        public String section() {
+            return choice.substring(0, choice.lastIndexOf('.'));
+        }
+
+        /** The whole example plan written with this value. */
+        public String planYaml() {
+            return exampleYaml(Map.of(choice, value));
+        }
+
+        /** The value the main example gives the choice. */
+        public String mainValue() {
+            return map().field(key()).orElseThrow().example();
+        }
+
+        /** The fields of the section that only {@code choiceValue} of the choice uses. */
+        public List<Field> fields(String choiceValue) {
+            return map().fields().stream()
+                    .filter(f -> f.onlyWhen() != null && f.onlyWhen().equals(new Field.Condition(key(), choiceValue)))
+                    .toList();
+        }
+
+        /**
+         * The section holding the choice, nested as in a plan, with only what this value changes:
+         * the choice itself and the fields only this value uses.
+         */
+        public String sectionYaml() {
+            StringBuilder out = new StringBuilder();
+            String indent = "";
+            for (String name : section().split("\\.")) {
+                out.append(indent).append(name).append(":\n");
+                indent += "  ";
+            }
+            List<Field> shown = new ArrayList<>();
+            shown.add(map().field(key()).orElseThrow());
+            shown.addAll(fields(value));
+            writeFields(out, shown, indent, indent, section(), Map.of(choice, value));
+            return out.toString();
+        }
+
+        /** The map holding the choice. */
+        private Field map() {
+            Field map = PlanSchema.root();
+            for (String name : section().split("\\.")) {
+                map = map.field(name).filter(f -> f.type() == FieldType.MAP).orElseThrow(() -> new IllegalStateException(
+                        "the choice " + choice + " is not inside maps only"));
+            }
+            return map;
         }
     }
 

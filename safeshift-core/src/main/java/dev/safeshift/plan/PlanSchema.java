@@ -195,15 +195,19 @@ public final class PlanSchema {
                         + "when it may start, how traffic is switched, and how long writes may be held.")
                 .fields(
                         Field.of("switch", CHOICE).choices(CutoverSettings.SwitchKind.ROUTER.planValue(),
-                                        CutoverSettings.SwitchKind.PGBOUNCER.planValue())
+                                        CutoverSettings.SwitchKind.PGBOUNCER.planValue(),
+                                        CutoverSettings.SwitchKind.COMMAND.planValue())
                                 .defaultValue(defaults.trafficSwitch().planValue())
                                 .description("How the application's traffic is moved: `router`, through the "
                                         + "routing DataSource of safeshift-jdbc (see docs/router.md), which follows the "
                                         + "route the cutover sets in the control store; `pgbouncer`, through the "
                                         + "PgBouncer of `cutover.pgbouncer`, whose database entry the cutover pauses, "
-                                        + "points at the other side, reloads and resumes.")
+                                        + "points at the other side, reloads and resumes; `command`, through the hook "
+                                        + "program of `cutover.command`, which holds, drains and moves the traffic "
+                                        + "through whatever carries it (see docs/switches.md).")
                                 .example("pgbouncer").build(),
                         pgbouncer(),
+                        command(),
                         Field.of("max-lag", DURATION).defaultValue(defaults.maxLag())
                                 .description("A cutover starts only while the change stream is less than this "
                                         + "behind the source.")
@@ -231,6 +235,7 @@ public final class PlanSchema {
 
     private static Field pgbouncer() {
         return Field.of("pgbouncer", MAP).requiredWhen("required when `switch` is `pgbouncer`, refused otherwise")
+                .onlyWhen("switch", CutoverSettings.SwitchKind.PGBOUNCER.planValue())
                 .description("The PgBouncer the application connects through, for `switch: pgbouncer`. A switch "
                         + "runs `PAUSE` on its admin console (new transactions wait, running ones finish), rewrites "
                         + "the host, port and dbname of the database entry in the configuration file to those of the "
@@ -257,6 +262,35 @@ public final class PlanSchema {
                                         + "directory. Safeshift must be able to write it and its directory (the "
                                         + "file is replaced in one rename).")
                                 .example("/etc/pgbouncer/pgbouncer.ini").build())
+                .build();
+    }
+
+    private static Field command() {
+        return Field.of("command", MAP).requiredWhen("required when `switch` is `command`, refused otherwise")
+                .onlyWhen("switch", CutoverSettings.SwitchKind.COMMAND.planValue())
+                .description("The hook program that moves the application's traffic, for `switch: command`: "
+                        + "a proxy, a service mesh, a feature flag or a DNS record that Safeshift does not know. "
+                        + "It is run once per step, with the step and the databases in environment variables "
+                        + "(`SAFESHIFT_ACTION` is `check`, `hold` or `release`), and answers with its exit status; "
+                        + "docs/switches.md says what each step must do. No shell reads the program or its "
+                        + "arguments.")
+                .fields(
+                        Field.of("path", STRING).required()
+                                .description("The executable, as seen from where the daemon runs; a relative path "
+                                        + "is read from the plan file's directory, which is also the directory the "
+                                        + "hook runs in. A script needs its `#!` line and the execute permission.")
+                                .example("/opt/shop/switch-traffic.sh").build(),
+                        Field.of("args", LIST).defaultText("none")
+                                .description("Arguments passed to the program after its path, each as written.")
+                                .items("strings", Field.of("", STRING).build())
+                                .example("[--backend, shop]").build(),
+                        Field.of("timeout", DURATION).range(CommandSettings.MINIMUM_TIMEOUT.getSeconds(),
+                                        CommandSettings.MAXIMUM_TIMEOUT.getSeconds())
+                                .defaultValue(CommandSettings.DEFAULT_TIMEOUT)
+                                .description("The longest one call of the hook may run. A hook still running then "
+                                        + "(for `hold`, at the cutover's deadline if that comes first) is killed with "
+                                        + "the processes it started, and the call counts as failed.")
+                                .example("20s").build())
                 .build();
     }
 

@@ -9,6 +9,7 @@ import dev.safeshift.cutover.CutoverPreconditions;
 import dev.safeshift.cutover.CutoverRecovery;
 import dev.safeshift.cutover.Leg;
 import dev.safeshift.cutover.RouterSwitch;
+import dev.safeshift.cutover.TrafficNotReleased;
 import dev.safeshift.cutover.TrafficSwitch;
 import dev.safeshift.cutover.TrafficSwitches;
 import dev.safeshift.cutover.TriggerWatch;
@@ -102,6 +103,12 @@ final class SwitchRequest implements RequestDispatcher.Handler {
             Thread.currentThread().interrupt();
             stopDaemon.run();
             return "interrupted: the daemon is stopping, and the " + name + " was given up";
+        } catch (TrafficNotReleased e) {
+            // Streaming on would leave the switch under way with nobody to end it: a new start does.
+            listener.info(capitalized(e.getMessage()) + " The daemon stops now: make the traffic switch work,"
+                    + " then start it again with safeshift run.");
+            stopDaemon.run();
+            return "failed: " + e.getMessage() + " The daemon stopped; start it again once the traffic switch works.";
         }
     }
 
@@ -152,7 +159,7 @@ final class SwitchRequest implements RequestDispatcher.Handler {
     private static TrafficSwitch trafficSwitch(Plan plan, ControlStore store, long migrationId, String actor) {
         return switch (plan.cutover().trafficSwitch()) {
             case ROUTER -> new RouterSwitch(store, migrationId, actor);
-            case PGBOUNCER -> TrafficSwitches.forPlan(plan);
+            case PGBOUNCER, COMMAND -> TrafficSwitches.forPlan(plan);
         };
     }
 

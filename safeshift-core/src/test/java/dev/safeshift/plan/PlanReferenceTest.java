@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /** docs/plan-reference.md is generated from the schema; this keeps the committed copy current. */
 class PlanReferenceTest {
@@ -43,6 +49,80 @@ class PlanReferenceTest {
         });
         assertThat(PlanReference.exampleYaml()).contains("rows-per-chunk:", "contact:", "schema:", "existing-rows:",
                 "give-up-after:", "warn-retained-wal:");
+        assertThat(plan.cutover().pgbouncer()).isPresent();
+    }
+
+    /**
+     * The sections of the traffic switches exclude each other (each is refused unless its switch is
+     * chosen), so one plan cannot show them all: the main example shows the pgbouncer switch, and
+     * exactly the command switch's section is left to the example written with {@code switch: command}.
+     */
+    @Test
+    void mainExampleLeavesOutOnlyTheSectionsOfAnotherSwitch() {
+        Set<String> left = new TreeSet<>(schemaPaths(PlanSchema.root(), ""));
+        left.removeAll(yamlPaths(PlanReference.exampleYaml()));
+
+        assertThat(left).containsExactly("cutover.command", "cutover.command.args", "cutover.command.path",
+                "cutover.command.timeout");
+        assertThat(PlanReference.alternatives()).containsExactly(new PlanReference.Alternative("cutover.switch", "command"));
+    }
+
+    @Test
+    void everyFieldIsInTheMainExampleOrInTheExampleOfTheChoiceThatUsesIt() {
+        Set<String> shown = new TreeSet<>(yamlPaths(PlanReference.exampleYaml()));
+        PlanReference.alternatives().forEach(alternative -> shown.addAll(yamlPaths(alternative.planYaml())));
+
+        assertThat(shown).containsAll(schemaPaths(PlanSchema.root(), ""));
+    }
+
+    @Test
+    void exampleWithTheCommandSwitchIsAValidPlan(@TempDir Path dir) {
+        PlanReference.Alternative command = new PlanReference.Alternative("cutover.switch", "command");
+        Plan plan = PlanFiles.load(dir, command.planYaml());
+
+        assertThat(plan.cutover().trafficSwitch()).isEqualTo(CutoverSettings.SwitchKind.COMMAND);
+        assertThat(plan.cutover().pgbouncer()).isEmpty();
+        CommandSettings settings = plan.cutover().command().orElseThrow();
+        assertThat(settings.arguments()).isNotEmpty();
+        assertThat(settings.timeout()).isNotEqualTo(CommandSettings.DEFAULT_TIMEOUT);
+        assertThat(command.sectionYaml()).isEqualTo("cutover:\n  switch: command\n  command:\n"
+                + "    path: /opt/shop/switch-traffic.sh\n    args: [--backend, shop]\n    timeout: 20s\n");
+        assertThat(PlanReference.markdown()).contains("With `switch: command` instead, `cutover` has `command` in place"
+                + " of `pgbouncer` (the rest as above):\n\n```yaml\n" + command.sectionYaml() + "```");
+    }
+
+    /** Every field of the schema by path, list entries written {@code []}. */
+    private static List<String> schemaPaths(Field map, String path) {
+        List<String> paths = new ArrayList<>();
+        for (Field field : map.fields()) {
+            String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
+            paths.add(fieldPath);
+            if (field.type() == FieldType.MAP) {
+                paths.addAll(schemaPaths(field, fieldPath));
+            } else if (field.type() == FieldType.LIST && field.items().type() == FieldType.MAP) {
+                paths.addAll(schemaPaths(field.items(), fieldPath + "[]"));
+            }
+        }
+        return paths;
+    }
+
+    /** Every key written in a YAML document by path, as {@link #schemaPaths} names them. */
+    private static Set<String> yamlPaths(String yaml) {
+        Set<String> paths = new TreeSet<>();
+        collect(new Yaml().load(yaml), "", paths);
+        return paths;
+    }
+
+    private static void collect(Object node, String path, Set<String> paths) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                String keyPath = path.isEmpty() ? String.valueOf(key) : path + "." + key;
+                paths.add(keyPath);
+                collect(value, keyPath, paths);
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> collect(item, path + "[]", paths));
+        }
     }
 
     @Test
