@@ -56,11 +56,15 @@ public final class Cutover {
         this.budget = writePauseBudget;
     }
 
-    /** Runs the switch; the migration must be in {@link Leg#before()} and its preconditions checked. */
-    public CutoverOutcome run() throws InterruptedException {
+    /**
+     * Runs the switch; the migration must be in {@link Leg#before()} and its preconditions checked.
+     *
+     * @param requestedBy who asked for it (a person, or a trigger by name), for the phase's record
+     */
+    public CutoverOutcome run(String requestedBy) throws InterruptedException {
         catchUp();
         ControlStore store = context.store();
-        store.setPhase(context.migrationId(), leg.during(), "requested by " + context.actor(), context.actor());
+        store.setPhase(context.migrationId(), leg.during(), "requested by " + requestedBy, context.actor());
         long heldAt = System.nanoTime();
         Instant deadline = Instant.now().plus(budget);
         Step step = Step.HOLD;

@@ -93,7 +93,7 @@ final class SwitchRequest implements RequestDispatcher.Handler {
                 + " for at most " + plan.cutover().writePauseBudget().toMillis() + " ms.");
         try {
             CutoverOutcome outcome = new Cutover(context(plan, store, migrationId, listener, actor), switching, traffic,
-                    plan.cutover().writePauseBudget()).run();
+                    plan.cutover().writePauseBudget()).run(request.requestedBy());
             if (outcome.switched()) {
                 onSwitched.run();
             }
