@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,18 +48,21 @@ class PgBouncerCutoverIT {
     Path directory;
 
     private final List<AutoCloseable> opened = new ArrayList<>();
-    private final List<Process> processes = new ArrayList<>();
+    private DaemonProcesses daemons;
 
     @BeforeAll
     static void pgbouncerIsInstalled() {
         PgBouncerProcess.binary();
     }
 
+    @BeforeEach
+    void daemons() {
+        daemons = new DaemonProcesses(directory);
+    }
+
     @AfterEach
     void closeAll() throws Exception {
-        for (Process process : processes) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
+        daemons.close();
         for (int i = opened.size() - 1; i >= 0; i--) {
             opened.get(i).close();
         }
@@ -84,10 +88,10 @@ class PgBouncerCutoverIT {
                 "    config: " + pgbouncer.config(),
                 ""));
         Plan plan = PlanLoader.load(planFile, Map.of());
-        Process daemon = startDaemon(planFile, "daemon-1.log");
+        Process daemon = daemons.start(planFile, "daemon-1.log");
         ControlStore store = ControlStore.open(target, ControlSpec.DEFAULT_SCHEMA);
         opened.add(store);
-        awaitPhase(store, "pgb_kill", Phase.STREAMING, daemon);
+        daemons.awaitPhase(store, "pgb_kill", Phase.STREAMING, daemon);
         assertThat(new Migration(plan, "test").verify(List.of(), Scope.full(), 2, VerifyListener.NONE).clean()).isTrue();
 
         // a transaction in flight through PgBouncer makes PAUSE wait, which gives the test time to
@@ -139,8 +143,8 @@ class PgBouncerCutoverIT {
 
         // the next daemon gives the cutover up from what the databases say, then cuts over through PgBouncer
         stall.rollback();
-        Process second = startDaemon(planFile, "daemon-2.log");
-        awaitPhase(store, "pgb_kill", Phase.STREAMING, second);
+        Process second = daemons.start(planFile, "daemon-2.log");
+        daemons.awaitPhase(store, "pgb_kill", Phase.STREAMING, second);
         long id = store.require("pgb_kill").id();
         assertThat(store.timeline(id)).filteredOn(event -> event.kind().equals("cutover-abandoned"))
                 .extracting(TimelineEvent::detail).anyMatch(detail -> detail.contains("\"step\":\"restart\""));
@@ -164,18 +168,7 @@ class PgBouncerCutoverIT {
         return url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
     }
 
-    private Process startDaemon(Path planFile, String log) throws Exception {
-        Process daemon = ChildProcess.start(directory, directory.resolve(log), Map.of(), "run", planFile.toString());
-        processes.add(daemon);
-        return daemon;
-    }
 
-    private void awaitPhase(ControlStore store, String name, Phase phase, Process daemon) throws Exception {
-        await().atMost(Duration.ofMinutes(2)).until(() -> !daemon.isAlive()
-                || store.find(name).map(m -> m.phase() == phase).orElse(false));
-        assertThat(daemon.isAlive()).as("daemon output: %s", Files.readString(directory.resolve("daemon-1.log")))
-                .isTrue();
-    }
 
     private static List<String> kinds(ControlStore store, String name) {
         return store.timeline(store.require(name).id()).stream().map(TimelineEvent::kind).toList();
