@@ -9,6 +9,7 @@ import dev.safeshift.trigger.TriggerSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,9 +207,21 @@ final class PlanBinder {
         Checked providerValue = entry.get("provider");
         ProviderKind provider = ProviderKind.ofPlanValue(providerValue.text());
         if (!provider.metrics().contains(metric)) {
+            List<String> offering = Arrays.stream(ProviderKind.values()).filter(p -> p.metrics().contains(metric))
+                    .map(ProviderKind::planValue).toList();
             throw PlanException.at(file, providerValue.mark(), providerValue.path(), providerValue.path()
-                    + ": provider " + provider.planValue() + " has no metric " + metric.planName() + ". Choose another "
-                    + "provider or metric.", null, null);
+                    + ": provider " + provider.planValue() + " has no metric " + metric.planName() + "; it offers "
+                    + String.join(", ", provider.metrics().stream().sorted().map(Metric::planName).toList()) + ". Write "
+                    + "provider: " + String.join(" or provider: ", offering) + " for " + metric.planName()
+                    + ", or choose a metric the provider offers.", null, null);
+        }
+        Optional<String> query = providerQuery(entry, provider);
+        Optional<Checked> pattern = entry.find("pattern");
+        if (pattern.isPresent() && provider != ProviderKind.ROUTER) {
+            throw PlanException.at(file, pattern.get().mark(), pattern.get().path(), pattern.get().path() + " filters "
+                    + "the query patterns the routers record, and provider " + provider.planValue() + " has none. Remove "
+                    + "it" + (provider.runsQuery() ? ", and choose the statements in the trigger's query instead." : "."),
+                    null, null);
         }
         Condition condition = condition(entry.get("condition"), metric);
         Checked interval = entry.get("interval");
@@ -228,10 +241,37 @@ final class PlanBinder {
                     + "deadline: 2m.", "a duration", null);
         }
         // The schema bounds consecutive to 1..100, so the narrowing cannot overflow.
-        return new TriggerSpec(name, metric, provider, text(entry, "pattern", TriggerSpec.MAXIMUM_PATTERN_LENGTH),
-                condition, interval.duration(), window.duration(), entry.get("min-samples").number(),
+        long minSamples = entry.find("min-samples").map(Checked::number).orElse(provider.defaultMinSamples());
+        return new TriggerSpec(name, metric, provider, query, text(entry, "pattern", TriggerSpec.MAXIMUM_PATTERN_LENGTH),
+                condition, interval.duration(), window.duration(), minSamples,
                 Math.toIntExact(entry.get("consecutive").number()), action, text(entry, "owner", MAXIMUM_OWNER_LENGTH),
                 deadline, OnInconclusive.ofPlanValue(entry.get("on-inconclusive").text()));
+    }
+
+    /** The trigger's {@code query}: written exactly when its provider runs one. */
+    private Optional<String> providerQuery(Checked entry, ProviderKind provider) {
+        Optional<Checked> query = entry.find("query");
+        if (provider.runsQuery() && query.isEmpty()) {
+            throw PlanException.at(file, entry.mark(), entry.path() + ".query", "missing field 'query' in '"
+                    + entry.path() + "': provider " + provider.planValue() + " runs the trigger's own query, "
+                    + queryExample(provider) + ".", "a query", null);
+        }
+        if (!provider.runsQuery() && query.isPresent()) {
+            throw PlanException.at(file, query.get().mark(), query.get().path(), query.get().path() + " is set, but "
+                    + "provider " + provider.planValue() + " runs no query of the plan's. Remove query, or write "
+                    + "provider: " + String.join(" or provider: ", Arrays.stream(ProviderKind.values())
+                    .filter(ProviderKind::runsQuery).map(ProviderKind::planValue).toList()) + " to run it.", null, null);
+        }
+        return text(entry, "query", TriggerSpec.MAXIMUM_QUERY_LENGTH);
+    }
+
+    private static String queryExample(ProviderKind provider) {
+        return switch (provider) {
+            case SQL -> "a SQL query returning one row whose column value is the metric. Add it, for example: "
+                    + "query: select count(*) / {window_seconds}.0 as value from payments where created_at > now()"
+                    + " - interval '1 second' * {window_seconds}";
+            default -> "which returns the metric. Add it";
+        };
     }
 
     /** An optional text that, when written, says something: not blank, and not longer than {@code limit}. */

@@ -2,9 +2,14 @@ package dev.safeshift.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safeshift.trigger.ProviderKind;
+import dev.safeshift.trigger.TriggerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,13 +41,33 @@ class PlanReferenceTest {
         assertThat(plan.tables()).allSatisfy(t -> assertThat(t.columns()).isNotEmpty());
         assertThat(plan.owners()).allSatisfy(o -> assertThat(o.contact()).isNotNull());
         assertThat(plan.verify()).isPresent();
-        assertThat(plan.cutover().triggers()).singleElement().satisfies(t -> {
+        assertThat(plan.cutover().triggers()).anySatisfy(t -> {
             assertThat(t.pattern()).isPresent();
             assertThat(t.owner()).isPresent();
             assertThat(t.deadline()).isPresent();
         });
+        assertThat(plan.cutover().triggers()).extracting(TriggerSpec::provider)
+                .as("a trigger of every provider").containsExactlyInAnyOrder(ProviderKind.values());
+        assertThat(plan.cutover().triggers()).anySatisfy(t -> assertThat(t.providerQuery()).isPresent());
+        List<String> missing = fieldNames(PlanSchema.root()).stream()
+                .filter(name -> !Pattern.compile("(?m)^[ -]*" + Pattern.quote(name) + ":")
+                        .matcher(PlanReference.exampleYaml()).find())
+                .toList();
+        assertThat(missing).as("fields the example never writes").isEmpty();
         assertThat(PlanReference.exampleYaml()).contains("rows-per-chunk:", "contact:", "schema:", "existing-rows:",
                 "give-up-after:", "warn-retained-wal:");
+    }
+
+    private static List<String> fieldNames(Field field) {
+        List<String> names = new ArrayList<>();
+        for (Field nested : field.fields()) {
+            names.add(nested.name());
+            names.addAll(fieldNames(nested));
+        }
+        if (field.items() != null) {
+            names.addAll(fieldNames(field.items()));
+        }
+        return names;
     }
 
     @Test
