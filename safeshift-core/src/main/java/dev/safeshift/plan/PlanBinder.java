@@ -6,6 +6,8 @@ import dev.safeshift.trigger.OnInconclusive;
 import dev.safeshift.trigger.ProviderKind;
 import dev.safeshift.trigger.TriggerAction;
 import dev.safeshift.trigger.TriggerSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,9 +154,43 @@ final class PlanBinder {
                     + " is set but cutover.switch is " + kind.planValue() + ", which would never use it. Write "
                     + "switch: pgbouncer, or remove cutover.pgbouncer.", null, null);
         }
+        List<TriggerSpec> triggers = triggers(section.get("triggers"));
         return new CutoverSettings(kind, section.get("max-lag").duration(), section.get("verified-within").duration(),
-                section.get("write-pause-budget").duration(), triggers(section.get("triggers")),
-                pgbouncer.map(this::pgbouncer));
+                section.get("write-pause-budget").duration(), triggers, pgbouncer.map(this::pgbouncer),
+                prometheus(section, triggers));
+    }
+
+    /** {@code cutover.prometheus}: written exactly when a trigger asks Prometheus. */
+    private Optional<PrometheusSettings> prometheus(Checked cutover, List<TriggerSpec> triggers) {
+        Optional<Checked> section = cutover.find("prometheus");
+        Optional<TriggerSpec> asking = triggers.stream().filter(t -> t.provider() == ProviderKind.PROMETHEUS).findFirst();
+        if (asking.isPresent() && section.isEmpty()) {
+            Checked provider = cutover.get("triggers").items().get(triggers.indexOf(asking.get())).get("provider");
+            throw PlanException.at(file, provider.mark(), "cutover.prometheus", "missing section 'prometheus' in "
+                    + "'cutover': trigger " + asking.get().name() + " reads provider prometheus, so Safeshift needs to "
+                    + "know which Prometheus to ask. Add it, for example: prometheus: {url: "
+                    + "http://prometheus.internal:9090}.", "a map with the field url", null);
+        }
+        if (asking.isEmpty() && section.isPresent()) {
+            throw PlanException.at(file, section.get().mark(), section.get().path(), section.get().path()
+                    + " is set but no trigger has provider: prometheus, so it would never be asked. Remove it, or add "
+                    + "a trigger that reads provider prometheus.", null, null);
+        }
+        if (section.isEmpty()) {
+            return Optional.empty();
+        }
+        Checked url = section.get().get("url");
+        String problem;
+        try {
+            return Optional.of(new PrometheusSettings(new URI(url.text().strip())));
+        } catch (URISyntaxException e) {
+            problem = "is not a URL (" + e.getReason() + ")";
+        } catch (IllegalArgumentException e) {
+            problem = "is not the address of a Prometheus server: " + e.getMessage();
+        }
+        throw PlanException.at(file, url.mark(), url.path(), url.path() + " " + problem + ". Write the server's base "
+                + "address, http:// or https:// and a host, such as http://prometheus.internal:9090, without "
+                + "credentials.", "an http:// or https:// URL", null);
     }
 
     private PgBouncerSettings pgbouncer(Checked section) {
@@ -270,6 +306,9 @@ final class PlanBinder {
             case SQL -> "a SQL query returning one row whose column value is the metric. Add it, for example: "
                     + "query: select count(*) / {window_seconds}.0 as value from payments where created_at > now()"
                     + " - interval '1 second' * {window_seconds}";
+            case PROMETHEUS -> "a PromQL expression giving one number. Add it, for example: query: "
+                    + "sum(rate(http_requests_total{status=~\"5..\"}[{window}])) / sum(rate(http_requests_total[{window}]))"
+                    + " * 100";
             default -> "which returns the metric. Add it";
         };
     }

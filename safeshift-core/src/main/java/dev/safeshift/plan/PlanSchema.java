@@ -85,6 +85,12 @@ public final class PlanSchema {
               condition: '< 0.5/s'
               consecutive: 2
               action: alert
+            - name: checkout_latency
+              metric: latency_p99
+              provider: prometheus
+              query: 'histogram_quantile(0.99, sum by (le) (rate(checkout_seconds_bucket{db="{side}"}[{window}]))) * 1000'
+              condition: '> 1.5x baseline'
+              action: alert
             - name: stream_back_behind
               metric: lag
               provider: lag
@@ -236,6 +242,7 @@ public final class PlanSchema {
                                         + "points at the other side, reloads and resumes.")
                                 .example("pgbouncer").build(),
                         pgbouncer(),
+                        prometheus(),
                         Field.of("max-lag", DURATION).defaultValue(defaults.maxLag())
                                 .description("A cutover starts only while the change stream is less than this "
                                         + "behind the source.")
@@ -293,6 +300,19 @@ public final class PlanSchema {
                 .build();
     }
 
+    private static Field prometheus() {
+        return Field.of("prometheus", MAP)
+                .requiredWhen("required when a trigger has `provider: prometheus`, refused otherwise")
+                .description("The Prometheus server that triggers with `provider: prometheus` ask their PromQL "
+                        + "`query` of, through its HTTP API. Safeshift sends no credentials.")
+                .fields(
+                        Field.of("url", STRING).required()
+                                .description("The server's base address, `http://` or `https://`, without `/api/v1`; "
+                                        + "a path prefix (for a server behind a proxy) is kept.")
+                                .example("http://prometheus.internal:9090").build())
+                .build();
+    }
+
     private static Field trigger() {
         return Field.of("", MAP).fields(
                 Field.of("name", STRING).required()
@@ -310,17 +330,21 @@ public final class PlanSchema {
                         .defaultValue(ProviderKind.ROUTER.planValue())
                         .description("Where the figures come from: `router`, the statements the applications run "
                                 + "through the routing DataSource of safeshift-jdbc (see docs/router.md); `sql`, the "
-                                + "trigger's `query` run on the database being read; `lag`, the change stream's lag "
-                                + "as the daemon reports it.")
+                                + "trigger's `query` run on the database being read; `prometheus`, the trigger's "
+                                + "PromQL `query` asked of the server in `cutover.prometheus`; `lag`, the change "
+                                + "stream's lag as the daemon reports it.")
                         .example("router").build(),
                 Field.of("query", STRING)
-                        .requiredWhen("required when `provider` is `sql`, refused otherwise")
+                        .requiredWhen("required when `provider` is `sql` or `prometheus`, refused otherwise")
                         .description("What the provider runs for each evaluation. For `sql`: a query returning one "
                                 + "row, whose column `value` (or first column) is the metric in its unit and whose "
                                 + "optional column `samples` is the count the value rests on; it runs read-only, "
                                 + "with a timeout of 5s, on the source for the baseline and on the target after "
                                 + "cutover, and `{window_seconds}` in it is replaced by the window's length in "
-                                + "seconds. See docs/triggers.md.")
+                                + "seconds. For `prometheus`: a PromQL expression giving one number (a scalar, or a "
+                                + "vector of one series), evaluated at the end of the window; `{side}` in it is "
+                                + "replaced by `source` or `target`, `{window}` by the window as a PromQL duration "
+                                + "(`60s`) and `{window_seconds}` by the same in seconds. See docs/triggers.md.")
                         .example("select coalesce(sum(calls), 0) / {window_seconds} as value from recent_calls")
                         .build(),
                 Field.of("pattern", STRING).defaultText("every query pattern")
@@ -347,8 +371,8 @@ public final class PlanSchema {
                         .defaultText("`" + ProviderKind.ROUTER.defaultMinSamples() + "` for `router`, `"
                                 + ProviderKind.SQL.defaultMinSamples() + "` for the other providers")
                         .description("An evaluation that rests on fewer samples (statement calls for `router`; for "
-                                + "`sql`, the query's `samples`, else 1; 1 report for `lag`) is inconclusive, and so "
-                                + "is a baseline that does.")
+                                + "`sql`, the query's `samples`, else 1; 1 for `prometheus`; 1 report for `lag`) is "
+                                + "inconclusive, and so is a baseline that does.")
                         .example("50").build(),
                 Field.of("consecutive", INTEGER).range(1, TriggerSpec.MAXIMUM_CONSECUTIVE)
                         .defaultValue((long) TriggerSpec.DEFAULT_CONSECUTIVE)

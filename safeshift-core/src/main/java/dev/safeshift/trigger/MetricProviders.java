@@ -1,5 +1,6 @@
 package dev.safeshift.trigger;
 
+import dev.safeshift.SafeshiftException;
 import dev.safeshift.plan.Plan;
 import java.util.EnumMap;
 import java.util.Map;
@@ -26,6 +27,9 @@ public final class MetricProviders implements Function<TriggerSpec, MetricProvid
         return new MetricProviders(kind -> switch (kind) {
             case ROUTER -> RouterMetricProvider.open(plan.controlEndpoint(), plan.control().schema(), migrationId);
             case SQL -> SqlMetricProvider.open(plan.source(), plan.target());
+            case PROMETHEUS -> PrometheusMetricProvider.open(plan.cutover().prometheus().orElseThrow(
+                    () -> new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "a trigger reads provider prometheus,"
+                            + " and the plan gives no cutover.prometheus.url to ask")));
             case LAG -> LagMetricProvider.open(plan.controlEndpoint(), plan.control().schema(), migrationId);
         });
     }

@@ -15,6 +15,8 @@ public enum ProviderKind {
     ROUTER("router", statementMetrics(), "call", "calls", 50, false),
     /** A SQL query of the plan's, run on the side being read, whose one row holds the value. */
     SQL("sql", statementMetrics(), "sample", "samples", 1, true),
+    /** A PromQL query of the plan's, asked of the Prometheus server in {@code cutover.prometheus}. */
+    PROMETHEUS("prometheus", statementMetrics(), "sample", "samples", 1, true),
     /** The lag the daemon reports for the change stream, from the control store. */
     LAG("lag", EnumSet.of(Metric.LAG), "report", "reports", 1, false);
 

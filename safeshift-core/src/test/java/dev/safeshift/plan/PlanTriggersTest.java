@@ -149,8 +149,8 @@ class PlanTriggersTest {
                 """);
 
         assertThat(e).hasMessage(at(14, 17) + "cutover.triggers[0].provider: provider lag has no metric error_rate; it "
-                + "offers lag. Write provider: router or provider: sql for error_rate, or choose a metric the provider "
-                + "offers.");
+                + "offers lag. Write provider: router or provider: sql or provider: prometheus for error_rate, or choose a "
+                + "metric the provider offers.");
     }
 
     @Test
@@ -195,7 +195,7 @@ class PlanTriggersTest {
                 """);
 
         assertThat(e).hasMessage(at(14, 14) + "cutover.triggers[0].query is set, but provider router runs no query of "
-                + "the plan's. Remove query, or write provider: sql to run it.");
+                + "the plan's. Remove query, or write provider: sql or provider: prometheus to run it.");
     }
 
     @Test
@@ -227,6 +227,102 @@ class PlanTriggersTest {
         assertThat(e).hasMessage(at(16, 16) + "cutover.triggers[0].pattern filters the query patterns the routers "
                 + "record, and provider sql has none. Remove it, and choose the statements in the trigger's query "
                 + "instead.");
+    }
+
+    @Test
+    void readsAPrometheusTriggerAndTheServerItAsks() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + """
+                cutover:
+                  prometheus:
+                    url: http://prometheus.internal:9090/
+                  triggers:
+                    - name: checkout_errors
+                      metric: error_rate
+                      provider: prometheus
+                      query: sum(rate(errors_total{db="{side}"}[{window}])) / sum(rate(requests_total[{window}])) * 100
+                      condition: '> 1%'
+                      action: alert
+                """);
+
+        TriggerSpec trigger = plan.cutover().triggers().get(0);
+        assertThat(trigger.provider()).isEqualTo(ProviderKind.PROMETHEUS);
+        assertThat(trigger.providerQuery()).contains("sum(rate(errors_total{db=\"{side}\"}[{window}])) / "
+                + "sum(rate(requests_total[{window}])) * 100");
+        assertThat(trigger.minSamples()).isEqualTo(1);
+        assertThat(plan.cutover().prometheus()).map(p -> p.api("query").toString())
+                .contains("http://prometheus.internal:9090/api/v1/query");
+    }
+
+    @Test
+    void aPrometheusTriggerWithoutAServerIsRefused() {
+        PlanException e = error(TRIGGERS + """
+                    - name: checkout_errors
+                      metric: error_rate
+                      provider: prometheus
+                      query: sum(rate(errors_total[{window}]))
+                      condition: '> 1%'
+                      action: alert
+                """);
+
+        assertThat(e).hasMessage(at(14, 17) + "missing section 'prometheus' in 'cutover': trigger checkout_errors "
+                + "reads provider prometheus, so Safeshift needs to know which Prometheus to ask. Add it, for example: "
+                + "prometheus: {url: http://prometheus.internal:9090}.");
+        assertThat(e.field()).isEqualTo("cutover.prometheus");
+    }
+
+    @Test
+    void aPrometheusServerThatNoTriggerAsksIsRefused() {
+        PlanException e = error(PlanFiles.MINIMAL + """
+                cutover:
+                  prometheus:
+                    url: http://prometheus.internal:9090
+                """);
+
+        assertThat(e).hasMessage(at(11, 3) + "cutover.prometheus is set but no trigger has provider: prometheus, so it "
+                + "would never be asked. Remove it, or add a trigger that reads provider prometheus.");
+    }
+
+    @Test
+    void aPrometheusUrlIsAnHttpAddress() {
+        String triggers = """
+                  triggers:
+                    - name: errors
+                      metric: error_rate
+                      provider: prometheus
+                      query: vector(1)
+                      condition: '> 1%'
+                      action: alert
+                """;
+        PlanException e = error(PlanFiles.MINIMAL + "cutover:\n  prometheus:\n    url: prometheus:9090\n" + triggers);
+        PlanException withCredentials = error(PlanFiles.MINIMAL + "cutover:\n  prometheus:\n"
+                + "    url: https://admin:secret@prometheus.internal\n" + triggers);
+
+        assertThat(e.getMessage()).startsWith(at(12, 10) + "cutover.prometheus.url is not the address of a Prometheus "
+                + "server: a Prometheus URL is http:// or https:// and a host, not prometheus:9090. Write the server's "
+                + "base address, http:// or https:// and a host, such as http://prometheus.internal:9090, without "
+                + "credentials.");
+        assertThat(withCredentials.getMessage()).contains("a Prometheus URL carries no user or password")
+                .doesNotContain("secret");
+    }
+
+    @Test
+    void aPrometheusTriggerWithoutAQueryShowsOne() {
+        PlanException e = error(PlanFiles.MINIMAL + """
+                cutover:
+                  prometheus:
+                    url: http://prometheus.internal:9090
+                  triggers:
+                    - name: errors
+                      metric: error_rate
+                      provider: prometheus
+                      condition: '> 1%'
+                      action: alert
+                """);
+
+        assertThat(e.getMessage()).contains("missing field 'query' in 'cutover.triggers[0]': provider prometheus runs "
+                + "the trigger's own query, a PromQL expression giving one number. Add it, for example: query: "
+                + "sum(rate(http_requests_total{status=~\"5..\"}[{window}])) / sum(rate(http_requests_total[{window}]))"
+                + " * 100.");
     }
 
     @Test
@@ -415,10 +511,11 @@ class PlanTriggersTest {
 
         assertThat(plan.cutover().triggers()).extracting(TriggerSpec::name)
                 .containsExactly("payment_errors", "slow_checkout", "traffic_stopped", "checkout_slow",
-                        "stream_back_behind");
+                        "checkout_errors", "stream_back_behind");
         assertThat(plan.cutover().triggers().get(2).onInconclusive()).isEqualTo(OnInconclusive.BREACH);
         assertThat(plan.cutover().triggers()).extracting(TriggerSpec::provider)
                 .containsExactly(ProviderKind.ROUTER, ProviderKind.ROUTER, ProviderKind.ROUTER, ProviderKind.SQL,
-                        ProviderKind.LAG);
+                        ProviderKind.PROMETHEUS, ProviderKind.LAG);
+        assertThat(plan.cutover().prometheus()).isPresent();
     }
 }
