@@ -64,7 +64,7 @@ class CommandSwitchCutoverIT {
         Files.writeString(dir.resolve("traffic.flag"), "source\n");
         CutoverSettings cutover = new CutoverSettings(CutoverSettings.SwitchKind.COMMAND, Duration.ofSeconds(5),
                 Duration.ofHours(1), Duration.ofSeconds(5), List.of(), Optional.empty(),
-                Optional.of(new CommandSettings(hook, List.of(), Duration.ofSeconds(10))));
+                Optional.of(new CommandSettings(hook, List.of(), Duration.ofSeconds(10))), Optional.empty());
         return new Plan(dir.resolve("plan.yaml"), name, source, target, List.of(new TableSpec(LEDGER, LEDGER, List.of())),
                 new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA), new CopySettings(2, 1_000),
                 Optional.empty(), List.of()).withCutover(cutover);

@@ -1,5 +1,6 @@
 package dev.safeshift.plan;
 
+import dev.safeshift.trigger.ProviderKind;
 import dev.safeshift.trigger.TriggerSpec;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,10 +21,11 @@ import java.util.Set;
  * @param triggers         the rollback, pause and alert triggers, in plan order, each name once
  * @param pgbouncer        the PgBouncer to switch; present exactly when {@code trafficSwitch} is {@link SwitchKind#PGBOUNCER}
  * @param command          the hook that switches; present exactly when {@code trafficSwitch} is {@link SwitchKind#COMMAND}
+ * @param prometheus       the Prometheus server that triggers with {@code provider: prometheus} ask; present when one does
  */
 public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin,
                               Duration writePauseBudget, List<TriggerSpec> triggers, Optional<PgBouncerSettings> pgbouncer,
-                              Optional<CommandSettings> command) {
+                              Optional<CommandSettings> command, Optional<PrometheusSettings> prometheus) {
 
     /** Below this, a cutover would give up on an ordinary apply delay of the stream. */
     public static final Duration MINIMUM_WRITE_PAUSE_BUDGET = Duration.ofSeconds(1);
@@ -31,7 +33,7 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
     public static final Duration MAXIMUM_WRITE_PAUSE_BUDGET = Duration.ofMinutes(5);
 
     public static final CutoverSettings DEFAULTS = new CutoverSettings(SwitchKind.ROUTER, Duration.ofSeconds(5),
-            Duration.ofHours(24), Duration.ofSeconds(5), List.of(), Optional.empty(), Optional.empty());
+            Duration.ofHours(24), Duration.ofSeconds(5), List.of(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public CutoverSettings {
         Objects.requireNonNull(trafficSwitch, "trafficSwitch");
@@ -40,6 +42,7 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
         Objects.requireNonNull(writePauseBudget, "writePauseBudget");
         pgbouncer = pgbouncer == null ? Optional.empty() : pgbouncer;
         command = command == null ? Optional.empty() : command;
+        prometheus = prometheus == null ? Optional.empty() : prometheus;
         if ((trafficSwitch == SwitchKind.PGBOUNCER) != pgbouncer.isPresent()) {
             throw new IllegalArgumentException("the pgbouncer settings are given exactly when the switch is pgbouncer");
         }
@@ -58,13 +61,25 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
             if (!names.add(trigger.name())) {
                 throw new IllegalArgumentException("trigger names are unique, and " + trigger.name() + " is used twice");
             }
+            if (trigger.provider() == ProviderKind.PROMETHEUS && prometheus.isEmpty()) {
+                throw new IllegalArgumentException("trigger " + trigger.name() + " reads provider prometheus, and no"
+                        + " Prometheus server is given");
+            }
         }
+    }
+
+    /** Settings of the router or PgBouncer switch, without a Prometheus server for triggers to ask. */
+    public CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin, Duration writePauseBudget,
+                           List<TriggerSpec> triggers, Optional<PgBouncerSettings> pgbouncer) {
+        this(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, triggers, pgbouncer, Optional.empty(),
+                Optional.empty());
     }
 
     /** Settings of a switch that needs no settings of its own (the router). */
     public CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duration verifiedWithin, Duration writePauseBudget,
                            List<TriggerSpec> triggers) {
-        this(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, triggers, Optional.empty(), Optional.empty());
+        this(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, triggers, Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     /** Settings without triggers. */
@@ -74,12 +89,14 @@ public record CutoverSettings(SwitchKind trafficSwitch, Duration maxLag, Duratio
 
     /** The same settings with another write pause budget. */
     public CutoverSettings withWritePauseBudget(Duration budget) {
-        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget, triggers, pgbouncer, command);
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, budget, triggers, pgbouncer, command,
+                prometheus);
     }
 
     /** The same settings with these triggers instead of the plan's. */
     public CutoverSettings withTriggers(List<TriggerSpec> replacement) {
-        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, replacement, pgbouncer, command);
+        return new CutoverSettings(trafficSwitch, maxLag, verifiedWithin, writePauseBudget, replacement, pgbouncer,
+                command, prometheus);
     }
 
     /** How the application's traffic is switched between the databases. */

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  *                     bytes; null for no maximum, but every duration has one
  * @param pattern      what a string must match in full, or null
  * @param patternHint  the pattern said in words, used as the expectation in errors
- * @param example      a YAML value used by the reference page's example plan (scalars and scalar lists)
+ * @param example      a YAML value used by the reference page's example plan (scalars and scalar lists); for a
+ *                     list of maps whose entries cannot all show every field at once, the entries in YAML,
+ *                     each starting with {@code - }, which the example uses instead of one built from the fields
  * @param fields       the nested fields of a map, in the order they are documented
  * @param items        the definition of each entry of a list, or null
  * @param itemsNoun    what the entries of a list are, plural (for "a list of column names")

@@ -6,9 +6,12 @@ import dev.safeshift.trigger.OnInconclusive;
 import dev.safeshift.trigger.ProviderKind;
 import dev.safeshift.trigger.TriggerAction;
 import dev.safeshift.trigger.TriggerSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,9 +150,10 @@ final class PlanBinder {
                 "Safeshift needs to know which hook program moves the traffic. Add it with path, and args and"
                         + " timeout if needed (see docs/switches.md).",
                 "a map with the fields path, args, timeout");
+        List<TriggerSpec> triggers = triggers(section.get("triggers"));
         return new CutoverSettings(kind, section.get("max-lag").duration(), section.get("verified-within").duration(),
-                section.get("write-pause-budget").duration(), triggers(section.get("triggers")),
-                pgbouncer.map(this::pgbouncer), command.map(this::command));
+                section.get("write-pause-budget").duration(), triggers, pgbouncer.map(this::pgbouncer),
+                command.map(this::command), prometheus(section, triggers));
     }
 
     /**
@@ -178,6 +182,39 @@ final class PlanBinder {
                 + "/opt/shop/switch-traffic.sh.");
         List<String> arguments = section.get("args").items().stream().map(Checked::text).toList();
         return new CommandSettings(program, arguments, section.get("timeout").duration());
+    }
+
+    /** {@code cutover.prometheus}: written exactly when a trigger asks Prometheus. */
+    private Optional<PrometheusSettings> prometheus(Checked cutover, List<TriggerSpec> triggers) {
+        Optional<Checked> section = cutover.find("prometheus");
+        Optional<TriggerSpec> asking = triggers.stream().filter(t -> t.provider() == ProviderKind.PROMETHEUS).findFirst();
+        if (asking.isPresent() && section.isEmpty()) {
+            Checked provider = cutover.get("triggers").items().get(triggers.indexOf(asking.get())).get("provider");
+            throw PlanException.at(file, provider.mark(), "cutover.prometheus", "missing section 'prometheus' in "
+                    + "'cutover': trigger " + asking.get().name() + " reads provider prometheus, so Safeshift needs to "
+                    + "know which Prometheus to ask. Add it, for example: prometheus: {url: "
+                    + "http://prometheus.internal:9090}.", "a map with the field url", null);
+        }
+        if (asking.isEmpty() && section.isPresent()) {
+            throw PlanException.at(file, section.get().mark(), section.get().path(), section.get().path()
+                    + " is set but no trigger has provider: prometheus, so it would never be asked. Remove it, or add "
+                    + "a trigger that reads provider prometheus.", null, null);
+        }
+        if (section.isEmpty()) {
+            return Optional.empty();
+        }
+        Checked url = section.get().get("url");
+        String problem;
+        try {
+            return Optional.of(new PrometheusSettings(new URI(url.text().strip())));
+        } catch (URISyntaxException e) {
+            problem = "is not a URL (" + e.getReason() + ")";
+        } catch (IllegalArgumentException e) {
+            problem = "is not the address of a Prometheus server: " + e.getMessage();
+        }
+        throw PlanException.at(file, url.mark(), url.path(), url.path() + " " + problem + ". Write the server's base "
+                + "address, http:// or https:// and a host, such as http://prometheus.internal:9090, without "
+                + "credentials.", "an http:// or https:// URL", null);
     }
 
     private PgBouncerSettings pgbouncer(Checked section) {
@@ -234,9 +271,21 @@ final class PlanBinder {
         Checked providerValue = entry.get("provider");
         ProviderKind provider = ProviderKind.ofPlanValue(providerValue.text());
         if (!provider.metrics().contains(metric)) {
+            List<String> offering = Arrays.stream(ProviderKind.values()).filter(p -> p.metrics().contains(metric))
+                    .map(ProviderKind::planValue).toList();
             throw PlanException.at(file, providerValue.mark(), providerValue.path(), providerValue.path()
-                    + ": provider " + provider.planValue() + " has no metric " + metric.planName() + ". Choose another "
-                    + "provider or metric.", null, null);
+                    + ": provider " + provider.planValue() + " has no metric " + metric.planName() + "; it offers "
+                    + String.join(", ", provider.metrics().stream().sorted().map(Metric::planName).toList()) + ". Write "
+                    + "provider: " + String.join(" or provider: ", offering) + " for " + metric.planName()
+                    + ", or choose a metric the provider offers.", null, null);
+        }
+        Optional<String> query = providerQuery(entry, provider);
+        Optional<Checked> pattern = entry.find("pattern");
+        if (pattern.isPresent() && provider != ProviderKind.ROUTER) {
+            throw PlanException.at(file, pattern.get().mark(), pattern.get().path(), pattern.get().path() + " filters "
+                    + "the query patterns the routers record, and provider " + provider.planValue() + " has none. Remove "
+                    + "it" + (provider.runsQuery() ? ", and choose the statements in the trigger's query instead." : "."),
+                    null, null);
         }
         Condition condition = condition(entry.get("condition"), metric);
         Checked interval = entry.get("interval");
@@ -256,10 +305,40 @@ final class PlanBinder {
                     + "deadline: 2m.", "a duration", null);
         }
         // The schema bounds consecutive to 1..100, so the narrowing cannot overflow.
-        return new TriggerSpec(name, metric, provider, text(entry, "pattern", TriggerSpec.MAXIMUM_PATTERN_LENGTH),
-                condition, interval.duration(), window.duration(), entry.get("min-samples").number(),
+        long minSamples = entry.find("min-samples").map(Checked::number).orElse(provider.defaultMinSamples());
+        return new TriggerSpec(name, metric, provider, query, text(entry, "pattern", TriggerSpec.MAXIMUM_PATTERN_LENGTH),
+                condition, interval.duration(), window.duration(), minSamples,
                 Math.toIntExact(entry.get("consecutive").number()), action, text(entry, "owner", MAXIMUM_OWNER_LENGTH),
                 deadline, OnInconclusive.ofPlanValue(entry.get("on-inconclusive").text()));
+    }
+
+    /** The trigger's {@code query}: written exactly when its provider runs one. */
+    private Optional<String> providerQuery(Checked entry, ProviderKind provider) {
+        Optional<Checked> query = entry.find("query");
+        if (provider.runsQuery() && query.isEmpty()) {
+            throw PlanException.at(file, entry.mark(), entry.path() + ".query", "missing field 'query' in '"
+                    + entry.path() + "': provider " + provider.planValue() + " runs the trigger's own query, "
+                    + queryExample(provider) + ".", "a query", null);
+        }
+        if (!provider.runsQuery() && query.isPresent()) {
+            throw PlanException.at(file, query.get().mark(), query.get().path(), query.get().path() + " is set, but "
+                    + "provider " + provider.planValue() + " runs no query of the plan's. Remove query, or write "
+                    + "provider: " + String.join(" or provider: ", Arrays.stream(ProviderKind.values())
+                    .filter(ProviderKind::runsQuery).map(ProviderKind::planValue).toList()) + " to run it.", null, null);
+        }
+        return text(entry, "query", TriggerSpec.MAXIMUM_QUERY_LENGTH);
+    }
+
+    private static String queryExample(ProviderKind provider) {
+        return switch (provider) {
+            case SQL -> "a SQL query returning one row whose column value is the metric. Add it, for example: "
+                    + "query: select count(*) / {window_seconds}.0 as value from payments where created_at > now()"
+                    + " - interval '1 second' * {window_seconds}";
+            case PROMETHEUS -> "a PromQL expression giving one number. Add it, for example: query: "
+                    + "sum(rate(http_requests_total{status=~\"5..\"}[{window}])) / sum(rate(http_requests_total[{window}]))"
+                    + " * 100";
+            default -> "which returns the metric. Add it";
+        };
     }
 
     /** An optional text that, when written, says something: not blank, and not longer than {@code limit}. */

@@ -120,6 +120,10 @@ public final class PlanReference {
             if (field.type() == FieldType.MAP) {
                 out.append('\n');
                 writeFields(out, field.fields(), indent + "  ", indent + "  ", fieldPath, choices);
+            } else if (field.type() == FieldType.LIST && field.items().type() == FieldType.MAP
+                    && field.example() != null) {
+                out.append('\n');
+                field.example().lines().forEach(line -> out.append(indent).append("  ").append(line).append('\n'));
             } else if (field.type() == FieldType.LIST && field.items().type() == FieldType.MAP) {
                 out.append('\n');
                 writeFields(out, field.items().fields(), indent + "  - ", indent + "    ", fieldPath + "[]", choices);

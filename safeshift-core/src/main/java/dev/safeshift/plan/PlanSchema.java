@@ -60,6 +60,44 @@ public final class PlanSchema {
                     .items("owners", owner()).build())
             .build();
 
+    /**
+     * The example plan's triggers: one per provider, since a field of one provider (a router's
+     * {@code pattern}, a query) is refused for another. Together they use every field of a trigger.
+     */
+    private static final String TRIGGERS_EXAMPLE = """
+            - name: payment_errors
+              metric: error_rate
+              provider: router
+              pattern: update payments set
+              condition: '> 2%'
+              interval: 10s
+              window: 1m
+              min-samples: 50
+              consecutive: 3
+              action: rollback
+              owner: Ana Lima
+              deadline: 2m
+              on-inconclusive: wait
+            - name: payments_stopped
+              metric: throughput
+              provider: sql
+              query: "select count(*) / {window_seconds}.0 as value from payments where created_at > now() - interval '1 second' * {window_seconds}"
+              condition: '< 0.5/s'
+              consecutive: 2
+              action: alert
+            - name: checkout_latency
+              metric: latency_p99
+              provider: prometheus
+              query: 'histogram_quantile(0.99, sum by (le) (rate(checkout_seconds_bucket{db="{side}"}[{window}]))) * 1000'
+              condition: '> 1.5x baseline'
+              action: alert
+            - name: stream_back_behind
+              metric: lag
+              provider: lag
+              condition: '> 30s'
+              action: alert
+            """;
+
     private PlanSchema() {
     }
 
@@ -208,6 +246,7 @@ public final class PlanSchema {
                                 .example("pgbouncer").build(),
                         pgbouncer(),
                         command(),
+                        prometheus(),
                         Field.of("max-lag", DURATION).defaultValue(defaults.maxLag())
                                 .description("A cutover starts only while the change stream is less than this "
                                         + "behind the source.")
@@ -229,6 +268,7 @@ public final class PlanSchema {
                                 .description("The triggers that watch the target after the switch: each one a metric, "
                                         + "a condition, and what happens when it is breached several evaluations in a "
                                         + "row. Each trigger's name may be used once. See docs/triggers.md.")
+                                .example(TRIGGERS_EXAMPLE)
                                 .items("triggers", trigger()).build())
                 .build();
     }
@@ -294,6 +334,19 @@ public final class PlanSchema {
                 .build();
     }
 
+    private static Field prometheus() {
+        return Field.of("prometheus", MAP)
+                .requiredWhen("required when a trigger has `provider: prometheus`, refused otherwise")
+                .description("The Prometheus server that triggers with `provider: prometheus` ask their PromQL "
+                        + "`query` of, through its HTTP API. Safeshift sends no credentials.")
+                .fields(
+                        Field.of("url", STRING).required()
+                                .description("The server's base address, `http://` or `https://`, without `/api/v1`; "
+                                        + "a path prefix (for a server behind a proxy) is kept.")
+                                .example("http://prometheus.internal:9090").build())
+                .build();
+    }
+
     private static Field trigger() {
         return Field.of("", MAP).fields(
                 Field.of("name", STRING).required()
@@ -304,22 +357,39 @@ public final class PlanSchema {
                 Field.of("metric", CHOICE).required().choices(Metric.planNames().toArray(String[]::new))
                         .description("What is watched: `error_rate`, the percentage of statements that failed; "
                                 + "`latency_p50`, `latency_p95`, `latency_p99` and `latency_max`, statement latencies "
-                                + "in milliseconds; `throughput`, statements per second.")
+                                + "in milliseconds; `throughput`, statements per second; `lag`, how far behind the "
+                                + "change stream is (only from provider `lag`, which offers nothing else).")
                         .example("error_rate").build(),
                 Field.of("provider", CHOICE).choices(ProviderKind.planValues().toArray(String[]::new))
                         .defaultValue(ProviderKind.ROUTER.planValue())
                         .description("Where the figures come from: `router`, the statements the applications run "
-                                + "through the routing DataSource of safeshift-jdbc (see docs/router.md).")
+                                + "through the routing DataSource of safeshift-jdbc (see docs/router.md); `sql`, the "
+                                + "trigger's `query` run on the database being read; `prometheus`, the trigger's "
+                                + "PromQL `query` asked of the server in `cutover.prometheus`; `lag`, the change "
+                                + "stream's lag as the daemon reports it.")
                         .example("router").build(),
+                Field.of("query", STRING)
+                        .requiredWhen("required when `provider` is `sql` or `prometheus`, refused otherwise")
+                        .description("What the provider runs for each evaluation. For `sql`: a query returning one "
+                                + "row, whose column `value` (or first column) is the metric in its unit and whose "
+                                + "optional column `samples` is the count the value rests on; it runs read-only, "
+                                + "with a timeout of 5s, on the source for the baseline and on the target after "
+                                + "cutover, and `{window_seconds}` in it is replaced by the window's length in "
+                                + "seconds. For `prometheus`: a PromQL expression giving one number (a scalar, or a "
+                                + "vector of one series), evaluated at the end of the window; `{side}` in it is "
+                                + "replaced by `source` or `target`, `{window}` by the window as a PromQL duration "
+                                + "(`60s`) and `{window_seconds}` by the same in seconds. See docs/triggers.md.")
+                        .example("select coalesce(sum(calls), 0) / {window_seconds} as value from recent_calls")
+                        .build(),
                 Field.of("pattern", STRING).defaultText("every query pattern")
                         .description("Only statements of matching query patterns are counted: a pattern matches "
                                 + "when its normalized SQL text contains this text, ignoring case, or when its id "
-                                + "(16 hex characters) is this text.")
+                                + "(16 hex characters) is this text. For provider `router` only.")
                         .example("update payments set").build(),
                 Field.of("condition", STRING).required()
                         .description("When a value is a breach: `>`, `>=`, `<` or `<=` and a threshold in the "
                                 + "metric's unit (`2%` for `error_rate`, `800ms` or `1.5s` for latencies, `50/s` for "
-                                + "`throughput`), or a multiple of the baseline measured on the source before cutover "
+                                + "`throughput`, `30s` for `lag`), or a multiple of the baseline measured on the source before cutover "
                                 + "(`> 2x baseline`). Quote it: in YAML a value starting with `>` must be in quotes.")
                         .example("'> 2%'").build(),
                 Field.of("interval", DURATION).atLeast(TriggerSpec.MINIMUM_INTERVAL)
@@ -331,9 +401,12 @@ public final class PlanSchema {
                         .description("How far back each evaluation reads. At least `interval`, so no stretch of "
                                 + "time goes unread.")
                         .example("1m").build(),
-                Field.of("min-samples", INTEGER).atLeast(1).defaultValue(TriggerSpec.DEFAULT_MIN_SAMPLES)
-                        .description("An evaluation that rests on fewer samples (statement calls, for the router) "
-                                + "is inconclusive, and so is a baseline that does.")
+                Field.of("min-samples", INTEGER).atLeast(1)
+                        .defaultText("`" + ProviderKind.ROUTER.defaultMinSamples() + "` for `router`, `"
+                                + ProviderKind.SQL.defaultMinSamples() + "` for the other providers")
+                        .description("An evaluation that rests on fewer samples (statement calls for `router`; for "
+                                + "`sql`, the query's `samples`, else 1; 1 for `prometheus`; 1 report for `lag`) is "
+                                + "inconclusive, and so is a baseline that does.")
                         .example("50").build(),
                 Field.of("consecutive", INTEGER).range(1, TriggerSpec.MAXIMUM_CONSECUTIVE)
                         .defaultValue((long) TriggerSpec.DEFAULT_CONSECUTIVE)

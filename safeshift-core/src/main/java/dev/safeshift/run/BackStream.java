@@ -13,7 +13,7 @@ import dev.safeshift.engine.TableMove;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.Direction;
 import dev.safeshift.store.Request;
-import dev.safeshift.trigger.RouterMetricProvider;
+import dev.safeshift.trigger.MetricProviders;
 import dev.safeshift.trigger.TriggerAction;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +63,9 @@ final class BackStream {
             daemon.listener().info("The application runs on the target; streaming its writes back to the source from"
                     + " slot " + reverse + ".");
             try (ChangeStream stream = back.engine().openStream(reverse, back.moves());
-                 RouterMetricProvider router = RouterMetricProvider.open(daemon.plan().controlEndpoint(),
-                         daemon.plan().control().schema(), id)) {
+                 MetricProviders providers = MetricProviders.forPlan(daemon.plan(), id)) {
                 stream.start();
-                TriggerWatch triggers = new TriggerWatch(store, id, daemon.plan().cutover().triggers(), trigger -> router,
+                TriggerWatch triggers = new TriggerWatch(store, id, daemon.plan().cutover().triggers(), providers,
                         daemon.actor(), daemon.listener()::info);
                 Leg rollback = new Leg(Side.TARGET, back.engine(), reverse, back.moves(), forward, forwardCapture,
                         forwardMoves);

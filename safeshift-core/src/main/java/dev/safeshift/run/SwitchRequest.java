@@ -19,7 +19,7 @@ import dev.safeshift.plan.Plan;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.Phase;
 import dev.safeshift.store.Request;
-import dev.safeshift.trigger.RouterMetricProvider;
+import dev.safeshift.trigger.MetricProviders;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,9 +80,8 @@ final class SwitchRequest implements RequestDispatcher.Handler {
                         closable(switching), traffic.problems())
                 : concat(switching.leaving().cutoverProblems(switching.leavingMoves()), traffic.problems());
         if (problems.isEmpty() && from == Side.SOURCE && !plan.cutover().triggers().isEmpty()) {
-            try (RouterMetricProvider router = RouterMetricProvider.open(plan.controlEndpoint(), plan.control().schema(),
-                    migrationId)) {
-                problems = TriggerWatch.measureBaselines(store, migrationId, plan.cutover().triggers(), trigger -> router);
+            try (MetricProviders providers = MetricProviders.forPlan(plan, migrationId)) {
+                problems = TriggerWatch.measureBaselines(store, migrationId, plan.cutover().triggers(), providers);
             }
         }
         if (!problems.isEmpty()) {

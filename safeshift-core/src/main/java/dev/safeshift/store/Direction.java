@@ -8,7 +8,7 @@ public enum Direction {
     REVERSE;
 
     /** As the control store writes it. */
-    String stored() {
+    public String stored() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -81,7 +81,7 @@ public record Condition(Operator operator, double amount, boolean relative, Metr
         Optional<Metric.Unit> unit = unitOf(rest);
         if (unit.isEmpty()) {
             throw new Invalid("'" + shorten(written) + "' has an unknown unit '" + shorten(rest) + "'. Write % for "
-                    + "error_rate, ms or s for latencies, /s for throughput, or x baseline for a multiple of the baseline; for "
+                    + "error_rate, ms or s for latencies and lag, /s for throughput, or x baseline for a multiple of the baseline; for "
                     + metric.planName() + ", for example " + metric.exampleCondition() + ".", null);
         }
         if (unit.get() != metric.unit()) {

@@ -23,7 +23,12 @@ public enum Metric {
     /** The slowest statement. */
     LATENCY_MAX("latency_max", Unit.MILLISECONDS, "slowest statement", "> 5s"),
     /** Statements per second. */
-    THROUGHPUT("throughput", Unit.PER_SECOND, "throughput", "< 50/s");
+    THROUGHPUT("throughput", Unit.PER_SECOND, "throughput", "< 50/s"),
+    /**
+     * How far the change stream that keeps the other side current is behind, as the daemon last
+     * reported it: the forward stream before cutover, the stream back to the source after it.
+     */
+    LAG("lag", Unit.MILLISECONDS, "stream lag", "> 30s");
 
     private final String planName;
     private final Unit unit;

@@ -17,8 +17,11 @@ import java.util.Optional;
  * @param pattern a filter on query patterns: a pattern matches when its id (16 hex characters) is the
  *                filter, or its normalized text contains the filter, ignoring case. Empty for every pattern
  * @param side    whose figures: the target after cutover, the source for the baseline before it
+ * @param providerQuery the trigger's own query for providers that run one (SQL for {@code sql}, PromQL for
+ *                {@code prometheus}), as the plan wrote it, placeholders included; empty for the others
  */
-public record MetricQuery(String metric, Optional<String> pattern, Side side, Instant from, Instant to) {
+public record MetricQuery(String metric, Optional<String> pattern, Side side, Instant from, Instant to,
+                          Optional<String> providerQuery) {
 
     public MetricQuery {
         Objects.requireNonNull(metric, "metric");
@@ -32,6 +35,12 @@ public record MetricQuery(String metric, Optional<String> pattern, Side side, In
         if (pattern.isPresent() && pattern.get().isBlank()) {
             throw new IllegalArgumentException("a pattern filter is not blank; leave it out to read every pattern");
         }
+        Objects.requireNonNull(providerQuery, "providerQuery");
+    }
+
+    /** A query for a provider that runs no query of its own, such as the router. */
+    public MetricQuery(String metric, Optional<String> pattern, Side side, Instant from, Instant to) {
+        this(metric, pattern, side, from, to, Optional.empty());
     }
 
     /** How long the window is. */

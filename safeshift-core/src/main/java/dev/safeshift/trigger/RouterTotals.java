@@ -48,6 +48,7 @@ final class RouterTotals {
             case LATENCY_P99 -> percentileMillis(99);
             case LATENCY_MAX -> latencyMicros.getTotalCount() == 0 ? OptionalDouble.empty()
                     : OptionalDouble.of(latencyMicros.getMaxValue() / 1000.0);
+            case LAG -> throw new IllegalArgumentException("the routers' samples say nothing of the stream's lag");
         };
     }
 

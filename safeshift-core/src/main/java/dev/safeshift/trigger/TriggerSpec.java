@@ -14,7 +14,10 @@ import java.util.Optional;
  * @param name           unique among the plan's triggers; names the trigger on the timeline and the dashboard
  * @param metric         what is watched
  * @param provider       where the metric's figures come from
- * @param pattern        only query patterns matching this are counted (see {@link MetricQuery#pattern()}); empty for all
+ * @param providerQuery  the query the provider runs for this trigger (SQL for {@code sql}, PromQL for
+ *                       {@code prometheus}); present exactly when the provider {@link ProviderKind#runsQuery() runs one}
+ * @param pattern        only query patterns matching this are counted (see {@link MetricQuery#pattern()}); empty for all.
+ *                       Only the router's figures have query patterns
  * @param condition      when a value is a breach; its unit is the metric's
  * @param interval       how often the trigger is evaluated
  * @param window         how far back each evaluation reads; at least {@code interval}, so no stretch of time is unread
@@ -30,6 +33,7 @@ public record TriggerSpec(
         String name,
         Metric metric,
         ProviderKind provider,
+        Optional<String> providerQuery,
         Optional<String> pattern,
         Condition condition,
         Duration interval,
@@ -45,7 +49,6 @@ public record TriggerSpec(
     public static final String NAME_PATTERN = "[a-z][a-z0-9_-]{0,39}";
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
-    public static final long DEFAULT_MIN_SAMPLES = 50;
     public static final int DEFAULT_CONSECUTIVE = 3;
     /** Routers report once a second, so a trigger evaluated more often would only re-read the same figures. */
     public static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
@@ -55,11 +58,14 @@ public record TriggerSpec(
     public static final Duration MINIMUM_DEADLINE = Duration.ofSeconds(1);
     /** Pattern filters match normalized SQL text; longer than this, a filter is more likely a pasted statement. */
     public static final int MAXIMUM_PATTERN_LENGTH = 1_000;
+    /** A trigger's query is a single statement or expression; longer than this, it is more likely a pasted file. */
+    public static final int MAXIMUM_QUERY_LENGTH = 10_000;
 
     public TriggerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(providerQuery, "providerQuery");
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(condition, "condition");
         Objects.requireNonNull(interval, "interval");
@@ -75,6 +81,23 @@ public record TriggerSpec(
         if (!provider.metrics().contains(metric)) {
             throw new IllegalArgumentException("trigger " + name + ": provider " + provider.planValue() + " has no metric "
                     + metric.planName());
+        }
+        if (provider.runsQuery() && providerQuery.isEmpty()) {
+            throw new IllegalArgumentException("trigger " + name + ": provider " + provider.planValue()
+                    + " needs a query to run");
+        }
+        if (!provider.runsQuery() && providerQuery.isPresent()) {
+            throw new IllegalArgumentException("trigger " + name + ": provider " + provider.planValue()
+                    + " runs no query of the plan's");
+        }
+        if (providerQuery.isPresent() && (providerQuery.get().isBlank()
+                || providerQuery.get().length() > MAXIMUM_QUERY_LENGTH)) {
+            throw new IllegalArgumentException("trigger " + name + ": a query is between 1 and " + MAXIMUM_QUERY_LENGTH
+                    + " characters and not blank");
+        }
+        if (pattern.isPresent() && provider != ProviderKind.ROUTER) {
+            throw new IllegalArgumentException("trigger " + name + ": only the router's figures have query patterns to"
+                    + " filter, and this trigger reads provider " + provider.planValue());
         }
         if (pattern.isPresent() && (pattern.get().isBlank() || pattern.get().length() > MAXIMUM_PATTERN_LENGTH)) {
             throw new IllegalArgumentException("trigger " + name + ": a pattern filter is between 1 and "
@@ -115,6 +138,14 @@ public record TriggerSpec(
         }
     }
 
+    /** A trigger of a provider that runs no query of the plan's, such as the router. */
+    public TriggerSpec(String name, Metric metric, ProviderKind provider, Optional<String> pattern, Condition condition,
+                       Duration interval, Duration window, long minSamples, int consecutive, TriggerAction action,
+                       Optional<String> owner, Optional<Duration> deadline, OnInconclusive onInconclusive) {
+        this(name, metric, provider, Optional.empty(), pattern, condition, interval, window, minSamples, consecutive,
+                action, owner, deadline, onInconclusive);
+    }
+
     /**
      * A trigger with the plan's defaults for everything a plan may leave out: every query pattern,
      * the router, an interval of 10s over a window of 1m, 50 samples at least, 3 breaches in a row,
@@ -123,13 +154,13 @@ public record TriggerSpec(
     public static TriggerSpec of(String name, Metric metric, Condition condition, TriggerAction action,
                                  Optional<Duration> deadline) {
         return new TriggerSpec(name, metric, ProviderKind.ROUTER, Optional.empty(), condition, DEFAULT_INTERVAL,
-                DEFAULT_WINDOW, DEFAULT_MIN_SAMPLES, DEFAULT_CONSECUTIVE, action, Optional.empty(), deadline,
+                DEFAULT_WINDOW, ProviderKind.ROUTER.defaultMinSamples(), DEFAULT_CONSECUTIVE, action, Optional.empty(), deadline,
                 OnInconclusive.WAIT);
     }
 
     /** What an evaluation at {@code at} reads: the window that ends then, on {@code side}. */
     public MetricQuery query(Side side, Instant at) {
-        return new MetricQuery(metric.planName(), pattern, side, at.minus(window), at);
+        return new MetricQuery(metric.planName(), pattern, side, at.minus(window), at, providerQuery);
     }
 
     /**

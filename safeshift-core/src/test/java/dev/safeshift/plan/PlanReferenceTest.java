@@ -2,6 +2,8 @@ package dev.safeshift.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safeshift.trigger.ProviderKind;
+import dev.safeshift.trigger.TriggerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +44,14 @@ class PlanReferenceTest {
         assertThat(plan.tables()).allSatisfy(t -> assertThat(t.columns()).isNotEmpty());
         assertThat(plan.owners()).allSatisfy(o -> assertThat(o.contact()).isNotNull());
         assertThat(plan.verify()).isPresent();
-        assertThat(plan.cutover().triggers()).singleElement().satisfies(t -> {
+        assertThat(plan.cutover().triggers()).anySatisfy(t -> {
             assertThat(t.pattern()).isPresent();
             assertThat(t.owner()).isPresent();
             assertThat(t.deadline()).isPresent();
         });
+        assertThat(plan.cutover().triggers()).extracting(TriggerSpec::provider)
+                .as("a trigger of every provider").containsExactlyInAnyOrder(ProviderKind.values());
+        assertThat(plan.cutover().triggers()).anySatisfy(t -> assertThat(t.providerQuery()).isPresent());
         assertThat(PlanReference.exampleYaml()).contains("rows-per-chunk:", "contact:", "schema:", "existing-rows:",
                 "give-up-after:", "warn-retained-wal:");
         assertThat(plan.cutover().pgbouncer()).isPresent();

@@ -87,6 +87,245 @@ class PlanTriggersTest {
     }
 
     @Test
+    void readsASqlTriggerWithItsQueryAndOneSampleAsTheDefaultMinimum() {
+        Plan plan = PlanFiles.load(dir, TRIGGERS + """
+                    - name: slow_payments
+                      metric: latency_p95
+                      provider: sql
+                      query: select max(mean_ms) as value from payment_stats
+                      condition: '> 300ms'
+                      action: alert
+                """);
+
+        TriggerSpec trigger = plan.cutover().triggers().get(0);
+        assertThat(trigger.provider()).isEqualTo(ProviderKind.SQL);
+        assertThat(trigger.providerQuery()).contains("select max(mean_ms) as value from payment_stats");
+        assertThat(trigger.minSamples()).as("a query's value is one sample unless it says otherwise").isEqualTo(1);
+        assertThat(trigger.pattern()).isEmpty();
+    }
+
+    @Test
+    void readsALagTriggerWithAConditionInSeconds() {
+        Plan plan = PlanFiles.load(dir, TRIGGERS + """
+                    - name: stream_back_behind
+                      metric: lag
+                      provider: lag
+                      condition: '> 30s'
+                      min-samples: 1
+                      action: rollback
+                      deadline: 2m
+                """);
+
+        TriggerSpec trigger = plan.cutover().triggers().get(0);
+        assertThat(trigger.provider()).isEqualTo(ProviderKind.LAG);
+        assertThat(trigger.condition()).isEqualTo(new Condition(Condition.Operator.GREATER, 30_000, false,
+                Metric.Unit.MILLISECONDS));
+        assertThat(trigger.providerQuery()).isEmpty();
+    }
+
+    @Test
+    void aWrittenMinSamplesWinsOverTheProvidersDefault() {
+        Plan plan = PlanFiles.load(dir, TRIGGERS + """
+                    - name: busy
+                      metric: throughput
+                      provider: sql
+                      query: select sum(calls) / {window_seconds}.0 as value, sum(calls) as samples from calls
+                      condition: '< 5/s'
+                      min-samples: 20
+                      action: alert
+                """);
+
+        assertThat(plan.cutover().triggers().get(0).minSamples()).isEqualTo(20);
+    }
+
+    @Test
+    void aMetricTheProviderDoesNotOfferNamesTheProvidersThatDo() {
+        PlanException e = error(TRIGGERS + """
+                    - name: errors
+                      metric: error_rate
+                      provider: lag
+                      condition: '> 2%'
+                      action: alert
+                """);
+
+        assertThat(e).hasMessage(at(14, 17) + "cutover.triggers[0].provider: provider lag has no metric error_rate; it "
+                + "offers lag. Write provider: router or provider: sql or provider: prometheus for error_rate, or choose a "
+                + "metric the provider offers.");
+    }
+
+    @Test
+    void theLagMetricComesOnlyFromTheLagProvider() {
+        PlanException e = error(TRIGGERS + """
+                    - name: behind
+                      metric: lag
+                      condition: '> 30s'
+                      action: alert
+                """);
+
+        assertThat(e.getMessage()).contains("cutover.triggers[0].provider: provider router has no metric lag; it offers "
+                + "error_rate, latency_p50, latency_p95, latency_p99, latency_max, throughput. Write provider: lag for lag");
+        assertThat(e.line()).as("the entry, since the provider is not written").isEqualTo(12);
+    }
+
+    @Test
+    void aSqlTriggerWithoutAQueryIsRefused() {
+        PlanException e = error(TRIGGERS + """
+                    - name: payments
+                      metric: throughput
+                      provider: sql
+                      condition: '< 1/s'
+                      action: alert
+                """);
+
+        assertThat(e).hasMessage(at(12, 7) + "missing field 'query' in 'cutover.triggers[0]': provider sql runs the "
+                + "trigger's own query, a SQL query returning one row whose column value is the metric. Add it, for "
+                + "example: query: select count(*) / {window_seconds}.0 as value from payments where created_at > now()"
+                + " - interval '1 second' * {window_seconds}.");
+        assertThat(e.field()).isEqualTo("cutover.triggers[0].query");
+    }
+
+    @Test
+    void aQueryForAProviderThatRunsNoneIsRefused() {
+        PlanException e = error(TRIGGERS + """
+                    - name: errors
+                      metric: error_rate
+                      query: select 1
+                      condition: '> 2%'
+                      action: alert
+                """);
+
+        assertThat(e).hasMessage(at(14, 14) + "cutover.triggers[0].query is set, but provider router runs no query of "
+                + "the plan's. Remove query, or write provider: sql or provider: prometheus to run it.");
+    }
+
+    @Test
+    void aBlankQueryIsRefused() {
+        PlanException e = error(TRIGGERS + """
+                    - name: payments
+                      metric: throughput
+                      provider: sql
+                      query: ' '
+                      condition: '< 1/s'
+                      action: alert
+                """);
+
+        assertThat(e.getMessage()).contains("cutover.triggers[0].query is blank.");
+    }
+
+    @Test
+    void aPatternOnlyFiltersTheRoutersFigures() {
+        PlanException e = error(TRIGGERS + """
+                    - name: payments
+                      metric: throughput
+                      provider: sql
+                      query: select 1.0 as value
+                      pattern: update payments
+                      condition: '< 1/s'
+                      action: alert
+                """);
+
+        assertThat(e).hasMessage(at(16, 16) + "cutover.triggers[0].pattern filters the query patterns the routers "
+                + "record, and provider sql has none. Remove it, and choose the statements in the trigger's query "
+                + "instead.");
+    }
+
+    @Test
+    void readsAPrometheusTriggerAndTheServerItAsks() {
+        Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + """
+                cutover:
+                  prometheus:
+                    url: http://prometheus.internal:9090/
+                  triggers:
+                    - name: checkout_errors
+                      metric: error_rate
+                      provider: prometheus
+                      query: sum(rate(errors_total{db="{side}"}[{window}])) / sum(rate(requests_total[{window}])) * 100
+                      condition: '> 1%'
+                      action: alert
+                """);
+
+        TriggerSpec trigger = plan.cutover().triggers().get(0);
+        assertThat(trigger.provider()).isEqualTo(ProviderKind.PROMETHEUS);
+        assertThat(trigger.providerQuery()).contains("sum(rate(errors_total{db=\"{side}\"}[{window}])) / "
+                + "sum(rate(requests_total[{window}])) * 100");
+        assertThat(trigger.minSamples()).isEqualTo(1);
+        assertThat(plan.cutover().prometheus()).map(p -> p.api("query").toString())
+                .contains("http://prometheus.internal:9090/api/v1/query");
+    }
+
+    @Test
+    void aPrometheusTriggerWithoutAServerIsRefused() {
+        PlanException e = error(TRIGGERS + """
+                    - name: checkout_errors
+                      metric: error_rate
+                      provider: prometheus
+                      query: sum(rate(errors_total[{window}]))
+                      condition: '> 1%'
+                      action: alert
+                """);
+
+        assertThat(e).hasMessage(at(14, 17) + "missing section 'prometheus' in 'cutover': trigger checkout_errors "
+                + "reads provider prometheus, so Safeshift needs to know which Prometheus to ask. Add it, for example: "
+                + "prometheus: {url: http://prometheus.internal:9090}.");
+        assertThat(e.field()).isEqualTo("cutover.prometheus");
+    }
+
+    @Test
+    void aPrometheusServerThatNoTriggerAsksIsRefused() {
+        PlanException e = error(PlanFiles.MINIMAL + """
+                cutover:
+                  prometheus:
+                    url: http://prometheus.internal:9090
+                """);
+
+        assertThat(e).hasMessage(at(11, 3) + "cutover.prometheus is set but no trigger has provider: prometheus, so it "
+                + "would never be asked. Remove it, or add a trigger that reads provider prometheus.");
+    }
+
+    @Test
+    void aPrometheusUrlIsAnHttpAddress() {
+        String triggers = """
+                  triggers:
+                    - name: errors
+                      metric: error_rate
+                      provider: prometheus
+                      query: vector(1)
+                      condition: '> 1%'
+                      action: alert
+                """;
+        PlanException e = error(PlanFiles.MINIMAL + "cutover:\n  prometheus:\n    url: prometheus:9090\n" + triggers);
+        PlanException withCredentials = error(PlanFiles.MINIMAL + "cutover:\n  prometheus:\n"
+                + "    url: https://admin:secret@prometheus.internal\n" + triggers);
+
+        assertThat(e.getMessage()).startsWith(at(12, 10) + "cutover.prometheus.url is not the address of a Prometheus "
+                + "server: a Prometheus URL is http:// or https:// and a host, not prometheus:9090. Write the server's "
+                + "base address, http:// or https:// and a host, such as http://prometheus.internal:9090, without "
+                + "credentials.");
+        assertThat(withCredentials.getMessage()).contains("a Prometheus URL carries no user or password")
+                .doesNotContain("secret");
+    }
+
+    @Test
+    void aPrometheusTriggerWithoutAQueryShowsOne() {
+        PlanException e = error(PlanFiles.MINIMAL + """
+                cutover:
+                  prometheus:
+                    url: http://prometheus.internal:9090
+                  triggers:
+                    - name: errors
+                      metric: error_rate
+                      provider: prometheus
+                      condition: '> 1%'
+                      action: alert
+                """);
+
+        assertThat(e.getMessage()).contains("missing field 'query' in 'cutover.triggers[0]': provider prometheus runs "
+                + "the trigger's own query, a PromQL expression giving one number. Add it, for example: query: "
+                + "sum(rate(http_requests_total{status=~\"5..\"}[{window}])) / sum(rate(http_requests_total[{window}]))"
+                + " * 100.");
+    }
+
+    @Test
     void aPlanWithoutTriggersHasNone() {
         Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL);
 
@@ -220,7 +459,7 @@ class PlanTriggersTest {
                 """);
 
         assertThat(e).hasMessage(at(13, 15) + "cutover.triggers[0].metric: expected error_rate or latency_p50 or "
-                + "latency_p95 or latency_p99 or latency_max or throughput, got 'error-rate'. Did you mean 'error_rate'?");
+                + "latency_p95 or latency_p99 or latency_max or throughput or lag, got 'error-rate'. Did you mean 'error_rate'?");
     }
 
     @Test
@@ -258,8 +497,8 @@ class PlanTriggersTest {
                 """);
 
         assertThat(e).hasMessage(at(14, 7) + "unknown field 'treshold' in 'cutover.triggers[0]'. Known fields: name, "
-                + "metric, provider, pattern, condition, interval, window, min-samples, consecutive, action, owner, "
-                + "deadline, on-inconclusive.");
+                + "metric, provider, query, pattern, condition, interval, window, min-samples, consecutive, action, "
+                + "owner, deadline, on-inconclusive.");
     }
 
     @Test
@@ -271,7 +510,12 @@ class PlanTriggersTest {
         Plan plan = PlanFiles.load(dir, PlanFiles.MINIMAL + block.group(1));
 
         assertThat(plan.cutover().triggers()).extracting(TriggerSpec::name)
-                .containsExactly("payment_errors", "slow_checkout", "traffic_stopped");
+                .containsExactly("payment_errors", "slow_checkout", "traffic_stopped", "checkout_slow",
+                        "checkout_errors", "stream_back_behind");
         assertThat(plan.cutover().triggers().get(2).onInconclusive()).isEqualTo(OnInconclusive.BREACH);
+        assertThat(plan.cutover().triggers()).extracting(TriggerSpec::provider)
+                .containsExactly(ProviderKind.ROUTER, ProviderKind.ROUTER, ProviderKind.ROUTER, ProviderKind.SQL,
+                        ProviderKind.PROMETHEUS, ProviderKind.LAG);
+        assertThat(plan.cutover().prometheus()).isPresent();
     }
 }

@@ -119,8 +119,8 @@ class ConditionTest {
     @Test
     void anUnknownUnitListsTheKnownOnes() {
         assertThat(catchThrowableOfType(Condition.Invalid.class, () -> Condition.parse("> 2 parsecs", Metric.LATENCY_P50)))
-                .hasMessage("'> 2 parsecs' has an unknown unit 'parsecs'. Write % for error_rate, ms or s for latencies, "
-                        + "/s for throughput, or x baseline for a multiple of the baseline; for latency_p50, for "
+                .hasMessage("'> 2 parsecs' has an unknown unit 'parsecs'. Write % for error_rate, ms or s for "
+                        + "latencies and lag, /s for throughput, or x baseline for a multiple of the baseline; for latency_p50, for "
                         + "example > 50ms.");
     }
 

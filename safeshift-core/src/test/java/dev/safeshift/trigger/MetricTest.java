@@ -14,13 +14,14 @@ class MetricTest {
     @Test
     void eachMetricHasItsPlanNameAndUnit() {
         assertThat(Metric.planNames()).containsExactly("error_rate", "latency_p50", "latency_p95", "latency_p99",
-                "latency_max", "throughput");
+                "latency_max", "throughput", "lag");
         assertThat(Metric.ERROR_RATE.unit()).isEqualTo(Metric.Unit.PERCENT);
         assertThat(Metric.LATENCY_P50.unit()).isEqualTo(Metric.Unit.MILLISECONDS);
         assertThat(Metric.LATENCY_P95.unit()).isEqualTo(Metric.Unit.MILLISECONDS);
         assertThat(Metric.LATENCY_P99.unit()).isEqualTo(Metric.Unit.MILLISECONDS);
         assertThat(Metric.LATENCY_MAX.unit()).isEqualTo(Metric.Unit.MILLISECONDS);
         assertThat(Metric.THROUGHPUT.unit()).isEqualTo(Metric.Unit.PER_SECOND);
+        assertThat(Metric.LAG.unit()).as("conditions such as > 30s").isEqualTo(Metric.Unit.MILLISECONDS);
         assertThat(Metric.ofPlanName("latency_p99")).contains(Metric.LATENCY_P99);
         assertThat(Metric.ofPlanName("LATENCY_P99")).isEmpty();
     }

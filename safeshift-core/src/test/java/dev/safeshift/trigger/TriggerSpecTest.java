@@ -51,6 +51,42 @@ class TriggerSpecTest {
                 TriggerAction.ALERT, deadline)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    private static TriggerSpec withProvider(ProviderKind provider, Metric metric, Optional<String> query,
+                                            Optional<String> pattern) {
+        return new TriggerSpec("custom", metric, provider, query, pattern, Condition.parse("> 1s", Metric.LAG),
+                Duration.ofSeconds(10), Duration.ofMinutes(1), 1, 3, TriggerAction.ALERT, Optional.empty(),
+                Optional.empty(), OnInconclusive.WAIT);
+    }
+
+    @Test
+    void aQueryIsGivenExactlyToTheProvidersThatRunOneAndAPatternOnlyToTheRouter() {
+        Optional<String> select = Optional.of("select 1 as value");
+        assertThat(withProvider(ProviderKind.SQL, Metric.LATENCY_P99, select, Optional.empty()).providerQuery())
+                .isEqualTo(select);
+        assertThatThrownBy(() -> withProvider(ProviderKind.SQL, Metric.LATENCY_P99, Optional.empty(), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("trigger custom: provider sql needs a query to run");
+        assertThatThrownBy(() -> withProvider(ProviderKind.ROUTER, Metric.LATENCY_P99, select, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runs no query of the plan's");
+        assertThatThrownBy(() -> withProvider(ProviderKind.SQL, Metric.LATENCY_P99, Optional.of(" "), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not blank");
+        assertThatThrownBy(() -> withProvider(ProviderKind.LAG, Metric.LAG, Optional.empty(), Optional.of("update")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only the router's figures");
+        assertThatThrownBy(() -> withProvider(ProviderKind.ROUTER, Metric.LAG, Optional.empty(), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("trigger custom: provider router has no metric lag");
+    }
+
+    @Test
+    void theQueryTravelsWithWhatAnEvaluationAsksTheProvider() {
+        TriggerSpec spec = withProvider(ProviderKind.SQL, Metric.LATENCY_P99, Optional.of("select 1 as value"),
+                Optional.empty());
+
+        assertThat(spec.query(Side.TARGET, Instant.parse("2030-01-01T12:00:00Z")).providerQuery())
+                .contains("select 1 as value");
+        assertThat(ProviderKind.SQL.defaultMinSamples()).isEqualTo(1);
+        assertThat(ProviderKind.ROUTER.defaultMinSamples()).isEqualTo(50);
+        assertThat(ProviderKind.LAG.samples(1)).isEqualTo("1 report");
+    }
+
     @Test
     void anEvaluationReadsTheWindowThatEndsWhenItRuns() {
         TriggerSpec spec = new TriggerSpec("slow_updates", Metric.LATENCY_P99, ProviderKind.ROUTER,
