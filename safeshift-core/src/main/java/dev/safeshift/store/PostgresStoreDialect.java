@@ -72,6 +72,16 @@ public final class PostgresStoreDialect implements StoreDialect {
     }
 
     @Override
+    public String grantCreateSchema(String database, String user) {
+        return "GRANT CREATE ON DATABASE " + database + " TO " + user;
+    }
+
+    @Override
+    public String grantCreateTables(String schema, String user) {
+        return "GRANT CREATE, USAGE ON SCHEMA " + schema + " TO " + user;
+    }
+
+    @Override
     public String table(String schema, String name) {
         return '"' + schema + "\"." + name;
     }

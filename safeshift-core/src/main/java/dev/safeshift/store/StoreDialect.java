@@ -59,6 +59,12 @@ public interface StoreDialect {
     /** One row, one boolean: whether a table exists. Parameters: the schema's name, the table's name. */
     String tableExists();
 
+    /** The statement an administrator runs to let {@code user} create the store's schema; shown in messages. */
+    String grantCreateSchema(String database, String user);
+
+    /** The statement an administrator runs to let {@code user} create tables in {@code schema}; shown in messages. */
+    String grantCreateTables(String schema, String user);
+
     // --- names and time ---
 
     /** Table {@code name} in {@code schema}, quoted as this database quotes names. */

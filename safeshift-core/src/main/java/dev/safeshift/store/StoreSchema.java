@@ -62,14 +62,14 @@ public final class StoreSchema {
                 if (!exists && !mayCreateSchema) {
                     throw new SafeshiftException(SafeshiftException.Kind.STATE, "user '" + user
                             + "' may not create the control store schema '" + schema + "' in database '" + database
-                            + "' at " + endpoint.redactedUrl() + ". Grant it (GRANT CREATE ON DATABASE " + database
-                            + " TO " + user + "), or create the schema beforehand with that user as its owner.");
+                            + "' at " + endpoint.redactedUrl() + ". Grant it (" + dialect.grantCreateSchema(database, user)
+                            + "), or create the schema beforehand with that user as its owner.");
                 }
                 if (exists && !created && !mayCreateTables) {
                     throw new SafeshiftException(SafeshiftException.Kind.STATE, "user '" + user
                             + "' may not create the control store's tables in the existing schema '" + schema
-                            + "' of database '" + database + "' at " + endpoint.redactedUrl() + ". Grant it (GRANT CREATE,"
-                            + " USAGE ON SCHEMA " + schema + " TO " + user + "), or make that user the schema's owner.");
+                            + "' of database '" + database + "' at " + endpoint.redactedUrl() + ". Grant it ("
+                            + dialect.grantCreateTables(schema, user) + "), or make that user the schema's owner.");
                 }
             }
         }
