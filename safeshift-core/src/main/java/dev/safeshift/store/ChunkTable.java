@@ -15,10 +15,12 @@ import java.util.Optional;
 final class ChunkTable {
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final String schema;
 
-    ChunkTable(Connection connection, String schema) {
+    ChunkTable(Connection connection, StoreDialect dialect, String schema) {
         this.connection = connection;
+        this.dialect = dialect;
         this.schema = schema;
     }
 
@@ -67,7 +69,7 @@ final class ChunkTable {
     /** Returns whether the chunk exists. */
     boolean markStarted(long migrationId, String tableName, int chunkNo) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("chunk")
-                + " SET started_at = clock_timestamp() WHERE migration_id = ? AND table_name = ? AND chunk_no = ?")) {
+                + " SET started_at = " + dialect.now() + " WHERE migration_id = ? AND table_name = ? AND chunk_no = ?")) {
             update.setLong(1, migrationId);
             update.setString(2, tableName);
             update.setInt(3, chunkNo);
@@ -78,7 +80,7 @@ final class ChunkTable {
     /** Returns whether the chunk exists. */
     boolean markDone(long migrationId, String tableName, int chunkNo, long rowsCopied) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("chunk")
-                + " SET done = true, rows_copied = ?, finished_at = clock_timestamp()"
+                + " SET done = true, rows_copied = ?, finished_at = " + dialect.now()
                 + " WHERE migration_id = ? AND table_name = ? AND chunk_no = ?")) {
             update.setLong(1, rowsCopied);
             update.setLong(2, migrationId);
@@ -128,6 +130,6 @@ final class ChunkTable {
     }
 
     private String table(String name) {
-        return '"' + schema + "\"." + name;
+        return dialect.table(schema, name);
     }
 }

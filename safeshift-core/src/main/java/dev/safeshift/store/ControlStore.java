@@ -35,6 +35,7 @@ public final class ControlStore implements AutoCloseable {
     public static final int STORED_DIFFERENCES_PER_TABLE = 100;
 
     private final Endpoint endpoint;
+    private final StoreDialect dialect;
     private final String schema;
     // Replaced when the connection is lost (a restarted server, a terminated session): the next
     // call opens a new one, so a daemon rides out a restart of the store's database.
@@ -49,34 +50,36 @@ public final class ControlStore implements AutoCloseable {
     private RouteTable routes;
     private TriggerTable triggers;
 
-    private ControlStore(Endpoint endpoint, String schema, Connection connection) {
+    private ControlStore(Endpoint endpoint, StoreDialect dialect, String schema, Connection connection) {
         this.endpoint = endpoint;
+        this.dialect = dialect;
         this.schema = schema;
         use(connection);
     }
 
     private void use(Connection opened) {
         this.connection = opened;
-        this.migrations = new MigrationTable(opened, schema);
-        this.timeline = new TimelineTable(opened, schema);
-        this.chunks = new ChunkTable(opened, schema);
-        this.streams = new StreamTable(opened, schema);
-        this.requests = new RequestTable(opened, schema);
-        this.verifications = new VerificationTable(opened, schema);
-        this.routes = new RouteTable(opened, schema);
-        this.triggers = new TriggerTable(opened, schema);
+        this.migrations = new MigrationTable(opened, dialect, schema);
+        this.timeline = new TimelineTable(opened, dialect, schema);
+        this.chunks = new ChunkTable(opened, dialect, schema);
+        this.streams = new StreamTable(opened, dialect, schema);
+        this.requests = new RequestTable(opened, dialect, schema);
+        this.verifications = new VerificationTable(opened, dialect, schema);
+        this.routes = new RouteTable(opened, dialect, schema);
+        this.triggers = new TriggerTable(opened, dialect, schema);
     }
 
     /** Connects, then creates or upgrades the store's tables in {@code schema}. */
     public static ControlStore open(Endpoint endpoint, String schema) {
         StoreSchema.validName(schema);
+        StoreDialect dialect = StoreDialects.forUrl(endpoint.url());
         Connection connection = Connections.open(endpoint, "control store");
         try {
-            if (!StoreSchema.isCurrent(connection, schema)) {
-                StoreSchema.requireCreatable(connection, endpoint, schema);
-                StoreSchema.migrate(endpoint, schema);
+            if (!StoreSchema.isCurrent(connection, dialect, schema)) {
+                StoreSchema.requireCreatable(connection, dialect, endpoint, schema);
+                StoreSchema.migrate(dialect, endpoint, schema);
             }
-            return new ControlStore(endpoint, schema, connection);
+            return new ControlStore(endpoint, dialect, schema, connection);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw failure(endpoint, e);

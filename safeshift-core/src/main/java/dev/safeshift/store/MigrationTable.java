@@ -14,17 +14,18 @@ final class MigrationTable {
     private static final String COLUMNS = "id, name, phase, created_at, updated_at, daemon, heartbeat_at, daemon_ended_at";
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final String schema;
 
-    MigrationTable(Connection connection, String schema) {
+    MigrationTable(Connection connection, StoreDialect dialect, String schema) {
         this.connection = connection;
+        this.dialect = dialect;
         this.schema = schema;
     }
 
     /** Inserts the migration unless one of that name exists; either way returns the stored row. */
     MigrationRecord register(String name, String planJson) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table("migration")
-                + " (name, phase, plan_json) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING " + COLUMNS)) {
+        try (PreparedStatement insert = connection.prepareStatement(dialect.registerMigration(table("migration"), COLUMNS))) {
             insert.setString(1, name);
             insert.setString(2, Phase.PLANNED.name());
             insert.setString(3, planJson);
@@ -59,7 +60,7 @@ final class MigrationTable {
 
     void replacePlan(long migrationId, String planJson) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE " + table("migration") + " SET plan_json = ?, updated_at = clock_timestamp() WHERE id = ?")) {
+                "UPDATE " + table("migration") + " SET plan_json = ?, updated_at = " + dialect.now() + " WHERE id = ?")) {
             update.setString(1, planJson);
             update.setLong(2, migrationId);
             if (update.executeUpdate() != 1) {
@@ -88,7 +89,7 @@ final class MigrationTable {
 
     void changePhase(long migrationId, Phase from, Phase to, String detail) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE " + table("migration") + " SET phase = ?, updated_at = clock_timestamp() WHERE id = ?")) {
+                "UPDATE " + table("migration") + " SET phase = ?, updated_at = " + dialect.now() + " WHERE id = ?")) {
             update.setString(1, to.name());
             update.setLong(2, migrationId);
             update.executeUpdate();
@@ -106,7 +107,7 @@ final class MigrationTable {
     /** A running daemon's sign of life; the first one also names the daemon and clears its end. */
     void heartbeat(long migrationId, String daemon) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("migration")
-                + " SET daemon = ?, heartbeat_at = clock_timestamp(), daemon_ended_at = NULL WHERE id = ?")) {
+                + " SET daemon = ?, heartbeat_at = " + dialect.now() + ", daemon_ended_at = NULL WHERE id = ?")) {
             update.setString(1, daemon);
             update.setLong(2, migrationId);
             if (update.executeUpdate() != 1) {
@@ -118,7 +119,7 @@ final class MigrationTable {
     /** The daemon ended by itself: it no longer runs, as of now. */
     void daemonEnded(long migrationId) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("migration")
-                + " SET daemon_ended_at = clock_timestamp() WHERE id = ?")) {
+                + " SET daemon_ended_at = " + dialect.now() + " WHERE id = ?")) {
             update.setLong(1, migrationId);
             update.executeUpdate();
         }
@@ -128,7 +129,7 @@ final class MigrationTable {
     void purge(long migrationId) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             // Lets the timeline's append-only trigger accept these deletes, for this transaction only.
-            statement.execute("SET LOCAL safeshift.allow_purge = 'on'");
+            statement.execute(dialect.allowPurge());
         }
         for (String child : new String[] {"timeline", "verification", "chunk", "stream", "request", "phase_change",
                 "route", "router", "router_sample", "trigger_baseline", "trigger_evaluation", "migration"}) {
@@ -162,6 +163,6 @@ final class MigrationTable {
     }
 
     private String table(String name) {
-        return '"' + schema + "\"." + name;
+        return dialect.table(schema, name);
     }
 }

@@ -15,10 +15,12 @@ final class RequestTable {
     enum Completion { COMPLETED, ALREADY_HANDLED, UNKNOWN }
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final String schema;
 
-    RequestTable(Connection connection, String schema) {
+    RequestTable(Connection connection, StoreDialect dialect, String schema) {
         this.connection = connection;
+        this.dialect = dialect;
         this.schema = schema;
     }
 
@@ -55,7 +57,7 @@ final class RequestTable {
     /** Marks the request handled. The first outcome stands: handling a request twice changes nothing. */
     Completion complete(long requestId, String outcome) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("request")
-                + " SET handled_at = clock_timestamp(), outcome = ? WHERE id = ? AND handled_at IS NULL")) {
+                + " SET handled_at = " + dialect.now() + ", outcome = ? WHERE id = ? AND handled_at IS NULL")) {
             update.setString(1, outcome);
             update.setLong(2, requestId);
             if (update.executeUpdate() == 1) {
@@ -83,6 +85,6 @@ final class RequestTable {
     }
 
     private String table(String name) {
-        return '"' + schema + "\"." + name;
+        return dialect.table(schema, name);
     }
 }

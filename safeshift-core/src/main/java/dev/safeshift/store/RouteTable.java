@@ -13,10 +13,12 @@ import java.util.Optional;
 final class RouteTable {
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final String schema;
 
-    RouteTable(Connection connection, String schema) {
+    RouteTable(Connection connection, StoreDialect dialect, String schema) {
         this.connection = connection;
+        this.dialect = dialect;
         this.schema = schema;
     }
 
@@ -38,13 +40,7 @@ final class RouteTable {
      */
     RouteState set(long migrationId, Route route, Optional<Route> resumeTo, Optional<Duration> pauseFor, String actor)
             throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table("route")
-                + " AS r (migration_id, route, epoch, resume_to, paused_until, changed_by)"
-                + " VALUES (?, ?, 1, ?, clock_timestamp() + make_interval(secs => ?), ?)"
-                + " ON CONFLICT (migration_id) DO UPDATE SET route = EXCLUDED.route, epoch = r.epoch + 1,"
-                + " resume_to = EXCLUDED.resume_to, paused_until = EXCLUDED.paused_until,"
-                + " changed_by = EXCLUDED.changed_by, changed_at = clock_timestamp()"
-                + " RETURNING " + COLUMNS)) {
+        try (PreparedStatement upsert = connection.prepareStatement(dialect.setRoute(table("route"), COLUMNS))) {
             upsert.setLong(1, migrationId);
             upsert.setString(2, route.name());
             upsert.setString(3, resumeTo.map(Route::name).orElse(null));
@@ -72,7 +68,7 @@ final class RouteTable {
         List<RouterReport> reports = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT instance, seen_route, seen_epoch,"
                 + " source_in_flight, target_in_flight, held,"
-                + " (extract(epoch FROM clock_timestamp() - reported_at) * 1000)::bigint AS silent_millis FROM "
+                + " " + dialect.millisSince("reported_at") + " AS silent_millis FROM "
                 + table("router") + " WHERE migration_id = ? ORDER BY instance")) {
             select.setLong(1, migrationId);
             try (ResultSet rows = select.executeQuery()) {
@@ -89,7 +85,7 @@ final class RouteTable {
     /** Deletes samples that ended before {@code keep} ago by the store's clock; returns how many. */
     int pruneSamples(long migrationId, Duration keep) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table("router_sample")
-                + " WHERE migration_id = ? AND interval_end < clock_timestamp() - make_interval(secs => ?)")) {
+                + " WHERE migration_id = ? AND interval_end < " + dialect.secondsBeforeNow())) {
             delete.setLong(1, migrationId);
             delete.setDouble(2, keep.toMillis() / 1000.0);
             return delete.executeUpdate();
@@ -97,6 +93,6 @@ final class RouteTable {
     }
 
     private String table(String name) {
-        return '"' + schema + "\"." + name;
+        return dialect.table(schema, name);
     }
 }

@@ -12,31 +12,16 @@ import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
-/** Creates and upgrades the control store's tables with versioned migrations. */
+/**
+ * Creates and upgrades the control store's tables with versioned migrations: the scripts of the
+ * store's {@link StoreDialect}, applied by Flyway.
+ */
 public final class StoreSchema {
-
-    /** Migration scripts, one per schema version: {@code V<n>__<what>.sql}. */
-    static final String LOCATION = "classpath:db/safeshift";
 
     /** Flyway's record of applied versions, kept in the store's schema. */
     static final String HISTORY_TABLE = "flyway_schema_history";
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
-
-    /**
-     * Each shipped script's version and Flyway checksum. A store whose history holds exactly these,
-     * all applied successfully, is current and unaltered, and is opened without starting Flyway,
-     * which costs about half a second per command (most of it finding its plugins and scripts).
-     * Anything else (a new store, an older version, a failed step, an altered record) goes through
-     * Flyway, which upgrades or refuses. ControlStoreSchemaIT checks this list against the scripts.
-     */
-    static final Map<String, Integer> SCRIPTS = Map.of(
-            "1", -1129093177,
-            "2", 1704941420,
-            "3", -355965358,
-            "4", 1875184012,
-            "5", -1256905871,
-            "6", -200179299);
 
     // The schema name is put into SQL text (it cannot be a bind parameter), so only plain
     // lower-case identifiers are accepted; PostgreSQL cuts names at 63 bytes.
@@ -61,13 +46,9 @@ public final class StoreSchema {
      * Flyway would find out too, but only after retrying for about ten seconds, and with a less
      * helpful message. A user who may only use an existing, complete store passes.
      */
-    static void requireCreatable(Connection connection, Endpoint endpoint, String schema) throws SQLException {
-        try (PreparedStatement check = connection.prepareStatement("SELECT n.oid IS NOT NULL,"
-                + " has_database_privilege(current_database(), 'CREATE'),"
-                + " n.oid IS NOT NULL AND has_schema_privilege(n.oid, 'CREATE'),"
-                // the catalog, unlike to_regclass, answers without USAGE on the schema
-                + " EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = ?), current_database()"
-                + " FROM (SELECT 1) AS one LEFT JOIN pg_namespace n ON n.nspname = ?")) {
+    static void requireCreatable(Connection connection, StoreDialect dialect, Endpoint endpoint, String schema)
+            throws SQLException {
+        try (PreparedStatement check = connection.prepareStatement(dialect.creatableCheck())) {
             check.setString(1, HISTORY_TABLE);
             check.setString(2, schema);
             try (ResultSet rows = check.executeQuery()) {
@@ -81,26 +62,26 @@ public final class StoreSchema {
                 if (!exists && !mayCreateSchema) {
                     throw new SafeshiftException(SafeshiftException.Kind.STATE, "user '" + user
                             + "' may not create the control store schema '" + schema + "' in database '" + database
-                            + "' at " + endpoint.redactedUrl() + ". Grant it (GRANT CREATE ON DATABASE " + database
-                            + " TO " + user + "), or create the schema beforehand with that user as its owner.");
+                            + "' at " + endpoint.redactedUrl() + ". Grant it (" + dialect.grantCreateSchema(database, user)
+                            + "), or create the schema beforehand with that user as its owner.");
                 }
                 if (exists && !created && !mayCreateTables) {
                     throw new SafeshiftException(SafeshiftException.Kind.STATE, "user '" + user
                             + "' may not create the control store's tables in the existing schema '" + schema
-                            + "' of database '" + database + "' at " + endpoint.redactedUrl() + ". Grant it (GRANT CREATE,"
-                            + " USAGE ON SCHEMA " + schema + " TO " + user + "), or make that user the schema's owner.");
+                            + "' of database '" + database + "' at " + endpoint.redactedUrl() + ". Grant it ("
+                            + dialect.grantCreateTables(schema, user) + "), or make that user the schema's owner.");
                 }
             }
         }
     }
 
     /**
-     * Whether {@code schema}'s history records exactly {@link #SCRIPTS}, all applied successfully.
-     * Not being allowed to read the history counts as not current: the full check then says why.
+     * Whether {@code schema}'s history records exactly the dialect's {@link StoreDialect#scriptChecksums()},
+     * all applied successfully. Not being allowed to read the history counts as not current: the full
+     * check then says why.
      */
-    static boolean isCurrent(Connection connection, String schema) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?)")) {
+    static boolean isCurrent(Connection connection, StoreDialect dialect, String schema) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement(dialect.tableExists())) {
             exists.setString(1, schema);
             exists.setString(2, HISTORY_TABLE);
             try (ResultSet rows = exists.executeQuery()) {
@@ -126,16 +107,16 @@ public final class StoreSchema {
             }
             throw e;
         }
-        return applied.equals(SCRIPTS);
+        return applied.equals(dialect.scriptChecksums());
     }
 
     /** Brings {@code schema} to the latest version, creating it when absent. Safe to run every time. */
-    static void migrate(Endpoint endpoint, String schema) {
+    static void migrate(StoreDialect dialect, Endpoint endpoint, String schema) {
         Flyway flyway = Flyway.configure(StoreSchema.class.getClassLoader())
                 .dataSource(endpoint.url(), endpoint.user(), endpoint.password().orElse(null))
                 .schemas(schema)
                 .defaultSchema(schema)
-                .locations(LOCATION)
+                .locations(dialect.scriptLocation())
                 .table(HISTORY_TABLE)
                 // Flyway's own messages go to the application's log, not the terminal.
                 .loggers("slf4j")

@@ -15,10 +15,12 @@ import java.util.OptionalLong;
 final class StreamTable {
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final String schema;
 
-    StreamTable(Connection connection, String schema) {
+    StreamTable(Connection connection, StoreDialect dialect, String schema) {
         this.connection = connection;
+        this.dialect = dialect;
         this.schema = schema;
     }
 
@@ -28,13 +30,7 @@ final class StreamTable {
      */
     void recordCapture(long migrationId, Direction direction, String slot, String publication, Optional<String> sourceSystemId,
                        Optional<String> sourceDatabase) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table("stream")
-                + " (migration_id, direction, slot_name, publication_name, source_system_id, source_database)"
-                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (migration_id, direction) DO UPDATE SET slot_name = EXCLUDED.slot_name,"
-                + " publication_name = EXCLUDED.publication_name, source_system_id = EXCLUDED.source_system_id,"
-                + " source_database = EXCLUDED.source_database, start_position = NULL, applied_position = NULL,"
-                + " lag_bytes = NULL, lag_millis = NULL, events_applied = 0, reported_at = NULL,"
-                + " retained_wal_bytes = NULL")) {
+        try (PreparedStatement upsert = connection.prepareStatement(dialect.recordCapture(table("stream")))) {
             upsert.setLong(1, migrationId);
             upsert.setString(2, direction.stored());
             upsert.setString(3, slot);
@@ -81,7 +77,7 @@ final class StreamTable {
                    OptionalLong retainedWalBytes) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table("stream")
                 + " SET applied_position = ?, lag_bytes = ?, lag_millis = ?, events_applied = ?,"
-                + " retained_wal_bytes = coalesce(?, retained_wal_bytes), reported_at = clock_timestamp()"
+                + " retained_wal_bytes = coalesce(?, retained_wal_bytes), reported_at = " + dialect.now()
                 + " WHERE migration_id = ? AND direction = ?")) {
             update.setString(1, appliedPosition);
             update.setLong(2, lagBytes);
@@ -110,6 +106,6 @@ final class StreamTable {
     }
 
     private String table(String name) {
-        return '"' + schema + "\"." + name;
+        return dialect.table(schema, name);
     }
 }

@@ -17,10 +17,12 @@ final class TimelineTable {
     private static final String COLUMNS = "seq, at, kind, actor, detail, previous_hash, hash";
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final String schema;
 
-    TimelineTable(Connection connection, String schema) {
+    TimelineTable(Connection connection, StoreDialect dialect, String schema) {
         this.connection = connection;
+        this.dialect = dialect;
         this.schema = schema;
     }
 
@@ -94,7 +96,7 @@ final class TimelineTable {
     }
 
     Instant databaseNow() throws SQLException {
-        try (PreparedStatement now = connection.prepareStatement("SELECT clock_timestamp()");
+        try (PreparedStatement now = connection.prepareStatement("SELECT " + dialect.now());
              ResultSet rows = now.executeQuery()) {
             rows.next();
             return rows.getObject(1, OffsetDateTime.class).toInstant();
@@ -120,6 +122,6 @@ final class TimelineTable {
     }
 
     private String table(String name) {
-        return '"' + schema + "\"." + name;
+        return dialect.table(schema, name);
     }
 }

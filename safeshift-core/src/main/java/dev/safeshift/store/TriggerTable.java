@@ -14,10 +14,12 @@ import java.util.OptionalDouble;
 final class TriggerTable {
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final String schema;
 
-    TriggerTable(Connection connection, String schema) {
+    TriggerTable(Connection connection, StoreDialect dialect, String schema) {
         this.connection = connection;
+        this.dialect = dialect;
         this.schema = schema;
     }
 
@@ -36,9 +38,7 @@ final class TriggerTable {
 
     /** The latest baseline of each trigger. */
     List<TriggerRecord> latestBaselines(long migrationId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT ON (trigger_name) trigger_name,"
-                + " measured_at, value, samples, detail FROM " + table("trigger_baseline") + " WHERE migration_id = ?"
-                + " ORDER BY trigger_name, measured_at DESC")) {
+        try (PreparedStatement select = connection.prepareStatement(dialect.latestBaselines(table("trigger_baseline")))) {
             select.setLong(1, migrationId);
             List<TriggerRecord> baselines = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
@@ -100,6 +100,6 @@ final class TriggerTable {
     }
 
     private String table(String name) {
-        return '"' + schema + "\"." + name;
+        return dialect.table(schema, name);
     }
 }

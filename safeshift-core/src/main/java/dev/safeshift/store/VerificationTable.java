@@ -23,10 +23,12 @@ final class VerificationTable {
             + " extra_in_target, differing, unsettled";
 
     private final Connection connection;
+    private final StoreDialect dialect;
     private final String schema;
 
-    VerificationTable(Connection connection, String schema) {
+    VerificationTable(Connection connection, StoreDialect dialect, String schema) {
         this.connection = connection;
+        this.dialect = dialect;
         this.schema = schema;
     }
 
@@ -104,6 +106,6 @@ final class VerificationTable {
     }
 
     private String table() {
-        return '"' + schema + "\".verification";
+        return dialect.table(schema, "verification");
     }
 }

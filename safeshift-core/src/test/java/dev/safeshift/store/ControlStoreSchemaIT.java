@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class ControlStoreSchemaIT {
 
+    private static final StoreDialect POSTGRES = new PostgresStoreDialect();
+
     @Test
     void createsItsTablesFromScratchAndReopensWithoutMigratingAgain() throws Exception {
         Endpoint database = EmbeddedPostgres.newDatabase("schema");
@@ -47,11 +49,11 @@ class ControlStoreSchemaIT {
     void theShippedScriptsAreExactlyWhatACurrentStoreRecords() throws Exception {
         Endpoint database = EmbeddedPostgres.newDatabase("schema_current");
         try (Connection connection = EmbeddedPostgres.connect(database)) {
-            assertThat(StoreSchema.isCurrent(connection, "safeshift")).as("no store yet").isFalse();
+            assertThat(StoreSchema.isCurrent(connection, POSTGRES, "safeshift")).as("no store yet").isFalse();
             ControlStore.open(database, "safeshift").close();
             // Flyway wrote the history from the scripts themselves: a script added or edited
-            // without updating StoreSchema.SCRIPTS fails here
-            assertThat(StoreSchema.isCurrent(connection, "safeshift")).isTrue();
+            // without updating PostgresStoreDialect's checksums fails here
+            assertThat(StoreSchema.isCurrent(connection, POSTGRES, "safeshift")).isTrue();
         }
     }
 
@@ -71,7 +73,7 @@ class ControlStoreSchemaIT {
             statement.execute("ALTER TABLE safeshift.stream DROP CONSTRAINT stream_pkey, DROP COLUMN direction,"
                     + " ADD PRIMARY KEY (migration_id)");
             statement.execute("DELETE FROM safeshift.flyway_schema_history WHERE version IN ('4', '5', '6')");
-            assertThat(StoreSchema.isCurrent(connection, "safeshift")).isFalse();
+            assertThat(StoreSchema.isCurrent(connection, POSTGRES, "safeshift")).isFalse();
         }
 
         try (ControlStore store = ControlStore.open(database, "safeshift")) {
@@ -83,7 +85,7 @@ class ControlStoreSchemaIT {
             assertThat(store.stream(id).orElseThrow().slotName()).isEqualTo("safeshift_upgraded_fwd");
         }
         try (Connection connection = EmbeddedPostgres.connect(database)) {
-            assertThat(StoreSchema.isCurrent(connection, "safeshift")).isTrue();
+            assertThat(StoreSchema.isCurrent(connection, POSTGRES, "safeshift")).isTrue();
         }
     }
 
