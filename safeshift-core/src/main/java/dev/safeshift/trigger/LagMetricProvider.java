@@ -7,6 +7,8 @@ import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Durations;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.store.Direction;
+import dev.safeshift.store.StoreDialect;
+import dev.safeshift.store.StoreDialects;
 import dev.safeshift.store.StoreSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +36,7 @@ public final class LagMetricProvider implements MetricProvider {
     public static final Duration STALE_AFTER = Duration.ofSeconds(10);
 
     private final Supplier<Connection> connections;
+    private final StoreDialect dialect;
     private final String schema;
     private final long migrationId;
     private final Duration staleAfter;
@@ -42,12 +45,15 @@ public final class LagMetricProvider implements MetricProvider {
     /**
      * @param connections opens a connection to the database holding the control store; called
      *                    again after a failure. It may throw a {@link SafeshiftException}
+     * @param dialect     the SQL of the database holding the control store
      * @param schema      the plan's {@code control.schema}
      * @param migrationId the migration's id in the control store
      * @param staleAfter  a report older than this is no data
      */
-    public LagMetricProvider(Supplier<Connection> connections, String schema, long migrationId, Duration staleAfter) {
+    public LagMetricProvider(Supplier<Connection> connections, StoreDialect dialect, String schema, long migrationId,
+                             Duration staleAfter) {
         this.connections = Objects.requireNonNull(connections, "connections");
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.schema = StoreSchema.validName(schema);
         this.migrationId = migrationId;
         this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
@@ -56,8 +62,8 @@ public final class LagMetricProvider implements MetricProvider {
     /** A provider that reads the control store at {@code controlStore} (the plan's control endpoint). */
     public static LagMetricProvider open(Endpoint controlStore, String schema, long migrationId) {
         Objects.requireNonNull(controlStore, "controlStore");
-        return new LagMetricProvider(() -> Connections.open(controlStore, "control store"), schema, migrationId,
-                STALE_AFTER);
+        return new LagMetricProvider(() -> Connections.open(controlStore, "control store"),
+                StoreDialects.forUrl(controlStore.url()), schema, migrationId, STALE_AFTER);
     }
 
     @Override
@@ -74,8 +80,8 @@ public final class LagMetricProvider implements MetricProvider {
         Direction direction = query.side() == Side.TARGET ? Direction.REVERSE : Direction.FORWARD;
         String stream = direction == Direction.REVERSE ? "the stream back to the source" : "the forward stream";
         String sql = "SELECT start_position, lag_millis, reported_at IS NOT NULL AS reported,"
-                + " floor(extract(epoch FROM clock_timestamp() - reported_at) * 1000)::bigint AS age_millis"
-                + " FROM \"" + schema + "\".stream WHERE migration_id = ? AND direction = ?";
+                + " " + dialect.millisSince("reported_at") + " AS age_millis"
+                + " FROM " + dialect.table(schema, "stream") + " WHERE migration_id = ? AND direction = ?";
         try (PreparedStatement select = connection().prepareStatement(sql)) {
             select.setLong(1, migrationId);
             select.setString(2, direction.stored());
