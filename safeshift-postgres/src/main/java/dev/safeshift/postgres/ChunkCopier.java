@@ -59,6 +59,10 @@ final class ChunkCopier {
             long rows = pipe(from.unwrap(PGConnection.class).getCopyAPI().copyOut(read),
                     to.unwrap(PGConnection.class).getCopyAPI().copyIn(write), rowsCopied);
             CopiedChunks.mark(to, mark, rows);
+            // Committed synchronously (no synchronous_commit = off, which bulk loaders use): the
+            // control store, possibly on another server, records the chunk done once this returns,
+            // and an asynchronous commit lost in a crash of the target's server would leave it
+            // saying so of rows that are not there. With one commit per chunk it would save nothing.
             to.commit();
             from.commit();
             return rows;
