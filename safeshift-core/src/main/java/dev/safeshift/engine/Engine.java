@@ -52,8 +52,13 @@ public interface Engine extends AutoCloseable {
     /** Adds the columns of an {@link SchemaChange#automatic() automatic} change to the target table. */
     void applySchemaChange(SchemaChange change);
 
-    /** Creates secondary indexes and the constraints built on them on the target once the backfill is done. */
-    void finishTarget(TableMove move);
+    /**
+     * Creates the primary key (when the table was created without it), secondary indexes and the
+     * constraints built on them on the target once the backfill is done, up to {@code parallelism}
+     * at once. Safe to call again after a crash at any point; the change stream must not apply
+     * anything to the table before this returns.
+     */
+    void finishTarget(TableMove move, int parallelism);
 
     /**
      * Creates the source's foreign keys among the moved tables on the target and validates those the

@@ -444,8 +444,9 @@ public final class MigrationDaemon {
     }
 
     private void finishBackfill(long id, List<TableMove> moves) {
-        listener.info("Backfill done. Creating secondary indexes on the target.");
-        moves.forEach(engine::finishTarget);
+        listener.info("Backfill done. Creating primary keys and secondary indexes on the target.");
+        // Before anything streams: the stream's upserts need the key.
+        moves.forEach(move -> engine.finishTarget(move, plan.copy().parallelism()));
         ForeignKeyStatus foreignKeys = engine.addForeignKeys(moves);
         foreignKeys.notes().forEach(listener::info);
         engine.syncSequences(moves);

@@ -20,7 +20,9 @@ import org.postgresql.copy.CopyOut;
  * embed type ids that differ between the databases (arrays and composites of user-defined types).
  * The rows and the chunk's mark ({@link CopiedChunks}) commit in one target transaction: an
  * interrupted copy leaves nothing, so a chunk is never copied twice and the target never has to
- * delete a key range, whose bounds it might order differently from the source.
+ * delete a key range, whose bounds it might order differently from the source. The mark's own key
+ * refuses a second copy of a chunk, rolling its rows back with it: that, not the target table's
+ * primary key (built only after the copy), is what keeps rows from being copied twice.
  */
 final class ChunkCopier {
 
@@ -57,6 +59,10 @@ final class ChunkCopier {
             long rows = pipe(from.unwrap(PGConnection.class).getCopyAPI().copyOut(read),
                     to.unwrap(PGConnection.class).getCopyAPI().copyIn(write), rowsCopied);
             CopiedChunks.mark(to, mark, rows);
+            // Committed synchronously (no synchronous_commit = off, which bulk loaders use): the
+            // control store, possibly on another server, records the chunk done once this returns,
+            // and an asynchronous commit lost in a crash of the target's server would leave it
+            // saying so of rows that are not there. With one commit per chunk it would save nothing.
             to.commit();
             from.commit();
             return rows;
@@ -92,18 +98,39 @@ final class ChunkCopier {
         }
     }
 
+    /**
+     * Rows travel on to the target in messages of about this size rather than one message per row as
+     * the source sends them: the target's COPY takes each message on its own, so fewer, larger
+     * messages cost it less. (COPY accepts data cut into messages anywhere.)
+     */
+    private static final int WRITE_BYTES = 64 * 1024;
+
     private static long pipe(CopyOut out, CopyIn in, LongConsumer rowsCopied) throws SQLException {
         long messages = 0;
         long reported = 0;
+        byte[] pending = new byte[WRITE_BYTES];
+        int used = 0;
         try {
             byte[] data;
             while ((data = out.readFromCopy()) != null) {
-                in.writeToCopy(data, 0, data.length);
+                if (used + data.length > pending.length) {
+                    in.writeToCopy(pending, 0, used);
+                    used = 0;
+                }
+                if (data.length > pending.length) {
+                    in.writeToCopy(data, 0, data.length);
+                } else {
+                    System.arraycopy(data, 0, pending, used, data.length);
+                    used += data.length;
+                }
                 // The server sends one message per row (the last one carries the binary trailer).
                 if (++messages - reported >= PROGRESS_EVERY_ROWS) {
                     rowsCopied.accept(messages - reported);
                     reported = messages;
                 }
+            }
+            if (used > 0) {
+                in.writeToCopy(pending, 0, used);
             }
             long rows = in.endCopy();
             rowsCopied.accept(rows - reported);

@@ -176,7 +176,7 @@ final class PostgresCatalog {
         extensions.putAll(constraints.extensions);
         Set<String> virtual = new LinkedHashSet<>();
         selected.stream().filter(c -> "v".equals(c.generatedKind)).forEach(c -> virtual.add(c.info.name()));
-        SourceDefinition definition = new SourceDefinition(constraints.primaryKey, constraints.checks,
+        SourceDefinition definition = new SourceDefinition(constraints.primaryKey, constraints.primaryKeyIndex, constraints.checks,
                 constraints.indexConstraints, constraints.indexes, constraints.foreignKeys, sequences.byColumn,
                 sequences.defaults, types.created(), types.required(), extensions, List.copyOf(sequences.required),
                 binary, types.usesMoney(), relation.partitioned(), virtual, constraints.notes);

@@ -99,6 +99,7 @@ final class PostgresEngine implements Engine {
     public long prepareTarget(TableMove move, boolean freshStart, boolean replaceExistingRows) {
         try (Connection to = Connections.open(target, "target")) {
             CopiedChunks.ensureExists(to);
+            PendingKeys.ensureExists(to);
             if (SourceDefinition.of(move.source()).map(SourceDefinition::usesMoney).orElse(false)) {
                 try (Connection from = Connections.open(source, "source")) {
                     MoneyFormat.checkSame(from, to, move);
@@ -133,9 +134,12 @@ final class PostgresEngine implements Engine {
     }
 
     @Override
-    public void finishTarget(TableMove move) {
-        try (Connection to = Connections.open(target, "target")) {
-            TargetTables.finish(to, move);
+    public void finishTarget(TableMove move, int parallelism) {
+        try {
+            TargetIndexes.build(target, move, parallelism);
+            try (Connection to = Connections.open(target, "target")) {
+                TargetTables.finish(to, move);
+            }
         } catch (SQLException e) {
             throw failure("creating indexes and constraints on " + move.target(), e);
         }

@@ -65,6 +65,17 @@ final class SourceConstraints {
                                   AND c.contype IN ('p', 'u', 'x'))
              ORDER BY ic.relname""";
 
+    /** The index behind a primary key, in the form {@link #INDEXES} reads (the key's own name, as PostgreSQL keeps them alike). */
+    private static final String KEY_INDEX = """
+            SELECT ic.relname, pg_get_indexdef(i.indexrelid),
+                   'CREATE UNIQUE INDEX ' || quote_ident(ic.relname)
+                       || ' ON ' || CASE WHEN t.relkind = 'p' THEN 'ONLY ' ELSE '' END
+                       || quote_ident(n.nspname) || '.' || quote_ident(t.relname) || ' '
+              FROM pg_index i
+              JOIN pg_class ic ON ic.oid = i.indexrelid
+              JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+             WHERE i.indexrelid = ?""";
+
     /** Extensions whose operator classes the given indexes use. */
     private static final String INDEX_EXTENSIONS = """
             SELECT DISTINCT e.extname, en.nspname
@@ -75,6 +86,7 @@ final class SourceConstraints {
              WHERE i.indexrelid = ANY (?)""";
 
     NamedDefinition primaryKey;
+    Index primaryKeyIndex;
     final List<CheckConstraint> checks = new ArrayList<>();
     final List<NamedDefinition> indexConstraints = new ArrayList<>();
     final List<Index> indexes = new ArrayList<>();
@@ -97,6 +109,8 @@ final class SourceConstraints {
             List<String> columns = (List<String>) row[4];
             if (kind.equals("p")) {
                 primaryKey = new NamedDefinition(constraint, definition);
+                primaryKeyIndex = keyIndex(connection, (Long) row[5]);
+                builtOnIndexes.add((Long) row[5]);
                 continue;
             }
             List<String> missing = columns.stream().filter(c -> !moved.contains(c)).toList();
@@ -138,6 +152,15 @@ final class SourceConstraints {
                 extensions.put(extension[0], extension[1]);
             }
         }
+    }
+
+    private static Index keyIndex(Connection connection, long index) throws SQLException {
+        String[] row = Catalog.rows(connection, KEY_INDEX,
+                r -> new String[] {r.getString(1), r.getString(2), r.getString(3)}, index).get(0);
+        if (!row[1].startsWith(row[2])) {
+            throw new SQLException("unexpected definition of primary key index " + row[0] + ": " + row[1]);
+        }
+        return new Index(row[0], true, row[1].substring(row[2].length()));
     }
 
     private void readForeignKeys(Connection connection, long table, QualifiedName name, Set<String> moved, String ownOnly)

@@ -12,6 +12,8 @@ import java.util.Set;
  * name schema-qualified, restricted to what the moved columns need.
  *
  * @param primaryKey       the key constraint's name and definition ({@code PRIMARY KEY (...)})
+ * @param primaryKeyIndex  the index behind the key, so the target can build it after the copy and then
+ *                         make it the key; null when the source has no key constraint to read
  * @param checks           CHECK constraints; NOT VALID ones are added after the backfill
  * @param indexConstraints unique and exclusion constraints, built after the backfill
  * @param indexes          indexes that back no constraint, built after the backfill
@@ -32,6 +34,7 @@ import java.util.Set;
  */
 record SourceDefinition(
         NamedDefinition primaryKey,
+        Index primaryKeyIndex,
         List<CheckConstraint> checks,
         List<NamedDefinition> indexConstraints,
         List<Index> indexes,

@@ -1,10 +1,10 @@
 package dev.safeshift.postgres;
 
 import dev.safeshift.engine.ColumnInfo;
+import dev.safeshift.engine.TableInfo;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.postgres.SourceDefinition.CheckConstraint;
 import dev.safeshift.postgres.SourceDefinition.ColumnSequence;
-import dev.safeshift.postgres.SourceDefinition.Index;
 import dev.safeshift.postgres.SourceDefinition.NamedDefinition;
 import dev.safeshift.postgres.SourceDefinition.SequenceReference;
 import dev.safeshift.postgres.SourceDefinition.TypeDefinition;
@@ -19,9 +19,16 @@ import java.util.Set;
 
 /**
  * Creates target tables the way a bulk load wants them: the table with its columns, defaults,
- * identity, sequences, CHECK constraints and primary key first; secondary indexes, unique and
+ * identity, sequences and CHECK constraints first; its primary key, secondary indexes, unique and
  * exclusion constraints and NOT VALID checks only after the backfill (building an index once is
- * far cheaper than maintaining it per row, and a NOT VALID check may not hold for old rows).
+ * far cheaper than maintaining it per row, and a NOT VALID check may not hold for old rows). A
+ * table created without its key is recorded in {@link PendingKeys} in the same transaction.
+ *
+ * <p>Without a key the target cannot refuse a row copied twice, and it needs none: every chunk's
+ * rows commit in one transaction with the chunk's mark ({@link ChunkCopier}), whose own key
+ * (capture, table, chunk) refuses a second copy of the same chunk, and a restart copies only the
+ * chunks without a mark. The change stream, which upserts by key, starts only after
+ * {@link #finish} has built the key.
  */
 final class TargetTables {
 
@@ -44,7 +51,9 @@ final class TargetTables {
             return TargetTypes.missing(target, move, definition);
         });
         if (PostgresCatalog.exists(target, move.target())) {
-            TargetCheck.sameDefinition(move, PostgresCatalog.describeAll(target, move.target(), "target"));
+            TableInfo existing = PostgresCatalog.describeAll(target, move.target(), "target");
+            boolean keyPending = existing.primaryKey().isEmpty() && PendingKeys.pending(target, move.target());
+            TargetCheck.sameDefinition(move, existing, keyPending);
             if (freshStart && TargetCheck.holdsRows(target, move)) {
                 if (!replaceExistingRows) {
                     throw TargetCheck.notEmpty(move);
@@ -81,9 +90,11 @@ final class TargetTables {
             }
             elements.add(columnDefinition(move, definition, column, sequence));
         }
+        boolean keyAfterCopy = definition != null && definition.primaryKey() != null
+                && definition.primaryKeyIndex() != null;
         if (definition == null || definition.primaryKey() == null) {
             elements.add("PRIMARY KEY (" + Sql.columns(move.source().primaryKey()) + ")");
-        } else {
+        } else if (!keyAfterCopy) {
             NamedDefinition key = definition.primaryKey();
             elements.add("CONSTRAINT " + key.name() + " " + key.definition());
         }
@@ -96,6 +107,9 @@ final class TargetTables {
         }
         statements.add("CREATE TABLE " + table + " (\n  " + String.join(",\n  ", elements) + ")");
         statements.addAll(owned);
+        if (keyAfterCopy) {
+            statements.add(PendingKeys.record(move.target()));
+        }
         return statements;
     }
 
@@ -143,9 +157,9 @@ final class TargetTables {
     }
 
     /**
-     * Builds the source's secondary indexes, unique and exclusion constraints and NOT VALID checks
-     * on the target, skipping those already there, then gathers planner statistics: a freshly loaded
-     * table has none until autovacuum gets to it.
+     * Adds the source's unique and exclusion constraints and NOT VALID checks to the target, skipping
+     * those already there, then gathers planner statistics: a freshly loaded table has none until
+     * autovacuum gets to it. Runs after {@link TargetIndexes} built the key and the indexes.
      */
     static void finish(Connection target, TableMove move) throws SQLException {
         String table = Sql.table(move.target());
@@ -153,10 +167,6 @@ final class TargetTables {
             Optional<SourceDefinition> found = SourceDefinition.of(move.source());
             if (found.isPresent()) {
                 SourceDefinition definition = found.get();
-                for (Index index : definition.indexes()) {
-                    statement.execute("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
-                            + Sql.ident(index.name()) + " ON " + table + " " + index.using());
-                }
                 for (NamedDefinition constraint : definition.indexConstraints()) {
                     if (!hasConstraint(target, move, constraint.name())) {
                         statement.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + constraint.name() + " "

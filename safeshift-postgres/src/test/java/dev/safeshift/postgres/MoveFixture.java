@@ -78,7 +78,7 @@ final class MoveFixture implements AutoCloseable {
                 }
             }
         }
-        moves.forEach(engine::finishTarget);
+        moves.forEach(move -> engine.finishTarget(move, 2));
     }
 
     ChangeStream stream(List<TableMove> moves) {
