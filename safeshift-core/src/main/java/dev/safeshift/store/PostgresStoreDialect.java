@@ -157,23 +157,21 @@ public final class PostgresStoreDialect implements StoreDialect {
 
     @Override
     public boolean holdsLock(Connection connection, long key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
-                + " WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted AND objsubid = 1"
-                + " AND classid::bigint = ? AND objid::bigint = ?)")) {
-            statement.setQueryTimeout(10);
-            statement.setLong(1, key >>> 32);
-            statement.setLong(2, key & 0xFFFF_FFFFL);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
-        }
+        return advisoryLockListed(connection, key, "pid = pg_backend_pid()");
     }
 
     @Override
     public boolean lockHeld(Connection connection, long key) throws SQLException {
+        return advisoryLockListed(connection, key,
+                "database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+    }
+
+    /** Whether pg_locks lists the advisory lock {@code key} as granted to a session that {@code holder} selects. */
+    private static boolean advisoryLockListed(Connection connection, long key, String holder) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
                 + " WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid::bigint = ?"
-                + " AND objid::bigint = ? AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))")) {
+                + " AND objid::bigint = ? AND " + holder + ")")) {
+            statement.setQueryTimeout(10);
             statement.setLong(1, key >>> 32);
             statement.setLong(2, key & 0xFFFF_FFFFL);
             try (ResultSet rows = statement.executeQuery()) {
