@@ -61,6 +61,29 @@ class LivenessIT {
                 + database + "' AND l.pid <> pg_backend_pid()"));
     }
 
+    /**
+     * Ends the daemon's lock sessions and takes the lock in their place. A terminated session lets
+     * go of its lock only once its backend has exited (pg_terminate_backend does not wait), and the
+     * daemon may take the lock back first; either way the lock is in use, and the sessions are ended
+     * again until this test's session is the one that gets it.
+     */
+    private static DaemonLock steal(Endpoint control, String migration) {
+        java.util.concurrent.atomic.AtomicReference<DaemonLock> taken = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            endLockSessions(control);
+            try {
+                taken.set(DaemonLock.acquire(control, ControlSpec.DEFAULT_SCHEMA, migration));
+                return true;
+            } catch (SafeshiftException e) {
+                if (e.kind() != SafeshiftException.Kind.IN_USE) {
+                    throw e;
+                }
+                return false;
+            }
+        });
+        return taken.get();
+    }
+
     private static List<String> events(ControlStore store, String migration, String kind) {
         return store.timeline(store.require(migration).id()).stream().filter(e -> e.kind().equals(kind))
                 .map(TimelineEvent::detail).toList();
@@ -99,8 +122,7 @@ class LivenessIT {
              DaemonThread daemon = DaemonThread.start(plan, store, Engines.forEndpoints(source, target))) {
             assertThat(daemon.awaitStreaming(store, "stolen")).isNull();
 
-            endLockSessions(target);
-            try (DaemonLock other = DaemonLock.acquire(target, ControlSpec.DEFAULT_SCHEMA, "stolen")) {
+            try (DaemonLock other = steal(target, "stolen")) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> daemon.failure() != null);
                 assertThat(daemon.failure()).isInstanceOf(SafeshiftException.class)
                         .hasMessageContaining("another daemon took it");
