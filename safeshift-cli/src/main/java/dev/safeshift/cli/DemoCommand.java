@@ -171,7 +171,10 @@ final class DemoCommand implements Callable<Integer> {
     private static boolean cutOver(Migration migration, TerminalProgress progress) throws InterruptedException {
         progress.info("Cutting over: hold the application's writes, fence the source, drain with proof, switch ...");
         Migration.SwitchAnswer answer = migration.cutover();
-        progress.info(CutoverCommand.capitalized(answer.text()) + ".");
+        if (!answer.switched()) {
+            // a switch is told by the daemon itself, which runs in this process
+            progress.info(CutoverCommand.capitalized(answer.text()) + ".");
+        }
         return answer.switched();
     }
 

@@ -12,7 +12,7 @@ class DemoIT {
         CommandRun demo = CommandRun.of("demo", "--rows", "20000", "--writes-per-second", "200", "--stream-seconds", "2");
 
         assertThat(demo.exitCode()).as(demo.stdout()).isZero();
-        assertThat(demo.stdout()).contains("Switched: the application runs on the target")
+        assertThat(demo.stdout()).containsOnlyOnce("Switched: the application writes to the target now")
                 .contains("The trigger recorded a near-miss on the timeline")
                 .containsPattern("0 writes lost: [0-9,]+ acknowledged inserts checked on the target")
                 .contains("PROVEN: source and target are identical");
