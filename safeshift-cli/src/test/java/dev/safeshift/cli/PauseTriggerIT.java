@@ -9,7 +9,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.app.Migration;
-import dev.safeshift.cutover.CutoverHold;
 import dev.safeshift.engine.Engines;
 import dev.safeshift.plan.ControlSpec;
 import dev.safeshift.plan.CopySettings;
@@ -21,6 +20,7 @@ import dev.safeshift.plan.TableSpec;
 import dev.safeshift.router.RoutedConnection;
 import dev.safeshift.router.RoutingDataSource;
 import dev.safeshift.store.ControlStore;
+import dev.safeshift.store.CutoverHold;
 import dev.safeshift.store.Phase;
 import dev.safeshift.store.Route;
 import dev.safeshift.store.TimelineEvent;
@@ -126,6 +126,7 @@ class PauseTriggerIT {
                 assertThat(store.route(id).orElseThrow().route()).isEqualTo(Route.TARGET);
                 assertThat(store.require("pause_trig").phase()).isEqualTo(Phase.CUT_OVER);
                 assertThat(kinds(store, id)).containsOnlyOnce(CutoverHold.HELD);
+                assertThat(new Migration(plan, "test").status().traffic().hold()).contains(hold);
 
                 SafeshiftException refused = catchThrowableOfType(SafeshiftException.class,
                         () -> new Migration(plan, "ana").complete());

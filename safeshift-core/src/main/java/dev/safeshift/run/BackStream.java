@@ -1,7 +1,6 @@
 package dev.safeshift.run;
 
 import dev.safeshift.SafeshiftException;
-import dev.safeshift.cutover.CutoverHold;
 import dev.safeshift.cutover.Leg;
 import dev.safeshift.cutover.TriggerWatch;
 import dev.safeshift.engine.ChangeStream;
@@ -11,6 +10,7 @@ import dev.safeshift.engine.Side;
 import dev.safeshift.engine.StreamProgress;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.store.ControlStore;
+import dev.safeshift.store.CutoverHold;
 import dev.safeshift.store.Direction;
 import dev.safeshift.store.Request;
 import dev.safeshift.trigger.MetricProviders;
@@ -143,7 +143,8 @@ final class BackStream {
      */
     private void act(TriggerWatch.Fired fired) {
         if (fired.trigger().action() == TriggerAction.PAUSE) {
-            if (CutoverHold.hold(daemon.store(), id, fired.trigger(), fired.evaluation().reason(), daemon.actor())) {
+            if (CutoverHold.hold(daemon.store(), id, fired.trigger().name(), fired.trigger().owner().orElse(""),
+                    fired.evaluation().reason(), daemon.actor())) {
                 daemon.listener().info("Trigger " + fired.trigger().name() + " holds the cutover window open: the"
                         + " application stays on the target, and safeshift complete is refused until a person decides"
                         + " (roll back, or complete with --despite-hold).");

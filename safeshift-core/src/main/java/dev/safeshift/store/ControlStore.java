@@ -445,7 +445,7 @@ public final class ControlStore implements AutoCloseable {
                     verifications.latest(id), schedule, requests.pending(id),
                     timeline.recent(id, StatusReport.RECENT_EVENTS), timeline.verify(id), timeline.databaseNow(),
                     Optional.empty(), new StatusReport.Traffic(routes.find(id), routes.routers(id),
-                    streams.find(id, Direction.REVERSE)));
+                    streams.find(id, Direction.REVERSE), CutoverHold.of(timeline.all(id))));
         });
     }
 

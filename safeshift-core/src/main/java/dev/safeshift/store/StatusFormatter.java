@@ -112,6 +112,9 @@ public final class StatusFormatter {
                 .put("lagMillis", back.lagMillis().orElse(null)).put("eventsApplied", back.eventsApplied())
                 .put("reportedAt", back.reportedAt().map(StatusFormatter::iso).orElse(null)),
                 () -> route.putNull("streamBack"));
+        traffic.hold().ifPresentOrElse(hold -> route.putObject("hold").put("trigger", hold.trigger())
+                .put("owner", hold.owner().isEmpty() ? null : hold.owner()).put("reason", hold.reason())
+                .put("since", iso(hold.at())), () -> route.putNull("hold"));
         VerificationStatus.json(report, root);
         ArrayNode requests = root.putArray("pendingRequests");
         for (Request request : report.pendingRequests()) {
@@ -152,6 +155,10 @@ public final class StatusFormatter {
             out.append(')');
         }, () -> out.append("SOURCE (no cutover yet)"));
         out.append("; ").append(traffic.routers().size()).append(" router(s)\n");
+        traffic.hold().ifPresent(hold -> out.append("  HELD by trigger ").append(hold.trigger())
+                .append(hold.owner().isEmpty() ? "" : " (owner " + hold.owner() + ")").append(" since ")
+                .append(time(hold.at())).append(": ").append(hold.reason()).append("; safeshift complete is refused")
+                .append(" until someone rolls back or completes with --despite-hold\n"));
         for (RouterReport router : traffic.routers()) {
             out.append("  ").append(router.instance()).append(": saw ").append(router.seenRoute()).append(" (change ")
                     .append(router.seenEpoch()).append("), ").append(router.sourceInFlight()).append(" in flight on the")

@@ -49,10 +49,12 @@ public record StatusReport(
      * @param route         the route the routers follow; empty until a cutover first set one
      * @param routers       what each router last reported
      * @param reverseStream the stream from the target back to the source, once a cutover created it
+     * @param hold          the pause trigger holding the cutover window open, if one fired in it
      */
-    public record Traffic(Optional<RouteState> route, List<RouterReport> routers, Optional<StreamState> reverseStream) {
+    public record Traffic(Optional<RouteState> route, List<RouterReport> routers, Optional<StreamState> reverseStream,
+                          Optional<CutoverHold> hold) {
 
-        public static final Traffic NONE = new Traffic(Optional.empty(), List.of(), Optional.empty());
+        public static final Traffic NONE = new Traffic(Optional.empty(), List.of(), Optional.empty(), Optional.empty());
 
         public Traffic {
             routers = List.copyOf(routers);

@@ -197,7 +197,7 @@ class StatusFormatterTest {
         StatusReport report = new StatusReport(new MigrationRecord(1, "orders", Phase.ROLLING_BACK, NOW, NOW),
                 Phase.ROLLING_BACK, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
                 ChainCheck.intact(0), NOW, Optional.empty(),
-                new StatusReport.Traffic(Optional.of(paused), List.of(router), Optional.of(back)));
+                new StatusReport.Traffic(Optional.of(paused), List.of(router), Optional.of(back), Optional.empty()));
 
         String text = new StatusFormatter().text(report);
 
@@ -210,6 +210,23 @@ class StatusFormatterTest {
         assertThat(traffic.path("resumeTo").asText()).isEqualTo("TARGET");
         assertThat(traffic.path("routers").get(0).path("targetInFlight").asInt()).isEqualTo(2);
         assertThat(traffic.path("streamBack").path("eventsApplied").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void aWindowHeldByAPauseTriggerSaysWhoHoldsItAndWhatUndoesIt() throws Exception {
+        RouteState onTarget = new RouteState(Route.TARGET, 5, Optional.empty(), Optional.empty(), "daemon", NOW);
+        CutoverHold hold = new CutoverHold("slow_checkout", "Ana Lima", "p99 latency 612 ms is above 400 ms", NOW);
+        StatusReport report = new StatusReport(new MigrationRecord(1, "orders", Phase.CUT_OVER, NOW, NOW),
+                Phase.CUT_OVER, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                ChainCheck.intact(0), NOW, Optional.empty(),
+                new StatusReport.Traffic(Optional.of(onTarget), List.of(), Optional.empty(), Optional.of(hold)));
+
+        assertThat(new StatusFormatter().text(report)).contains("HELD by trigger slow_checkout (owner Ana Lima) since ")
+                .contains(": p99 latency 612 ms is above 400 ms; safeshift complete is refused until someone rolls back"
+                        + " or completes with --despite-hold");
+        JsonNode json = new ObjectMapper().readTree(new StatusFormatter().json(report)).path("traffic").path("hold");
+        assertThat(json.path("trigger").asText()).isEqualTo("slow_checkout");
+        assertThat(json.path("owner").asText()).isEqualTo("Ana Lima");
     }
 
     @Test

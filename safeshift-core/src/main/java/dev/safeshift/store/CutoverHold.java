@@ -1,10 +1,7 @@
-package dev.safeshift.cutover;
+package dev.safeshift.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.safeshift.store.ControlStore;
-import dev.safeshift.store.TimelineEvent;
-import dev.safeshift.trigger.TriggerSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -35,7 +32,11 @@ public record CutoverHold(String trigger, String owner, String reason, Instant a
 
     /** The hold of the cutover window the migration is in now, if a pause trigger fired in it. */
     public static Optional<CutoverHold> current(ControlStore store, long migrationId) {
-        List<TimelineEvent> timeline = store.timeline(migrationId);
+        return of(store.timeline(migrationId));
+    }
+
+    /** The hold that {@code timeline} (a migration's whole timeline, oldest first) leaves in force. */
+    static Optional<CutoverHold> of(List<TimelineEvent> timeline) {
         CutoverHold hold = null;
         for (TimelineEvent event : timeline) {
             switch (event.kind()) {
@@ -55,13 +56,17 @@ public record CutoverHold(String trigger, String owner, String reason, Instant a
         return Optional.ofNullable(hold);
     }
 
-    /** Records that {@code trigger} fired with {@code reason} and holds the window, unless it is held already. */
-    public static boolean hold(ControlStore store, long migrationId, TriggerSpec trigger, String reason, String actor) {
+    /**
+     * Records that {@code trigger} (answered for by {@code owner}, empty for nobody) fired with
+     * {@code reason} and holds the window, unless it is held already.
+     */
+    public static boolean hold(ControlStore store, long migrationId, String trigger, String owner, String reason,
+                               String actor) {
         if (current(store, migrationId).isPresent()) {
             return false;
         }
-        store.append(migrationId, HELD, actor, JSON.createObjectNode().put("trigger", trigger.name())
-                .put("owner", trigger.owner().orElse("")).put("reason", reason).toString());
+        store.append(migrationId, HELD, actor, JSON.createObjectNode().put("trigger", trigger).put("owner", owner)
+                .put("reason", reason).toString());
         return true;
     }
 
