@@ -35,12 +35,11 @@ public final class LagMetricProvider implements MetricProvider {
     /** The daemon reports every 2s; this many missed reports make the last one too old to trust. */
     public static final Duration STALE_AFTER = Duration.ofSeconds(10);
 
-    private final Supplier<Connection> connections;
+    private final ReopeningConnection connection;
     private final StoreDialect dialect;
     private final String schema;
     private final long migrationId;
     private final Duration staleAfter;
-    private Connection connection;
 
     /**
      * @param connections opens a connection to the database holding the control store; called
@@ -52,7 +51,7 @@ public final class LagMetricProvider implements MetricProvider {
      */
     public LagMetricProvider(Supplier<Connection> connections, StoreDialect dialect, String schema, long migrationId,
                              Duration staleAfter) {
-        this.connections = Objects.requireNonNull(connections, "connections");
+        this.connection = new ReopeningConnection(connections);
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.schema = StoreSchema.validName(schema);
         this.migrationId = migrationId;
@@ -82,7 +81,7 @@ public final class LagMetricProvider implements MetricProvider {
         String sql = "SELECT start_position, lag_millis, reported_at IS NOT NULL AS reported,"
                 + " " + dialect.millisSince("reported_at") + " AS age_millis"
                 + " FROM " + dialect.table(schema, "stream") + " WHERE migration_id = ? AND direction = ?";
-        try (PreparedStatement select = connection().prepareStatement(sql)) {
+        try (PreparedStatement select = connection.get().prepareStatement(sql)) {
             select.setLong(1, migrationId);
             select.setString(2, direction.stored());
             try (ResultSet row = select.executeQuery()) {
@@ -107,7 +106,7 @@ public final class LagMetricProvider implements MetricProvider {
                         + " behind " + age.toMillis() + "ms ago");
             }
         } catch (SQLException e) {
-            discardConnection();
+            connection.discard();
             throw new SafeshiftException(ConnectionLoss.isLoss(e) ? SafeshiftException.Kind.UNREACHABLE
                     : SafeshiftException.Kind.STATE, "could not read the stream's lag from the control store"
                     + " (schema " + schema + ", SQLState " + e.getSQLState() + "). Check that the control store is"
@@ -121,24 +120,8 @@ public final class LagMetricProvider implements MetricProvider {
 
     @Override
     public synchronized void close() {
-        discardConnection();
+        connection.discard();
     }
 
-    private Connection connection() {
-        if (connection == null) {
-            connection = connections.get();
-        }
-        return connection;
-    }
 
-    private void discardConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // it is being given up; the next read opens a new one
-            }
-            connection = null;
-        }
-    }
 }

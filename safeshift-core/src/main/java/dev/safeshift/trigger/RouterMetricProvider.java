@@ -42,10 +42,9 @@ import org.HdrHistogram.Histogram;
  */
 public final class RouterMetricProvider implements MetricProvider {
 
-    private final Supplier<Connection> connections;
+    private final ReopeningConnection connection;
     private final String schema;
     private final long migrationId;
-    private Connection connection;
 
     /**
      * @param connections opens a connection to the database holding the control store; called
@@ -54,7 +53,7 @@ public final class RouterMetricProvider implements MetricProvider {
      * @param migrationId the migration's id in the control store
      */
     public RouterMetricProvider(Supplier<Connection> connections, String schema, long migrationId) {
-        this.connections = Objects.requireNonNull(connections, "connections");
+        this.connection = new ReopeningConnection(connections);
         this.schema = StoreSchema.validName(schema);
         this.migrationId = migrationId;
     }
@@ -107,7 +106,7 @@ public final class RouterMetricProvider implements MetricProvider {
 
     @Override
     public synchronized void close() {
-        discardConnection();
+        connection.discard();
     }
 
     private static Metric metric(MetricQuery query) {
@@ -126,7 +125,7 @@ public final class RouterMetricProvider implements MetricProvider {
         String sql = "SELECT instance, pattern_id, pattern, calls, errors" + (withLatencies ? ", latency" : "")
                 + " FROM \"" + schema + "\".router_sample"
                 + " WHERE migration_id = ? AND side = ? AND interval_end > ? AND interval_end <= ?";
-        try (PreparedStatement select = connection().prepareStatement(sql)) {
+        try (PreparedStatement select = connection.get().prepareStatement(sql)) {
             select.setLong(1, migrationId);
             select.setString(2, query.side().name());
             select.setObject(3, timestamp(query.from()));
@@ -144,7 +143,7 @@ public final class RouterMetricProvider implements MetricProvider {
                 }
             }
         } catch (SQLException e) {
-            discardConnection();
+            connection.discard();
             throw new SafeshiftException(ConnectionLoss.isLoss(e) ? SafeshiftException.Kind.UNREACHABLE
                     : SafeshiftException.Kind.STATE, "could not read the routers' samples from the control store"
                     + " (schema " + schema + ", SQLState " + e.getSQLState() + "). Check that the control store is"
@@ -168,23 +167,7 @@ public final class RouterMetricProvider implements MetricProvider {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private Connection connection() {
-        if (connection == null) {
-            connection = connections.get();
-        }
-        return connection;
-    }
 
-    private void discardConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // it is being given up; the next read opens a new one
-            }
-            connection = null;
-        }
-    }
 
     private static String shorten(String text) {
         return text.length() > 60 ? text.substring(0, 57) + "..." : text;
