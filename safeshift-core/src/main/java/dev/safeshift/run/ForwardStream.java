@@ -164,8 +164,11 @@ final class ForwardStream {
             try {
                 if (daemon.store().stream(id, Direction.REVERSE).isPresent()) {
                     WayBack back = get();
-                    back.capture().filter(back.engine()::captureExists).ifPresent(reverse ->
-                            back.engine().advanceCapture(reverse, back.engine().currentLogPosition()));
+                    // only a slot on the server and database it was created on is this migration's to move
+                    String reverse = back.ownedCapture();
+                    if (back.engine().captureExists(reverse)) {
+                        back.engine().advanceCapture(reverse, back.engine().currentLogPosition());
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warn("moving the start of the way back's capture forward failed; tried again later", e);
