@@ -1,0 +1,213 @@
+package dev.safeshift.postgres.check.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.plan.Endpoint;
+import dev.safeshift.plan.QualifiedName;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What PostgreSQL really does for common schema changes, as the tracer reads it on a scratch copy
+ * of the source tables. The same facts are checked on each server the subclasses name; where
+ * PostgreSQL 14 and 15 differ, the test says so and checks each version's own behaviour.
+ */
+abstract class LockTracerContract {
+
+    private static final String PAYMENTS = "public.payments";
+    private static final String CUSTOMERS = "public.customers";
+    private static final String ACCESS_EXCLUSIVE = "AccessExclusiveLock";
+
+    private final List<Endpoint> sources = new ArrayList<>();
+
+    abstract TraceServer server();
+
+    /** The major version the subclass's server must have, so a test never runs silently on another one. */
+    abstract int major();
+
+    @AfterEach
+    void dropSources() {
+        sources.forEach(server()::drop);
+    }
+
+    private Endpoint source(String prefix, String... schema) {
+        Endpoint source = server().newDatabase(prefix);
+        sources.add(source);
+        TraceServer.run(source, schema);
+        return source;
+    }
+
+    /** Traces {@code statements} on a scratch copy of {@code tables}; each statement's trace by its SQL. */
+    private Map<String, TracedStatement> trace(Endpoint source, List<QualifiedName> tables, String... statements)
+            throws Exception {
+        try (ScratchDatabase scratch = ScratchDatabase.create(source, server().maintenance(), tables);
+             Connection connection = scratch.connect()) {
+            TraceReport report = new LockTracer().report(connection, List.of(statements));
+            assertThat(report.serverVersionNum() / 10000).as("server version").isEqualTo(major());
+            Map<String, TracedStatement> bySql = new LinkedHashMap<>();
+            report.statements().forEach(s -> bySql.put(s.sql(), s));
+            assertThat(bySql).hasSize(statements.length);
+            return bySql;
+        }
+    }
+
+    private static final String CHECK = "ALTER TABLE payments ADD CONSTRAINT amount_positive CHECK (amount > 0)";
+    private static final String CHECK_NOT_VALID =
+            "ALTER TABLE payments ADD CONSTRAINT note_not_empty CHECK (note <> '') NOT VALID";
+    private static final String VALIDATE = "ALTER TABLE payments VALIDATE CONSTRAINT note_not_empty";
+    private static final String INDEX = "CREATE INDEX payments_created ON payments (created)";
+    private static final String INDEX_CONCURRENTLY = "CREATE INDEX CONCURRENTLY payments_note ON payments (note)";
+    private static final String AMOUNT_BIGINT = "ALTER TABLE payments ALTER COLUMN amount TYPE bigint";
+    private static final String NOTE_WIDER = "ALTER TABLE payments ALTER COLUMN note TYPE varchar(20)";
+    private static final String NOTE_NARROWER = "ALTER TABLE payments ALTER COLUMN note TYPE varchar(5)";
+    private static final String NOTE_WIDER_CHECKED = "ALTER TABLE payments ALTER COLUMN note TYPE varchar(30)";
+    private static final String VOLATILE_DEFAULT =
+            "ALTER TABLE payments ADD COLUMN settled timestamptz DEFAULT clock_timestamp()";
+    private static final String STABLE_DEFAULT = "ALTER TABLE payments ADD COLUMN booked timestamptz DEFAULT now()";
+    private static final String NOT_NULL = "ALTER TABLE payments ALTER COLUMN created SET NOT NULL";
+    private static final String ADD_COLUMN = "ALTER TABLE payments ADD COLUMN customer_id bigint";
+    private static final String INDEX_ON_ADDED = "CREATE INDEX payments_customer ON payments (customer_id)";
+    private static final String FOREIGN_KEY = "ALTER TABLE payments ADD CONSTRAINT payments_customer_fk "
+            + "FOREIGN KEY (customer_id) REFERENCES customers (id)";
+    private static final String FOREIGN_KEY_NOT_VALID = "ALTER TABLE payments ADD CONSTRAINT payments_customer_fk2 "
+            + "FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID";
+    private static final String FAILS = "ALTER TABLE payments ADD CONSTRAINT broken "
+            + "FOREIGN KEY (customer_id) REFERENCES missing_table (id)";
+    private static final String AFTER_FAILURE = "ALTER TABLE payments ADD CONSTRAINT note_short CHECK (length(note) < 6)";
+
+    @Test
+    void schemaChangesOnPayments() throws Exception {
+        Endpoint source = source("payments",
+                "CREATE TABLE customers (id bigint PRIMARY KEY, name text)",
+                "CREATE TABLE payments (id bigint PRIMARY KEY, amount int, note varchar(10), created timestamptz)");
+        Map<String, TracedStatement> trace = trace(source,
+                List.of(new QualifiedName("public", "customers"), new QualifiedName("public", "payments")),
+                "SELECT 1", CHECK, INDEX, INDEX_CONCURRENTLY, NOTE_WIDER, NOTE_NARROWER, CHECK_NOT_VALID, VALIDATE,
+                NOTE_WIDER_CHECKED, AMOUNT_BIGINT, VOLATILE_DEFAULT, STABLE_DEFAULT, NOT_NULL, ADD_COLUMN, INDEX_ON_ADDED,
+                FOREIGN_KEY, FOREIGN_KEY_NOT_VALID, FAILS, AFTER_FAILURE);
+
+        // The tracer's own catalog reads lock nothing it reports.
+        assertThat(trace.get("SELECT 1").locks()).isEmpty();
+        trace.values().stream().filter(s -> !s.sql().equals(FAILS))
+                .forEach(s -> assertThat(s.error()).as(s.sql()).isEmpty());
+
+        TracedStatement check = trace.get(CHECK);
+        assertThat(check.traced()).isTrue();
+        assertThat(check.locks()).containsExactly(new HeldLock(PAYMENTS, ACCESS_EXCLUSIVE));
+        assertThat(check.scanned()).containsExactly(PAYMENTS);
+        assertThat(check.rewritten()).isEmpty();
+
+        TracedStatement notValid = trace.get(CHECK_NOT_VALID);
+        assertThat(notValid.locks()).containsExactly(new HeldLock(PAYMENTS, ACCESS_EXCLUSIVE));
+        assertThat(notValid.scanned()).isEmpty();
+        assertThat(notValid.rewritten()).isEmpty();
+
+        TracedStatement validate = trace.get(VALIDATE);
+        assertThat(validate.locks()).containsExactly(new HeldLock(PAYMENTS, "ShareUpdateExclusiveLock"));
+        assertThat(validate.scanned()).containsExactly(PAYMENTS);
+        assertThat(validate.rewritten()).isEmpty();
+
+        // The new index is locked too, but nobody else can see it before the transaction commits.
+        TracedStatement index = trace.get(INDEX);
+        assertThat(index.locks()).containsExactly(new HeldLock(PAYMENTS, "ShareLock"),
+                new HeldLock("public.payments_created", ACCESS_EXCLUSIVE));
+        assertThat(index.strongestLockOn(PAYMENTS)).contains("ShareLock");
+        assertThat(index.scanned()).containsExactly(PAYMENTS);
+        assertThat(index.rewritten()).isEmpty();
+
+        TracedStatement concurrently = trace.get(INDEX_CONCURRENTLY);
+        assertThat(concurrently.traced()).isFalse();
+        assertThat(concurrently.notTracedReason()).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("CREATE INDEX CONCURRENTLY cannot run inside a transaction block", "25001",
+                        "applied outside a transaction"));
+        assertThat(concurrently.locks()).isEmpty();
+        assertThat(concurrently.error()).isEmpty();
+
+        // A rewrite gives the table and every index new storage.
+        TracedStatement bigint = trace.get(AMOUNT_BIGINT);
+        assertThat(bigint.strongestLockOn(PAYMENTS)).contains(ACCESS_EXCLUSIVE);
+        assertThat(bigint.rewritten()).containsExactly(PAYMENTS, "public.payments_created", "public.payments_note",
+                "public.payments_pkey");
+        assertThat(bigint.scanned()).containsExactly(PAYMENTS);
+
+        // Widening a varchar keeps the rows, and the index on the column built CONCURRENTLY just before
+        // (PostgreSQL builds it again on the storage it had).
+        TracedStatement wider = trace.get(NOTE_WIDER);
+        assertThat(wider.strongestLockOn(PAYMENTS)).contains(ACCESS_EXCLUSIVE);
+        assertThat(wider.rewritten()).isEmpty();
+        assertThat(wider.scanned()).isEmpty();
+
+        // Narrowing one is no check of the lengths only: PostgreSQL rewrites the table and its indexes.
+        TracedStatement narrower = trace.get(NOTE_NARROWER);
+        assertThat(narrower.strongestLockOn(PAYMENTS)).contains(ACCESS_EXCLUSIVE);
+        assertThat(narrower.rewritten()).containsExactly(PAYMENTS, "public.payments_created", "public.payments_note",
+                "public.payments_pkey");
+        assertThat(narrower.scanned()).containsExactly(PAYMENTS);
+
+        // Widening a column a CHECK constraint uses rewrites nothing, but checks the constraint again: a scan.
+        TracedStatement widerChecked = trace.get(NOTE_WIDER_CHECKED);
+        assertThat(widerChecked.rewritten()).isEmpty();
+        assertThat(widerChecked.scanned()).containsExactly(PAYMENTS);
+
+        TracedStatement volatileDefault = trace.get(VOLATILE_DEFAULT);
+        assertThat(volatileDefault.strongestLockOn(PAYMENTS)).contains(ACCESS_EXCLUSIVE);
+        assertThat(volatileDefault.rewrote(PAYMENTS)).isTrue();
+
+        TracedStatement stableDefault = trace.get(STABLE_DEFAULT);
+        assertThat(stableDefault.locks()).containsExactly(new HeldLock(PAYMENTS, ACCESS_EXCLUSIVE));
+        assertThat(stableDefault.rewritten()).isEmpty();
+        assertThat(stableDefault.scanned()).isEmpty();
+
+        TracedStatement notNull = trace.get(NOT_NULL);
+        assertThat(notNull.locks()).containsExactly(new HeldLock(PAYMENTS, ACCESS_EXCLUSIVE));
+        assertThat(notNull.scanned()).containsExactly(PAYMENTS);
+        assertThat(notNull.rewritten()).isEmpty();
+
+        // Applied for real, the added column is there for the index of the next statement.
+        assertThat(trace.get(ADD_COLUMN).rewritten()).isEmpty();
+        TracedStatement indexOnAdded = trace.get(INDEX_ON_ADDED);
+        assertThat(indexOnAdded.error()).isEmpty();
+        assertThat(indexOnAdded.strongestLockOn(PAYMENTS)).contains("ShareLock");
+
+        // Validating the key reads the referencing table; the referenced one is not read while the
+        // referencing table is empty (PostgreSQL never starts the join's other side).
+        TracedStatement foreignKey = trace.get(FOREIGN_KEY);
+        assertThat(foreignKey.strongestLockOn(PAYMENTS)).contains("ShareRowExclusiveLock");
+        assertThat(foreignKey.strongestLockOn(CUSTOMERS)).contains("ShareRowExclusiveLock");
+        assertThat(foreignKey.scanned()).containsExactly(PAYMENTS);
+        assertThat(foreignKey.rewritten()).isEmpty();
+
+        TracedStatement foreignKeyNotValid = trace.get(FOREIGN_KEY_NOT_VALID);
+        assertThat(foreignKeyNotValid.strongestLockOn(PAYMENTS)).contains("ShareRowExclusiveLock");
+        assertThat(foreignKeyNotValid.strongestLockOn(CUSTOMERS)).contains("ShareRowExclusiveLock");
+        assertThat(foreignKeyNotValid.scanned()).isEmpty();
+        // PostgreSQL 14 and 15 differ: 15 also opens the referenced key's index (AccessShareLock) for a NOT VALID key.
+        if (major() >= 15) {
+            assertThat(foreignKeyNotValid.locks()).contains(new HeldLock("public.customers_pkey", "AccessShareLock"));
+        } else {
+            assertThat(foreignKeyNotValid.locks()).noneMatch(l -> l.relation().equals("public.customers_pkey"));
+        }
+
+        TracedStatement fails = trace.get(FAILS);
+        assertThat(fails.traced()).isTrue();
+        assertThat(fails.error()).contains("relation \"missing_table\" does not exist (SQLSTATE 42P01)");
+        assertThat(fails.locks()).isEmpty();
+        TracedStatement afterFailure = trace.get(AFTER_FAILURE);
+        assertThat(afterFailure.error()).isEmpty();
+        assertThat(afterFailure.locks()).containsExactly(new HeldLock(PAYMENTS, ACCESS_EXCLUSIVE));
+        assertThat(afterFailure.scanned()).containsExactly(PAYMENTS);
+
+        // The source was only read.
+        assertThat(TraceServer.text(source, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'payments'::regclass"))
+                .isEqualTo("1");
+        assertThat(TraceServer.text(source, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'payments'::regclass "
+                + "AND attnum > 0")).isEqualTo("4");
+    }
+}
