@@ -210,4 +210,178 @@ abstract class LockTracerContract {
         assertThat(TraceServer.text(source, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'payments'::regclass "
                 + "AND attnum > 0")).isEqualTo("4");
     }
+
+    @Test
+    void enumColumn() throws Exception {
+        Endpoint source = source("enum",
+                "CREATE TYPE mood AS ENUM ('sad', 'ok')",
+                "CREATE TABLE people (id int PRIMARY KEY, m mood NOT NULL DEFAULT 'ok')");
+        String addValue = "ALTER TYPE mood ADD VALUE 'happy'";
+        String useValue = "INSERT INTO people VALUES (1, 'happy')";
+        String toText = "ALTER TABLE people ALTER COLUMN m TYPE text";
+        Map<String, TracedStatement> trace = trace(source, List.of(new QualifiedName("public", "people")),
+                addValue, useValue, toText);
+
+        // Adding a value locks the type only, not the tables that use it.
+        assertThat(trace.get(addValue).locks()).containsExactly(new HeldLock("type public.mood", "ExclusiveLock"));
+        assertThat(trace.get(addValue).rewritten()).isEmpty();
+        // The new value was committed before the next statement, which could not use it in the same transaction.
+        assertThat(trace.get(useValue).error()).isEmpty();
+        assertThat(trace.get(useValue).locks()).containsExactly(new HeldLock("public.people", "RowExclusiveLock"));
+
+        TracedStatement text = trace.get(toText);
+        assertThat(text.strongestLockOn("public.people")).contains(ACCESS_EXCLUSIVE);
+        assertThat(text.rewritten()).containsExactly("public.people", "public.people_pkey");
+        assertThat(text.scanned()).contains("public.people");
+        // text needs a TOAST table, which the rewrite creates; it is named by its table.
+        assertThat(text.strongestLockOn("public.people (toast)")).contains(ACCESS_EXCLUSIVE);
+        // PostgreSQL 14 and 15 differ: 15 also locks the column's old type (AccessShareLock) when changing it.
+        if (major() >= 15) {
+            assertThat(text.locks()).contains(new HeldLock("type public.mood", "AccessShareLock"));
+        } else {
+            assertThat(text.locks()).noneMatch(l -> l.relation().equals("type public.mood"));
+        }
+    }
+
+    @Test
+    void quotedUnicodeNames() throws Exception {
+        Endpoint source = source("unicode",
+                "CREATE SCHEMA \"Kasse\"",
+                "CREATE TABLE \"Kasse\".\"Zahlungen ä\" (id bigint PRIMARY KEY, \"Betrag €\" int, note text)");
+        String check = "ALTER TABLE \"Kasse\".\"Zahlungen ä\" ADD CONSTRAINT \"Betrag > 0\" CHECK (\"Betrag €\" > 0)";
+        String bigint = "ALTER TABLE \"Kasse\".\"Zahlungen ä\" ALTER COLUMN \"Betrag €\" TYPE bigint";
+        Map<String, TracedStatement> trace = trace(source, List.of(new QualifiedName("Kasse", "Zahlungen ä")), check, bigint);
+
+        String table = "\"Kasse\".\"Zahlungen ä\"";
+        assertThat(new QualifiedName("Kasse", "Zahlungen ä")).hasToString(table);
+        assertThat(trace.get(check).locks()).containsExactly(new HeldLock(table, ACCESS_EXCLUSIVE));
+        assertThat(trace.get(check).scanned()).containsExactly(table);
+        assertThat(trace.get(bigint).rewritten()).containsExactlyInAnyOrder(table, table + " (toast)", table + " (toast index)",
+                "\"Kasse\".\"Zahlungen ä_pkey\"");
+    }
+
+    @Test
+    void copiesTheDefinitionsAsTheSourceHasThem() throws Exception {
+        Endpoint source = source("copy",
+                "CREATE TYPE mood AS ENUM ('sad', 'ok')",
+                "CREATE DOMAIN positive AS int CHECK (VALUE > 0)",
+                "CREATE TYPE price AS (amount int, currency text)",
+                "CREATE SEQUENCE shared_numbers START 100 INCREMENT 5",
+                "CREATE TABLE regions (id int PRIMARY KEY)",
+                "CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 7) PRIMARY KEY, code text UNIQUE)",
+                """
+                CREATE TABLE orders (
+                  id serial PRIMARY KEY,
+                  customer_id bigint CONSTRAINT customer_fk REFERENCES customers (id),
+                  number bigint NOT NULL DEFAULT nextval('shared_numbers'),
+                  m mood NOT NULL DEFAULT 'ok',
+                  qty positive,
+                  price price,
+                  total int GENERATED ALWAYS AS (qty * 2) STORED,
+                  during tsrange,
+                  region_id int,
+                  CONSTRAINT qty_small CHECK (qty < 1000),
+                  CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&))""",
+                "ALTER TABLE orders ADD CONSTRAINT region_fk FOREIGN KEY (region_id) REFERENCES regions (id) NOT VALID",
+                "ALTER TABLE orders ADD CONSTRAINT customer_fk2 FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID",
+                "ALTER TABLE orders ADD CONSTRAINT qty_even CHECK (qty % 2 = 0) NOT VALID",
+                "CREATE INDEX orders_by_customer ON orders (customer_id) INCLUDE (qty)");
+        List<QualifiedName> tables = List.of(new QualifiedName("public", "customers"), new QualifiedName("public", "orders"));
+        try (ScratchDatabase scratch = ScratchDatabase.create(source, server().maintenance(), tables)) {
+            assertThat(scratch.name()).matches("safeshift_trace_[0-9a-f]{12}");
+            for (String table : List.of("customers", "orders")) {
+                List<String> copied = definition(scratch.endpoint(), table);
+                assertThat(copied).as(table).isNotEmpty()
+                        .containsExactlyElementsOf(definition(source, table).stream()
+                                .filter(line -> !line.contains("region_fk")).toList());
+            }
+            // Foreign keys to tables that were not copied are left out, and said so.
+            assertThat(scratch.notes()).anySatisfy(note -> assertThat(note).contains("region_fk", "public.regions"));
+            assertThat(TraceServer.strings(scratch.endpoint(), "SELECT format('%s %s %s', seqrelid::regclass, seqstart, "
+                    + "seqincrement) FROM pg_sequence ORDER BY 1"))
+                    .containsExactly("customers_id_seq 7 1", "orders_id_seq 1 1", "shared_numbers 100 5");
+            // Only the user's relations: the move engine's bookkeeping is gone.
+            assertThat(TraceServer.text(scratch.endpoint(), "SELECT count(*) FROM pg_namespace WHERE nspname = 'safeshift'"))
+                    .isEqualTo("0");
+        }
+    }
+
+    /** A table's columns, constraints and indexes as the catalog prints them, one line each. */
+    private static List<String> definition(Endpoint endpoint, String table) {
+        return TraceServer.strings(endpoint, """
+                SELECT line FROM (
+                  SELECT 'column ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' notnull=' || a.attnotnull
+                         || ' identity=' || a.attidentity::text || ' generated=' || a.attgenerated::text
+                         || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS line
+                    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                   WHERE a.attrelid = '%1$s'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                  UNION ALL
+                  SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) || ' validated=' || convalidated
+                    FROM pg_constraint WHERE conrelid = '%1$s'::regclass
+                  UNION ALL
+                  SELECT 'index ' || pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = '%1$s'::regclass) l
+                 ORDER BY line""".formatted(table));
+    }
+
+    @Test
+    void refusesPartitionedTablesLoudlyAndLeavesNothing() {
+        Endpoint source = source("partitioned",
+                "CREATE TABLE events (id int, at date) PARTITION BY RANGE (at)",
+                "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                "CREATE TABLE plain (id int PRIMARY KEY)");
+        List<String> before = server().databases("safeshift_trace_");
+        assertThatThrownBy(() -> ScratchDatabase.create(source, server().maintenance(), List.of(
+                new QualifiedName("public", "plain"), new QualifiedName("public", "events"),
+                new QualifiedName("public", "events_2024"))))
+                .isInstanceOf(SafeshiftException.class)
+                .hasMessageContaining("public.events is partitioned: partitioned tables are not traced yet")
+                .hasMessageContaining("public.events_2024 is a partition of public.events: partitioned tables are not "
+                        + "traced yet")
+                .hasMessageNotContaining("public.plain");
+        assertThat(server().databases("safeshift_trace_")).isEqualTo(before);
+    }
+
+    @Test
+    void closeDropsTheDatabaseEvenWithConnectionsLeftOpen() throws Exception {
+        Endpoint source = source("close", "CREATE TABLE t (id int PRIMARY KEY)");
+        ScratchDatabase scratch = ScratchDatabase.create(source, server().maintenance(),
+                List.of(new QualifiedName("public", "t")));
+        Connection leftOpen = scratch.connect();
+        assertThat(server().databases(scratch.name())).containsExactly(scratch.name());
+        scratch.close();
+        assertThat(server().databases(scratch.name())).isEmpty();
+        assertThat(leftOpen.isValid(5)).isFalse();
+        leftOpen.close();
+    }
+
+    @Test
+    void runsNothingOutsideAScratchDatabase() throws Exception {
+        Endpoint source = source("refuse", "CREATE TABLE t (id int PRIMARY KEY)");
+        try (Connection connection = TraceServer.connect(source)) {
+            assertThatThrownBy(() -> new LockTracer().trace(connection, List.of("ALTER TABLE t ADD COLUMN x int")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a scratch database");
+        }
+        assertThat(TraceServer.text(source, "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass "
+                + "AND attnum > 0")).isEqualTo("1");
+    }
+
+    @Test
+    void neverRunsTransactionControlOrServerWideStatements() throws Exception {
+        Endpoint source = source("serverwide", "CREATE TABLE t (id int PRIMARY KEY)");
+        String role = "trace_it_" + Long.toHexString(System.nanoTime());
+        String createRole = "CREATE ROLE " + role;
+        String commits = "DO $$ BEGIN CREATE TABLE made_by_do (id int); COMMIT; END $$";
+        Map<String, TracedStatement> trace = trace(source, List.of(new QualifiedName("public", "t")),
+                "BEGIN", createRole, "COMMIT", commits, "SELECT count(*) FROM made_by_do");
+        assertThat(trace.get("BEGIN").notTracedReason()).hasValueSatisfying(r -> assertThat(r).contains("transaction control"));
+        assertThat(trace.get("COMMIT").traced()).isFalse();
+        assertThat(trace.get(createRole).notTracedReason())
+                .hasValueSatisfying(r -> assertThat(r).contains("whole scratch server"));
+        assertThat(TraceServer.text(server().maintenance(), "SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'"))
+                .isEqualTo("0");
+        // A procedure that commits cannot run in the traced transaction (2D000): it is applied on its own.
+        assertThat(trace.get(commits).notTracedReason()).hasValueSatisfying(r -> assertThat(r).contains("2D000"));
+        assertThat(trace.get("SELECT count(*) FROM made_by_do").error()).isEmpty();
+    }
 }

@@ -77,6 +77,19 @@ abstract class TraceServer {
         }
     }
 
+    static List<String> strings(Endpoint endpoint, String sql) {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = connect(endpoint); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return values;
+    }
+
     static String text(Endpoint endpoint, String sql) {
         try (Connection connection = connect(endpoint); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
