@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 import org.postgresql.util.PSQLException;
@@ -36,7 +37,21 @@ public final class LockTracer {
     /** Tells a scratch database from any other, so that statements are never applied where they must not be. */
     static final String SCRATCH_MARK = "safeshift trace scratch database";
 
+    /** Opens the second session that observes statements run outside a transaction block; null: none. */
+    private final Supplier<Connection> observers;
+
+    /** A tracer that does not observe statements PostgreSQL runs only outside a transaction block. */
     public LockTracer() {
+        this.observers = null;
+    }
+
+    /**
+     * A tracer that observes, from a second connection to {@code scratch}, the locks of statements
+     * PostgreSQL runs only outside a transaction block, while they wait for that connection's
+     * writers' locks ({@link OutsideTransaction}).
+     */
+    public LockTracer(ScratchDatabase scratch) {
+        this.observers = scratch::connect;
     }
 
     /** What each statement did, in order; see {@link #report} for the same with the server's version. */
@@ -68,7 +83,7 @@ public final class LockTracer {
         return new TraceReport(version, traced);
     }
 
-    private static TracedStatement traceOne(Connection connection, String sql) throws SQLException {
+    private TracedStatement traceOne(Connection connection, String sql) throws SQLException {
         Optional<String> refusal = StatementKind.refusal(sql);
         if (refusal.isPresent()) {
             return notTraced(sql, refusal.get(), Optional.empty());
@@ -114,11 +129,27 @@ public final class LockTracer {
     }
 
     /** Runs a statement PostgreSQL will not run in a transaction block the only way it can: on its own. */
-    private static TracedStatement applyOutsideTransaction(Connection connection, String sql, SQLException refused)
+    private TracedStatement applyOutsideTransaction(Connection connection, String sql, SQLException refused)
             throws SQLException {
         String reason = "PostgreSQL runs it only outside a transaction block (" + message(refused) + "), so it cannot "
                 + "be traced in a transaction that is rolled back; it was applied outside a transaction";
-        return notTraced(sql, reason, apply(connection, sql));
+        if (observers == null) {
+            return notTraced(sql, reason, apply(connection, sql));
+        }
+        OutsideTransaction.Outcome outcome = OutsideTransaction.run(connection, sql, observers);
+        Optional<String> error = Optional.empty();
+        if (outcome.failure().isPresent()) {
+            rethrowIfConnectionLost(outcome.failure().get());
+            error = Optional.of(message(outcome.failure().get()));
+        }
+        if (outcome.observed().isEmpty()) {
+            return notTraced(sql, reason + ". Its locks were not observed: it never waited for another session's "
+                    + "ROW EXCLUSIVE locks on every table", error);
+        }
+        return new TracedStatement(sql, false, Optional.of(reason + ". Its locks were observed from another session "
+                + "while it waited for that session's ROW EXCLUSIVE locks on every table: they are the locks it held, "
+                + "or waited for, at that moment, not necessarily all it takes; rewrites and scans are not known"),
+                outcome.observed().get(), List.of(), List.of(), error);
     }
 
     /** Applies {@code sql} in autocommit; the server's message when it fails. */

@@ -18,10 +18,11 @@ import java.util.TreeSet;
  */
 final class Locks {
 
+    /** Granted locks, and the one the backend waits for if any (a backend waits for one lock at a time). */
     private static final String HELD = """
             SELECT l.locktype, l.relation, l.objid, l.mode
               FROM pg_locks l
-             WHERE l.pid = pg_backend_pid() AND l.granted
+             WHERE l.pid = ?
                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                AND (l.locktype = 'relation' OR (l.locktype = 'object' AND l.classid = 'pg_type'::regclass))""";
 
@@ -60,23 +61,43 @@ final class Locks {
      */
     static List<HeldLock> held(Connection connection, Relations before, Relations after, Map<Long, String> typesBefore,
                                Map<Long, String> typesAfter) throws SQLException {
+        return of(connection, backendPid(connection), before, after, typesBefore, typesAfter);
+    }
+
+    /**
+     * The locks backend {@code pid} holds or waits for, named as by {@link #held}; {@code observer}
+     * may be another session.
+     */
+    static List<HeldLock> of(Connection observer, int pid, Relations before, Relations after,
+                             Map<Long, String> typesBefore, Map<Long, String> typesAfter) throws SQLException {
         TreeSet<HeldLock> locks = new TreeSet<>();
-        try (PreparedStatement statement = connection.prepareStatement(HELD); ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                String name;
-                if (rows.getString(1).equals("relation")) {
-                    long oid = rows.getLong(2);
-                    Relations.Relation relation = before.byOid(oid) != null ? before.byOid(oid) : after.byOid(oid);
-                    name = relation == null ? null : relation.name();
-                } else {
-                    long oid = rows.getLong(3);
-                    name = typesBefore.getOrDefault(oid, typesAfter.get(oid));
-                }
-                if (name != null) {
-                    locks.add(new HeldLock(name, rows.getString(4)));
+        try (PreparedStatement statement = observer.prepareStatement(HELD)) {
+            statement.setInt(1, pid);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String name;
+                    if (rows.getString(1).equals("relation")) {
+                        long oid = rows.getLong(2);
+                        Relations.Relation relation = before.byOid(oid) != null ? before.byOid(oid) : after.byOid(oid);
+                        name = relation == null ? null : relation.name();
+                    } else {
+                        long oid = rows.getLong(3);
+                        name = typesBefore.getOrDefault(oid, typesAfter.get(oid));
+                    }
+                    if (name != null) {
+                        locks.add(new HeldLock(name, rows.getString(4)));
+                    }
                 }
             }
         }
         return List.copyOf(locks);
+    }
+
+    static int backendPid(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_backend_pid()");
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        }
     }
 }

@@ -95,8 +95,10 @@ final class Relations {
         return byOid.get(oid);
     }
 
-    Iterable<Relation> all() {
-        return byOid.values();
+    /** The tables (plain and partitioned), as SQL writes their names. */
+    List<String> tables() {
+        return byOid.values().stream().filter(r -> r.kind().equals("r") || r.kind().equals("p"))
+                .map(Relation::name).sorted().toList();
     }
 
     /**

@@ -15,14 +15,17 @@ import java.util.Optional;
  *                        CONCURRENTLY, VACUUM, ...) and for those the tracer refuses to run
  * @param notTracedReason why the statement was not traced, when it was not
  * @param locks           the relation locks (and locks on types) its backend held once it had run,
- *                        sorted; several modes on one relation are each listed
+ *                        sorted; several modes on one relation are each listed. For a statement that
+ *                        was not traced, the locks observed from another session while it waited, if
+ *                        any (see the reason): what it held, or waited for, at that moment
  * @param rewritten       relations that got new storage (a new relfilenode): the table itself, its
  *                        indexes, {@code <table> (toast)} and {@code <table> (toast index)}, and
- *                        sequences; named as in {@link HeldLock#relation()}, sorted
+ *                        sequences; named as in {@link HeldLock#relation()}, sorted; empty (unknown) when
+ *                        not traced
  * @param scanned         tables read by a sequential scan during the statement, as PostgreSQL counted
  *                        them in the transaction ({@code pg_stat_get_xact_numscans}): validating a
  *                        constraint, checking NOT NULL, rewriting, and building an index all scan
- *                        the table; sorted
+ *                        the table; sorted; empty (unknown) when not traced
  * @param error           the server's message when the statement failed (then nothing of it took
  *                        effect and later statements run without it)
  */
@@ -44,7 +47,7 @@ public record TracedStatement(String sql, boolean traced, Optional<String> notTr
     /**
      * The strongest table-level lock mode the statement held on {@code relation} (written as in
      * {@link HeldLock#relation()}), by PostgreSQL's order of lock modes ({@link LockMode}); empty
-     * when it held none there, or was not traced.
+     * when it held none there, or none was seen (a statement not traced, and not observed either).
      */
     public Optional<String> strongestLockOn(String relation) {
         return locks.stream()

@@ -47,9 +47,16 @@ abstract class LockTracerContract {
     /** Traces {@code statements} on a scratch copy of {@code tables}; each statement's trace by its SQL. */
     private Map<String, TracedStatement> trace(Endpoint source, List<QualifiedName> tables, String... statements)
             throws Exception {
+        return trace(false, source, tables, statements);
+    }
+
+    /** As {@link #trace(Endpoint, List, String...)}, with statements run outside a transaction observed if {@code observe}. */
+    private Map<String, TracedStatement> trace(boolean observe, Endpoint source, List<QualifiedName> tables,
+                                               String... statements) throws Exception {
         try (ScratchDatabase scratch = ScratchDatabase.create(source, server().maintenance(), tables);
              Connection connection = scratch.connect()) {
-            TraceReport report = new LockTracer().report(connection, List.of(statements));
+            LockTracer tracer = observe ? new LockTracer(scratch) : new LockTracer();
+            TraceReport report = tracer.report(connection, List.of(statements));
             assertThat(report.serverVersionNum() / 10000).as("server version").isEqualTo(major());
             Map<String, TracedStatement> bySql = new LinkedHashMap<>();
             report.statements().forEach(s -> bySql.put(s.sql(), s));
@@ -383,5 +390,49 @@ abstract class LockTracerContract {
         // A procedure that commits cannot run in the traced transaction (2D000): it is applied on its own.
         assertThat(trace.get(commits).notTracedReason()).hasValueSatisfying(r -> assertThat(r).contains("2D000"));
         assertThat(trace.get("SELECT count(*) FROM made_by_do").error()).isEmpty();
+    }
+
+    /**
+     * Statements PostgreSQL runs only outside a transaction block are observed from a second session
+     * that holds ROW EXCLUSIVE locks on every table: the concurrent index commands wait for it with
+     * their SHARE UPDATE EXCLUSIVE lock held, VACUUM FULL waits for its ACCESS EXCLUSIVE lock, and
+     * plain VACUUM never waits, so it is not observed.
+     */
+    @Test
+    void observesStatementsRunOutsideATransaction() throws Exception {
+        Endpoint source = source("outside",
+                "CREATE TABLE payments (id bigint PRIMARY KEY, amount int, note varchar(10), created timestamptz)");
+        String create = "CREATE INDEX CONCURRENTLY payments_note ON payments (note)";
+        String reindex = "REINDEX INDEX CONCURRENTLY payments_note";
+        String drop = "DROP INDEX CONCURRENTLY payments_note";
+        String again = "CREATE INDEX payments_note ON payments (note)";
+        String vacuum = "VACUUM payments";
+        String vacuumFull = "VACUUM FULL payments";
+        Map<String, TracedStatement> trace = trace(true, source, List.of(new QualifiedName("public", "payments")),
+                create, reindex, drop, again, vacuum, vacuumFull);
+        trace.values().forEach(s -> assertThat(s.error()).as(s.sql()).isEmpty());
+
+        TracedStatement created = trace.get(create);
+        assertThat(created.traced()).isFalse();
+        assertThat(created.notTracedReason()).hasValueSatisfying(r -> assertThat(r).contains("25001", "observed"));
+        assertThat(created.locks()).containsExactly(new HeldLock(PAYMENTS, "ShareUpdateExclusiveLock"));
+        assertThat(created.rewritten()).isEmpty();
+
+        TracedStatement reindexed = trace.get(reindex);
+        assertThat(reindexed.strongestLockOn(PAYMENTS)).contains("ShareUpdateExclusiveLock");
+        assertThat(reindexed.strongestLockOn("public.payments_note")).contains("ShareUpdateExclusiveLock");
+
+        TracedStatement dropped = trace.get(drop);
+        assertThat(dropped.locks()).containsExactly(new HeldLock(PAYMENTS, "ShareUpdateExclusiveLock"),
+                new HeldLock("public.payments_note", "ShareUpdateExclusiveLock"));
+        // It was applied: the index can be made again under its name.
+        assertThat(trace.get(again).traced()).isTrue();
+
+        TracedStatement vacuumed = trace.get(vacuum);
+        assertThat(vacuumed.locks()).isEmpty();
+        assertThat(vacuumed.notTracedReason()).hasValueSatisfying(r -> assertThat(r).contains("not observed"));
+
+        // Seen while it waits for its lock: the lock it asks for.
+        assertThat(trace.get(vacuumFull).locks()).containsExactly(new HeldLock(PAYMENTS, ACCESS_EXCLUSIVE));
     }
 }
