@@ -1,16 +1,11 @@
 package dev.safeshift.postgres.check.trace;
 
 import dev.safeshift.SafeshiftException;
-import dev.safeshift.engine.Engine;
-import dev.safeshift.engine.ForeignKeyStatus;
-import dev.safeshift.engine.TableInfo;
-import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.QualifiedName;
-import dev.safeshift.plan.TableSpec;
-import dev.safeshift.postgres.PostgresEngineProvider;
 import dev.safeshift.postgres.Sql;
+import dev.safeshift.postgres.TableCopy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,14 +15,18 @@ import java.util.Map;
 
 /**
  * Copies the definitions of source tables into an empty scratch database with the move engine's
- * own steps, the ones a move takes before its backfill and after it: describe the source table,
- * create the target table (types, sequences, columns, defaults, identity, generated columns, valid
- * CHECK constraints), build its primary key and indexes and add its unique and exclusion
+ * own steps ({@link TableCopy}): the table with its types, sequences, columns, defaults, identity,
+ * generated columns and CHECK constraints, its primary key and indexes, unique and exclusion
  * constraints and NOT VALID checks, then the foreign keys among the copied tables (validated where
- * the source's are). No DDL is generated here, so a copy is what a move would create. The engine's
- * bookkeeping tables are dropped afterwards, so that the trace sees only the user's relations.
+ * the source's are). No DDL is generated here, so a copy is what a move would create. Before it,
+ * the source's extensions and the sequences defaults use without owning them are created, which a
+ * move expects the target to have; after it, the engine's bookkeeping tables are dropped, so that
+ * the trace sees only the user's relations.
  *
- * <p>The tables stay empty: locks, rewrites and the scans PostgreSQL starts do not depend on rows.
+ * <p>The tables stay empty: which locks a statement takes and whether it rewrites a table do not
+ * depend on rows, and neither do the scans that validate, check or rebuild a whole table. What an
+ * empty table hides is a read PostgreSQL never starts for want of rows: validating a foreign key
+ * reads the referenced table only for referencing rows, so on an empty copy it is not seen.
  */
 final class DefinitionCopy {
 
@@ -51,23 +50,11 @@ final class DefinitionCopy {
                 statement.execute(sql);
             }
         }
-        Engine engine = new PostgresEngineProvider().create(source, scratch);
         try {
-            List<TableMove> moves = new ArrayList<>();
-            for (QualifiedName table : tables) {
-                TableInfo described = engine.describeSource(new TableSpec(table, table, List.of()));
-                TableMove move = new TableMove(described, table);
-                engine.prepareTarget(move, true, false);
-                engine.finishTarget(move, 1);
-                moves.add(move);
-            }
-            ForeignKeyStatus foreignKeys = engine.addForeignKeys(moves);
-            notes.addAll(foreignKeys.notes());
+            notes.addAll(TableCopy.copyDefinitions(source, scratch, tables));
         } catch (SafeshiftException e) {
             throw new SafeshiftException(e.kind(), "could not copy the tables' definitions into the scratch database "
-                    + "with the move engine: " + e.getMessage(), e);
-        } finally {
-            engine.close();
+                    + "with the move engine's steps: " + e.getMessage(), e);
         }
         try (Connection to = Connections.open(scratch, "scratch"); Statement statement = to.createStatement()) {
             dropBookkeeping(statement, tables);

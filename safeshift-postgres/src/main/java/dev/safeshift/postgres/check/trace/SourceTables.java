@@ -25,7 +25,9 @@ final class SourceTables {
                    (SELECT quote_ident(pn.nspname) || '.' || quote_ident(p.relname) FROM pg_inherits i
                       JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
                      WHERE i.inhrelid = c.oid LIMIT 1),
-                   EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)
+                   EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid),
+                   c.relpersistence::text,
+                   EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p' AND k.condeferrable)
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = ? AND c.relname = ?""";
 
@@ -51,7 +53,8 @@ final class SourceTables {
     /**
      * Refuses, before anything is created, tables whose copy would not be the table the statements
      * meet in production: the engine moves a partitioned table as one plain table, and a partition
-     * or a member of an inheritance tree alone would lose its parent.
+     * or a member of an inheritance tree alone would lose its parent; an unlogged table would be
+     * copied logged, and a deferrable primary key as one that is not.
      */
     static void refuseUntraceable(Connection source, List<QualifiedName> tables) throws SQLException {
         List<String> problems = new ArrayList<>();
@@ -70,6 +73,10 @@ final class SourceTables {
                                 + "traced yet");
                     } else if (!row.getString(1).equals("r")) {
                         problems.add(table + " is not a table (relkind " + row.getString(1) + "): only tables are traced");
+                    } else if (row.getString(5).equals("u")) {
+                        problems.add(table + " is UNLOGGED: unlogged tables are not traced yet");
+                    } else if (row.getBoolean(6)) {
+                        problems.add(table + " has a DEFERRABLE primary key: such tables are not traced yet");
                     }
                 }
             }

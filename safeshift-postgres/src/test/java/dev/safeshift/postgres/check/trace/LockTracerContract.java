@@ -330,20 +330,36 @@ abstract class LockTracerContract {
                  ORDER BY line""".formatted(table));
     }
 
+    /** A move refuses a table without a primary key; a trace copies it without one, so adding one can be traced. */
+    @Test
+    void tableWithoutPrimaryKey() throws Exception {
+        Endpoint source = source("nokey", "CREATE TABLE audit_log (at timestamptz, message text)");
+        String addKey = "ALTER TABLE audit_log ADD PRIMARY KEY (at)";
+        Map<String, TracedStatement> trace = trace(source, List.of(new QualifiedName("public", "audit_log")), addKey);
+        TracedStatement key = trace.get(addKey);
+        assertThat(key.error()).isEmpty();
+        assertThat(key.strongestLockOn("public.audit_log")).contains(ACCESS_EXCLUSIVE);
+        assertThat(key.locks()).contains(new HeldLock("public.audit_log_pkey", ACCESS_EXCLUSIVE));
+        assertThat(key.scanned()).contains("public.audit_log");
+        assertThat(key.rewritten()).isEmpty();
+    }
+
     @Test
     void refusesPartitionedTablesLoudlyAndLeavesNothing() {
         Endpoint source = source("partitioned",
                 "CREATE TABLE events (id int, at date) PARTITION BY RANGE (at)",
                 "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
-                "CREATE TABLE plain (id int PRIMARY KEY)");
+                "CREATE TABLE plain (id int PRIMARY KEY)",
+                "CREATE UNLOGGED TABLE scratchpad (id int PRIMARY KEY)");
         List<String> before = server().databases("safeshift_trace_");
         assertThatThrownBy(() -> ScratchDatabase.create(source, server().maintenance(), List.of(
                 new QualifiedName("public", "plain"), new QualifiedName("public", "events"),
-                new QualifiedName("public", "events_2024"))))
+                new QualifiedName("public", "events_2024"), new QualifiedName("public", "scratchpad"))))
                 .isInstanceOf(SafeshiftException.class)
                 .hasMessageContaining("public.events is partitioned: partitioned tables are not traced yet")
                 .hasMessageContaining("public.events_2024 is a partition of public.events: partitioned tables are not "
                         + "traced yet")
+                .hasMessageContaining("public.scratchpad is UNLOGGED: unlogged tables are not traced yet")
                 .hasMessageNotContaining("public.plain");
         assertThat(server().databases("safeshift_trace_")).isEqualTo(before);
     }
