@@ -25,7 +25,11 @@ abstract class TraceServer {
         }
     };
 
-    /** The machine's own PostgreSQL 15 (trust authentication for postgres on 127.0.0.1). */
+    /**
+     * The machine's own PostgreSQL 15 (trust authentication for postgres on 127.0.0.1), which the
+     * machine starts before anything runs; {@code pg_ctlcluster --skip-systemctl-redirect 15 main start}
+     * starts it again.
+     */
     static final TraceServer LOCAL_15 = new TraceServer() {
         @Override
         Endpoint maintenance() {
