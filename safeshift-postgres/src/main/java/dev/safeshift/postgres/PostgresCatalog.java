@@ -116,25 +116,38 @@ final class PostgresCatalog {
      * completely and safely.
      */
     static TableInfo describeSource(Connection connection, TableSpec spec) throws SQLException {
-        return Catalog.qualified(connection, () -> describe(connection, spec));
+        return Catalog.qualified(connection, () -> describe(connection, spec, true));
     }
 
-    private static TableInfo describe(Connection connection, TableSpec spec) throws SQLException {
+    /**
+     * Describes a source table, every column, as {@link #describeSource} does but without the refusals
+     * that only a move needs (a primary key to copy and stream by, values that can be carried, changes
+     * that can be captured): for creating an empty copy of its definition ({@link TableCopy}). A
+     * partitioned table is described as the one table a move makes of it.
+     */
+    static TableInfo describeDefinition(Connection connection, QualifiedName name) throws SQLException {
+        return Catalog.qualified(connection, () -> describe(connection, new TableSpec(name, name, List.of()), false));
+    }
+
+    private static TableInfo describe(Connection connection, TableSpec spec, boolean forMove) throws SQLException {
         QualifiedName name = spec.source();
         Relation relation = relation(connection, name, "source");
-        refuseUncapturable(connection, relation, name);
+        if (forMove) {
+            refuseUncapturable(connection, relation, name);
+        }
         List<CatalogColumn> all = columns(connection, relation.oid);
         Map<String, CatalogColumn> byName = new LinkedHashMap<>();
         all.forEach(c -> byName.put(c.info.name(), c));
         List<String> primaryKey = Catalog.strings(connection, PRIMARY_KEY, relation.oid);
-        if (primaryKey.isEmpty()) {
+        if (forMove && primaryKey.isEmpty()) {
             throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
                     "the source table " + name + " has no primary key. Safeshift copies and streams rows by primary key, "
                             + "so it needs one: add it with ALTER TABLE " + name + " ADD PRIMARY KEY (...) and run again.");
         }
         if (!Catalog.text(connection, DEFERRABLE_KEY, relation.oid).equals("0")) {
             // Within a transaction a deferrable key may hold duplicates, which an apply keyed by
-            // primary key cannot reproduce in order.
+            // primary key cannot reproduce in order. (A copy of the definition would lose it: the key
+            // is made from its index after the copy, and such a key cannot be deferrable.)
             throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
                     "the source table " + name + " has a DEFERRABLE primary key. Safeshift applies changes by primary "
                             + "key and cannot follow keys that are briefly duplicated inside a transaction; make the "
@@ -160,15 +173,17 @@ final class PostgresCatalog {
                         + ", which the plan leaves out; move those columns too, or leave this one out)");
             }
         }
-        if (!refused.isEmpty()) {
+        if (forMove && !refused.isEmpty()) {
             throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
                     "the source table " + name + " has column(s) Safeshift cannot move: " + String.join("; ", refused)
                             + ". Leave them out with a 'columns:' list in the plan, or change their type.");
         }
-        if (types.usesMoney()) {
-            MoneyFormat.checkReadable(connection, name);
+        if (forMove) {
+            if (types.usesMoney()) {
+                MoneyFormat.checkReadable(connection, name);
+            }
+            ReplicaIdentityCheck.check(connection, relation.oid, name);
         }
-        ReplicaIdentityCheck.check(connection, relation.oid, name);
 
         SourceConstraints constraints = new SourceConstraints(connection, relation.oid, name, moved);
         SourceSequences sequences = new SourceSequences(connection, relation.oid, moved);

@@ -93,7 +93,9 @@ final class TargetTables {
         boolean keyAfterCopy = definition != null && definition.primaryKey() != null
                 && definition.primaryKeyIndex() != null;
         if (definition == null || definition.primaryKey() == null) {
-            elements.add("PRIMARY KEY (" + Sql.columns(move.source().primaryKey()) + ")");
+            if (!move.source().primaryKey().isEmpty()) { // only a copy of a definition (TableCopy) may have none
+                elements.add("PRIMARY KEY (" + Sql.columns(move.source().primaryKey()) + ")");
+            }
         } else if (!keyAfterCopy) {
             NamedDefinition key = definition.primaryKey();
             elements.add("CONSTRAINT " + key.name() + " " + key.definition());
