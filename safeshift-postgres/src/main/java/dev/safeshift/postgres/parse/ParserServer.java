@@ -159,11 +159,8 @@ public final class ParserServer implements AutoCloseable {
             return problem.map(p -> new ParsedStatement(number, origin, piece.line(), piece.sql(), Optional.empty(),
                     Optional.of(p)));
         }
-        if (trees.size() > 1) {
-            throw new IllegalStateException("the parser saw " + trees.size() + " statements in one piece of the script at "
-                    + origin + " line " + piece.line() + "; end each statement with a semicolon");
-        }
-        // A tree was printed, so the statement parsed; an error after that is the refusal to execute it.
+        // A tree was printed, so the statement parsed; an error after that is the refusal to execute it. Trees
+        // after the first belong to statements the first one ran inside itself (a DO block's body).
         return Optional.of(new ParsedStatement(number, origin, piece.line(), piece.sql(),
                 Optional.of(statementOf(trees.get(0))), Optional.empty()));
     }

@@ -117,6 +117,14 @@ class ParserServerIT {
     }
 
     @Test
+    void aDoBlockIsOneStatementThoughItsBodyIsParsedToo() {
+        List<ParsedStatement> statements = parser.parse("DO $$ BEGIN CREATE TABLE t (id int); COMMIT; END $$; SELECT 1",
+                "x.sql", 1);
+
+        assertThat(statements).extracting(s -> s.tree().orElseThrow().tag()).containsExactly("DOSTMT", "QUERY");
+    }
+
+    @Test
     void nothingInAScriptTakesEffect() throws Exception {
         parser.parse("CREATE TABLE made_by_script (id int); CREATE ROLE intruder;", "x.sql", 1);
 

@@ -1,5 +1,6 @@
 package dev.safeshift.postgres.check.trace;
 
+import dev.safeshift.postgres.parse.ParsedStatement;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -55,25 +56,25 @@ public final class LockTracer {
     }
 
     /** What each statement did, in order; see {@link #report} for the same with the server's version. */
-    public List<TracedStatement> trace(Connection scratchDatabase, List<String> statements) throws SQLException {
+    public List<TracedStatement> trace(Connection scratchDatabase, List<ParsedStatement> statements) throws SQLException {
         return report(scratchDatabase, statements).statements();
     }
 
     /**
-     * Traces {@code statements} (one SQL statement each) on {@code scratchDatabase}, a connection to
+     * Traces {@code statements} (as the parser split them) on {@code scratchDatabase}, a connection to
      * a database that {@link ScratchDatabase} made: every statement is applied there for real.
      *
      * @throws IllegalArgumentException when the connection is to any other database
      * @throws SQLException             when the connection fails (a statement that fails is recorded instead)
      */
-    public TraceReport report(Connection scratchDatabase, List<String> statements) throws SQLException {
+    public TraceReport report(Connection scratchDatabase, List<ParsedStatement> statements) throws SQLException {
         refuseUnlessScratch(scratchDatabase);
         int version = Integer.parseInt(text(scratchDatabase, "SELECT current_setting('server_version_num')"));
         boolean autoCommit = scratchDatabase.getAutoCommit();
         List<TracedStatement> traced = new ArrayList<>();
         try {
-            for (String sql : statements) {
-                traced.add(traceOne(scratchDatabase, sql));
+            for (ParsedStatement statement : statements) {
+                traced.add(traceOne(scratchDatabase, statement));
             }
         } finally {
             if (!scratchDatabase.isClosed()) {
@@ -83,8 +84,12 @@ public final class LockTracer {
         return new TraceReport(version, traced);
     }
 
-    private TracedStatement traceOne(Connection connection, String sql) throws SQLException {
-        Optional<String> refusal = StatementKind.refusal(sql);
+    private TracedStatement traceOne(Connection connection, ParsedStatement parsed) throws SQLException {
+        String sql = parsed.sql();
+        if (parsed.tree().isEmpty()) {
+            return notTraced(sql, "the parser refused it: " + parsed.problem().orElse(""), Optional.empty());
+        }
+        Optional<String> refusal = StatementKind.refusal(parsed.tree().get());
         if (refusal.isPresent()) {
             return notTraced(sql, refusal.get(), Optional.empty());
         }
@@ -109,7 +114,7 @@ public final class LockTracer {
                 return failed(sql, message(e));
             }
             if (transactionState(connection) != TransactionState.OPEN) {
-                // StatementKind knows the usual transaction control; this catches the rest, after the fact.
+                // StatementKind refuses transaction control; this is a second line of defence, after the fact.
                 connection.setAutoCommit(true);
                 return failed(sql, "the statement ended the traced transaction, so what it did could not be read "
                         + "and it may have taken effect; the trace of later statements may be wrong");

@@ -1,5 +1,6 @@
 package dev.safeshift.postgres.check.trace;
 
+import dev.safeshift.postgres.check.LockMode;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;

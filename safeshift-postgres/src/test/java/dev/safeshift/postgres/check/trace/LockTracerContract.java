@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.safeshift.SafeshiftException;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.QualifiedName;
+import dev.safeshift.postgres.parse.ParsedStatement;
+import dev.safeshift.postgres.parse.ParserServer;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +34,17 @@ abstract class LockTracerContract {
     /** The major version the subclass's server must have, so a test never runs silently on another one. */
     abstract int major();
 
+    private static ParserServer parser;
+
+    /** One parser for all the contract's tests; it is stopped with the JVM. */
+    private static synchronized ParserServer parser() {
+        if (parser == null) {
+            parser = ParserServer.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(parser::close));
+        }
+        return parser;
+    }
+
     @AfterEach
     void dropSources() {
         sources.forEach(server()::drop);
@@ -56,7 +69,13 @@ abstract class LockTracerContract {
         try (ScratchDatabase scratch = ScratchDatabase.create(source, server().maintenance(), tables);
              Connection connection = scratch.connect()) {
             LockTracer tracer = observe ? new LockTracer(scratch) : new LockTracer();
-            TraceReport report = tracer.report(connection, List.of(statements));
+            List<ParsedStatement> parsed = new ArrayList<>();
+            for (String statement : statements) {
+                List<ParsedStatement> one = parser().parse(statement, "test.sql", 1);
+                assertThat(one).as(statement).hasSize(1);
+                parsed.add(one.get(0));
+            }
+            TraceReport report = tracer.report(connection, parsed);
             assertThat(report.serverVersionNum() / 10000).as("server version").isEqualTo(major());
             Map<String, TracedStatement> bySql = new LinkedHashMap<>();
             report.statements().forEach(s -> bySql.put(s.sql(), s));
@@ -226,6 +245,8 @@ abstract class LockTracerContract {
         String addValue = "ALTER TYPE mood ADD VALUE 'happy'";
         String useValue = "INSERT INTO people VALUES (1, 'happy')";
         String toText = "ALTER TABLE people ALTER COLUMN m TYPE text";
+        // The parser analyses an INSERT against the tables it has, as safeshift check defines them there.
+        parser().define("CREATE TABLE IF NOT EXISTS people (id int, m text)");
         Map<String, TracedStatement> trace = trace(source, List.of(new QualifiedName("public", "people")),
                 addValue, useValue, toText);
 
@@ -381,7 +402,8 @@ abstract class LockTracerContract {
     void runsNothingOutsideAScratchDatabase() throws Exception {
         Endpoint source = source("refuse", "CREATE TABLE t (id int PRIMARY KEY)");
         try (Connection connection = TraceServer.connect(source)) {
-            assertThatThrownBy(() -> new LockTracer().trace(connection, List.of("ALTER TABLE t ADD COLUMN x int")))
+            List<ParsedStatement> statements = parser().parse("ALTER TABLE t ADD COLUMN x int", "test.sql", 1);
+            assertThatThrownBy(() -> new LockTracer().trace(connection, statements))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("not a scratch database");
         }
