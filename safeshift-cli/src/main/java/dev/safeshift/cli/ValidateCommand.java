@@ -22,7 +22,7 @@ final class ValidateCommand implements Callable<Integer> {
         System.out.println(plan.planFile + " is valid: migration '" + loaded.name() + "', "
                 + loaded.tables().size() + " table(s)");
         System.out.println("  source  " + loaded.source().redactedUrl());
-        System.out.println("  target  " + loaded.target().redactedUrl());
+        System.out.println("  target  " + loaded.moveTarget().redactedUrl());
         System.out.println("  control " + loaded.controlEndpoint().redactedUrl() + " (schema " + loaded.control().schema() + ")");
         for (TableSpec table : loaded.tables()) {
             // Names as SQL would write them, so a quoted name shows exactly which table is meant.

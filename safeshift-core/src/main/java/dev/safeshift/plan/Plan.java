@@ -8,6 +8,8 @@ import java.util.Optional;
 /**
  * A parsed, validated plan file. Nothing downstream reads YAML again.
  *
+ * @param target the database the tables are moved to. Code that moves data asks {@link #moveTarget()},
+ *               which says so when it is absent
  * @param verify the verification schedule; empty when the plan schedules none
  * @param retry  how long transient failures are retried
  * @param stream thresholds for watching the change stream
@@ -17,7 +19,7 @@ public record Plan(
         Path file,
         String name,
         Endpoint source,
-        Endpoint target,
+        Optional<Endpoint> target,
         List<TableSpec> tables,
         ControlSpec control,
         CopySettings copy,
@@ -28,6 +30,7 @@ public record Plan(
         List<Owner> owners) {
 
     public Plan {
+        Objects.requireNonNull(target, "target");
         tables = List.copyOf(tables);
         owners = List.copyOf(owners);
         Objects.requireNonNull(retry, "retry");
@@ -35,7 +38,14 @@ public record Plan(
         Objects.requireNonNull(cutover, "cutover");
     }
 
-    /** A plan with the default {@code retry}, {@code stream} and {@code cutover} settings. */
+    /** A plan that moves its tables to {@code target}. */
+    public Plan(Path file, String name, Endpoint source, Endpoint target, List<TableSpec> tables, ControlSpec control,
+                CopySettings copy, Optional<VerifySchedule> verify, RetrySettings retry, StreamSettings stream,
+                CutoverSettings cutover, List<Owner> owners) {
+        this(file, name, source, Optional.of(target), tables, control, copy, verify, retry, stream, cutover, owners);
+    }
+
+    /** A move plan with the default {@code retry}, {@code stream} and {@code cutover} settings. */
     public Plan(Path file, String name, Endpoint source, Endpoint target, List<TableSpec> tables, ControlSpec control,
                 CopySettings copy, Optional<VerifySchedule> verify, List<Owner> owners) {
         this(file, name, source, target, tables, control, copy, verify, RetrySettings.DEFAULTS, StreamSettings.DEFAULTS,
@@ -47,8 +57,24 @@ public record Plan(
         return new Plan(file, name, source, target, tables, control, copy, verify, retry, stream, settings, owners);
     }
 
-    /** The database holding the control store: the {@code control} endpoint, else the target. */
+    /**
+     * The database the tables are moved to, for everything that moves data.
+     *
+     * @throws PlanException when the plan has no target
+     */
+    public Endpoint moveTarget() {
+        return target.orElseThrow(() -> PlanException.ofFile(file, "the plan has no target, so it moves nothing. "
+                + "To move its tables, add target: with url, user and password."));
+    }
+
+    /**
+     * The database holding the control store: the {@code control} endpoint, else the target.
+     *
+     * @throws PlanException when the plan has neither
+     */
     public Endpoint controlEndpoint() {
-        return control.endpoint().orElse(target);
+        return control.endpoint().or(() -> target).orElseThrow(() -> PlanException.ofFile(file, "the plan has no "
+                + "target, which holds the control store unless control: says otherwise. Add control: url: (with "
+                + "user: and password:) to say which database keeps Safeshift's state."));
     }
 }

@@ -46,7 +46,7 @@ final class PlanBinder {
                 file,
                 root.get("name").text(),
                 endpoint(root.get("source")),
-                endpoint(root.get("target")),
+                Optional.of(endpoint(root.get("target"))),
                 tables(root.get("tables")),
                 control(root.get("control")),
                 copy(root.get("copy")),
