@@ -62,7 +62,7 @@ public final class CutoverBench {
         List<String> failures = new ArrayList<>();
 
         try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
-            MigrationDaemon daemon = new MigrationDaemon(plan, store, Engines.forEndpoints(plan.source(), plan.target()),
+            MigrationDaemon daemon = new MigrationDaemon(plan, store, Engines.forEndpoints(plan.source(), plan.moveTarget()),
                     RunListener.SILENT, "bench");
             AtomicBoolean daemonFailed = new AtomicBoolean();
             Thread runner = new Thread(() -> {
@@ -84,7 +84,7 @@ public final class CutoverBench {
             long id = store.require(plan.name()).id();
             Migration migration = new Migration(plan, "bench");
 
-            try (HikariDataSource source = pool(plan.source()); HikariDataSource target = pool(plan.target());
+            try (HikariDataSource source = pool(plan.source()); HikariDataSource target = pool(plan.moveTarget());
                  HikariDataSource control = pool(plan.controlEndpoint());
                  RoutingDataSource router = RoutingDataSource.builder().source(source).target(target).control(control)
                          .migration(plan.name()).build();

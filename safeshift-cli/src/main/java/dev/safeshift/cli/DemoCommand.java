@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private int move(Plan plan, TerminalProgress progress) throws Exception {
         Migration migration = new Migration(plan, Options.actor());
-        try (HikariDataSource source = pool(plan.source()); HikariDataSource target = pool(plan.target());
+        try (HikariDataSource source = pool(plan.source()); HikariDataSource target = pool(plan.moveTarget());
              PaymentsWorkload workload = new PaymentsWorkload(source, rows, writesPerSecond, false).start();
              Daemon daemon = migration.daemon(progress)) {
             progress.info("An application is now writing about " + writesPerSecond + " changes/s to the source.");
@@ -154,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
                 if (!drained) {
                     progress.info("The stream did not drain within 2 minutes; comparing anyway.");
                 }
-                long lost = lostWrites(onTarget ? plan.target() : plan.source(), workload, progress, onTarget);
+                long lost = lostWrites(onTarget ? plan.moveTarget() : plan.source(), workload, progress, onTarget);
                 daemon.stop();
                 runner.join();
                 if (failure.get() != null) {
@@ -264,7 +264,7 @@ final class DemoCommand implements Callable<Integer> {
     private static int prove(Plan plan, TerminalProgress progress) throws SQLException {
         progress.info("Comparing source and target row by row ...");
         Instant start = Instant.now();
-        RowByRow.Result result = RowByRow.compare(plan.source(), "public.payments", plan.target(), "public.payments", "id");
+        RowByRow.Result result = RowByRow.compare(plan.source(), "public.payments", plan.moveTarget(), "public.payments", "id");
         long seconds = Duration.between(start, Instant.now()).toSeconds();
         if (result.identical()) {
             progress.info(String.format("PROVEN: source and target are identical, %,d rows compared row by row (%d s).",

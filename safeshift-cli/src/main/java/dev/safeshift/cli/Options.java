@@ -2,10 +2,13 @@ package dev.safeshift.cli;
 
 import dev.safeshift.LogValues;
 import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.PlanException;
 import dev.safeshift.plan.PlanLoader;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Options every plan-based command shares. */
 final class Options {
@@ -34,7 +37,29 @@ final class Options {
             }
         }
 
+        /** The command this is the plan argument of, for messages. */
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
+        /**
+         * The plan, for the commands that work on a move to a target (all but {@code validate} and
+         * {@code check}). A plan that only changes the source in place is refused here, the one place
+         * these commands load plans, before any of them connects to a database.
+         */
         Plan load() {
+            Plan loaded = loadAnyKind();
+            if (loaded.target().isEmpty()) {
+                String name = command == null ? "this command" : "safeshift " + command.name();
+                throw new PlanException(planFile, 0, 0, "target", "this plan only changes the source in place "
+                        + "(change:) and has no target, and " + name + " works on a move to a target, so nothing "
+                        + "was done. safeshift check " + planFile + " reviews the change; to move the tables as well, "
+                        + "add target: with url, user and password.", null, null);
+            }
+            return loaded;
+        }
+
+        /** The plan, whether it moves tables, changes them in place or both: for commands that only read it. */
+        Plan loadAnyKind() {
             return PlanLoader.load(planFile);
         }
     }

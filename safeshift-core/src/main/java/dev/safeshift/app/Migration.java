@@ -58,7 +58,7 @@ public final class Migration {
     public Daemon daemon(RunListener listener) {
         ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema());
         try {
-            Engine engine = Engines.forEndpoints(plan.source(), plan.target());
+            Engine engine = Engines.forEndpoints(plan.source(), plan.moveTarget());
             return new Daemon(store, engine, new MigrationDaemon(plan, store, engine, listener, actor));
         } catch (RuntimeException e) {
             store.close();
@@ -75,7 +75,7 @@ public final class Migration {
     public VerificationReport verify(List<TableSpec> tables, Scope scope, int parallelism, VerifyListener listener)
             throws InterruptedException {
         List<TableSpec> chosen = tables.isEmpty() ? plan.tables() : tables;
-        try (Engine engine = Engines.forEndpoints(plan.source(), plan.target());
+        try (Engine engine = Engines.forEndpoints(plan.source(), plan.moveTarget());
              ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
             List<TableMove> moves = chosen.stream()
                     .map(spec -> new TableMove(engine.describeSource(spec), spec.target()))
@@ -206,7 +206,7 @@ public final class Migration {
      */
     public AbortOutcome abort() {
         try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema());
-             Engine engine = Engines.forEndpoints(plan.source(), plan.target())) {
+             Engine engine = Engines.forEndpoints(plan.source(), plan.moveTarget())) {
             Optional<MigrationRecord> migration = store.find(plan.name());
             if (migration.isEmpty()) {
                 return new AbortOutcome(false, Optional.empty(), false);
@@ -251,8 +251,8 @@ public final class Migration {
             if (capture.isEmpty()) {
                 return false;
             }
-            try (Engine engine = back ? Engines.forEndpoints(plan.target(), plan.source())
-                    : Engines.forEndpoints(plan.source(), plan.target())) {
+            try (Engine engine = back ? Engines.forEndpoints(plan.moveTarget(), plan.source())
+                    : Engines.forEndpoints(plan.source(), plan.moveTarget())) {
                 return new LogMarkBarrier(engine, capture.get()).awaitApplied(timeout);
             }
         }
@@ -303,7 +303,7 @@ public final class Migration {
         if (slot.isEmpty()) {
             return new Liveness(running, Optional.empty(), Optional.of("no replication slot yet"), warnAbove);
         }
-        try (Engine engine = Engines.forEndpoints(plan.source(), plan.target())) {
+        try (Engine engine = Engines.forEndpoints(plan.source(), plan.moveTarget())) {
             OptionalLong bytes = engine.retainedLog(slot.get());
             return bytes.isPresent()
                     ? new Liveness(running, Optional.of(bytes.getAsLong()), Optional.empty(), warnAbove)

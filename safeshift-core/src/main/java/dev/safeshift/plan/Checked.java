@@ -10,9 +10,10 @@ import org.yaml.snakeyaml.error.Mark;
  * A value that passed the schema check, with the path and place it came from so later checks
  * (duplicates, environment variables) can still point at the line to fix.
  *
- * @param value a {@code String} (also an exact column name or a choice), a {@code Long} (also a size in
- *              bytes), a {@code Duration}, a {@code Double} (a percentage), a {@link QualifiedName},
- *              a {@code List<Checked>} or a {@code Map<String, Checked>}
+ * @param value a {@code String} (also an exact column name, a choice or a path), a {@code Long} (also a
+ *              size in bytes), a {@code Duration}, a {@code Double} (a percentage), a {@link QualifiedName},
+ *              a {@link ChangeScript} (SQL written in the plan), a {@code List<Checked>} or a
+ *              {@code Map<String, Checked>}
  * @param mark  where the value was written; for defaults, where its section starts
  */
 record Checked(Object value, String path, Mark mark) {

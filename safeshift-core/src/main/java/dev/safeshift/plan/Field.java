@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * @param patternHint  the pattern said in words, used as the expectation in errors
  * @param example      a YAML value used by the reference page's example plan (scalars and scalar lists); for a
  *                     list of maps whose entries cannot all show every field at once, the entries in YAML,
- *                     each starting with {@code - }, which the example uses instead of one built from the fields
+ *                     each starting with {@code - }, which the example uses instead of one built from the fields;
+ *                     an example of several lines is written on the lines below the field's name
  * @param fields       the nested fields of a map, in the order they are documented
  * @param items        the definition of each entry of a list, or null
  * @param itemsNoun    what the entries of a list are, plural (for "a list of column names")
@@ -94,6 +95,7 @@ public record Field(
             case COLUMN_NAME -> "a column name";
             case MAP -> "a map with the fields " + String.join(", ", fieldNames());
             case LIST -> "a " + (nonEmpty ? "non-empty " : "") + "list of " + itemsNoun;
+            case SQL_SCRIPTS -> "a list of SQL texts, or the path of a migration file or directory";
         };
     }
 

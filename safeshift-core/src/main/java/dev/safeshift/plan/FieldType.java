@@ -29,7 +29,13 @@ public enum FieldType {
             + "(folded to lower case) or `'\"Amount (EUR)\"'` (exactly as written)."),
     CHOICE("choice", "One of the words listed for the field, such as `refuse`."),
     MAP("map", "Nested fields, indented under the field name."),
-    LIST("list", "Entries, each on its own line starting with `- `, or written inline as `[a, b]`.");
+    LIST("list", "Entries, each on its own line starting with `- `, or written inline as `[a, b]`."),
+    SQL_SCRIPTS("sql-scripts", "Either a list of SQL texts, each one statement or several, or the path of a "
+            + "migration file or directory. Write SQL of more than one line as a block that keeps its lines: `- |`, "
+            + "then the SQL on the lines below, indented (`>` and multi-line quoted text are refused: YAML would join "
+            + "the lines, and a `--` comment would swallow the rest). A relative path is read from the plan file's "
+            + "directory; a directory's files are Flyway versioned migrations, `V<version>__<description>.sql` such as "
+            + "`V7_1__add_amount_check.sql`, run in version order.");
 
     private final String docName;
     private final String meaning;

@@ -8,16 +8,22 @@ import java.util.Optional;
 /**
  * A parsed, validated plan file. Nothing downstream reads YAML again.
  *
+ * <p>A plan moves its tables to a {@code target}, changes them in place on the source
+ * ({@code change}), or both; it always has one of the two.
+ *
+ * @param target the database the tables are moved to; empty for a plan that only changes the source
+ *               in place. Code that moves data asks {@link #moveTarget()}, which says so when it is absent
  * @param verify the verification schedule; empty when the plan schedules none
  * @param retry  how long transient failures are retried
  * @param stream thresholds for watching the change stream
  * @param cutover when a cutover may start, how traffic is switched and how long writes may be held
+ * @param change the schema changes applied to the source tables in place; empty when the plan makes none
  */
 public record Plan(
         Path file,
         String name,
         Endpoint source,
-        Endpoint target,
+        Optional<Endpoint> target,
         List<TableSpec> tables,
         ControlSpec control,
         CopySettings copy,
@@ -25,17 +31,31 @@ public record Plan(
         RetrySettings retry,
         StreamSettings stream,
         CutoverSettings cutover,
-        List<Owner> owners) {
+        List<Owner> owners,
+        Optional<ChangeSpec> change) {
 
     public Plan {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(change, "change");
         tables = List.copyOf(tables);
         owners = List.copyOf(owners);
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(cutover, "cutover");
+        if (target.isEmpty() && change.isEmpty()) {
+            throw new IllegalArgumentException("a plan has a target, a change or both");
+        }
     }
 
-    /** A plan with the default {@code retry}, {@code stream} and {@code cutover} settings. */
+    /** A plan that moves its tables to {@code target} and changes nothing in place. */
+    public Plan(Path file, String name, Endpoint source, Endpoint target, List<TableSpec> tables, ControlSpec control,
+                CopySettings copy, Optional<VerifySchedule> verify, RetrySettings retry, StreamSettings stream,
+                CutoverSettings cutover, List<Owner> owners) {
+        this(file, name, source, Optional.of(target), tables, control, copy, verify, retry, stream, cutover, owners,
+                Optional.empty());
+    }
+
+    /** A move plan with the default {@code retry}, {@code stream} and {@code cutover} settings. */
     public Plan(Path file, String name, Endpoint source, Endpoint target, List<TableSpec> tables, ControlSpec control,
                 CopySettings copy, Optional<VerifySchedule> verify, List<Owner> owners) {
         this(file, name, source, target, tables, control, copy, verify, RetrySettings.DEFAULTS, StreamSettings.DEFAULTS,
@@ -44,11 +64,29 @@ public record Plan(
 
     /** The same plan with other cutover settings. */
     public Plan withCutover(CutoverSettings settings) {
-        return new Plan(file, name, source, target, tables, control, copy, verify, retry, stream, settings, owners);
+        return new Plan(file, name, source, target, tables, control, copy, verify, retry, stream, settings, owners,
+                change);
     }
 
-    /** The database holding the control store: the {@code control} endpoint, else the target. */
+    /**
+     * The database the tables are moved to, for everything that moves data.
+     *
+     * @throws PlanException when the plan has no target: it only changes the source in place
+     */
+    public Endpoint moveTarget() {
+        return target.orElseThrow(() -> PlanException.ofFile(file, "the plan has no target: it only changes the "
+                + "source in place (change:) and moves nothing. To move its tables, add target: with url, user and "
+                + "password."));
+    }
+
+    /**
+     * The database holding the control store: the {@code control} endpoint, else the target.
+     *
+     * @throws PlanException when the plan has neither, which only a plan without a target can
+     */
     public Endpoint controlEndpoint() {
-        return control.endpoint().orElse(target);
+        return control.endpoint().or(() -> target).orElseThrow(() -> PlanException.ofFile(file, "the plan has no "
+                + "target, which holds the control store unless control: says otherwise. Add control: url: (with "
+                + "user: and password:) to say which database keeps Safeshift's state."));
     }
 }

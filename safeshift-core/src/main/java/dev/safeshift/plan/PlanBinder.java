@@ -20,10 +20,10 @@ import java.util.OptionalDouble;
 
 /**
  * Turns a checked plan into records. The rules that need more than one field live here:
- * repeated tables, control credentials without a control URL, triggers (repeated names, a window
- * shorter than the interval, a rollback without a deadline, a condition that does not fit the
- * metric), and environment variables, which are read last so a typo in the file is reported
- * before a missing export.
+ * a target or a change, repeated tables, control credentials without a control URL, triggers
+ * (repeated names, a window shorter than the interval, a rollback without a deadline, a condition
+ * that does not fit the metric), and environment variables, which are read last so a typo in the
+ * file is reported before a missing export. The migration files of a {@code change} are read here.
  */
 final class PlanBinder {
 
@@ -42,11 +42,17 @@ final class PlanBinder {
     }
 
     Plan bind(Checked root) {
+        if (root.find("target").isEmpty() && root.find("change").isEmpty()) {
+            throw PlanException.at(file, root.mark(), "target", "the plan has neither a target nor a change. Add "
+                    + "target: (url, user, password) to move the tables to another database, or change: (SQL, or "
+                    + "the path of a migration file or directory) to change the source tables in place; a plan may "
+                    + "have both.", null, null);
+        }
         return new Plan(
                 file,
                 root.get("name").text(),
                 endpoint(root.get("source")),
-                endpoint(root.get("target")),
+                root.find("target").map(this::endpoint),
                 tables(root.get("tables")),
                 control(root.get("control")),
                 copy(root.get("copy")),
@@ -54,7 +60,18 @@ final class PlanBinder {
                 new RetrySettings(root.get("retry").get("give-up-after").duration()),
                 new StreamSettings(root.get("stream").get("warn-retained-wal").number()),
                 cutover(root.get("cutover")),
-                owners(root.get("owners")));
+                owners(root.get("owners")),
+                root.find("change").map(this::change));
+    }
+
+    /** SQL written in the plan (checked into scripts already), or the path of migration files to read. */
+    private ChangeSpec change(Checked value) {
+        if (value.value() instanceof String) {
+            Path resolved = path(value, "Write the path of a migration file or directory, such as "
+                    + "migrations/V7_1__add_amount_check.sql, or the SQL as a list.");
+            return new ChangeSpec(new ChangeFiles(file, value).read(resolved));
+        }
+        return new ChangeSpec(value.items().stream().map(item -> (ChangeScript) item.value()).toList());
     }
 
     private Endpoint endpoint(Checked section) {

@@ -52,7 +52,11 @@ public final class PlanException extends SafeshiftException {
         return new PlanException(file, 0, 0, "", detail, null, null);
     }
 
+    /** Plans built in code have no file; their messages start with "plan". */
     private static String location(Path file, int line, int column) {
+        if (file == null) {
+            return "plan";
+        }
         return line > 0 ? file + ":" + line + ":" + column : String.valueOf(file);
     }
 

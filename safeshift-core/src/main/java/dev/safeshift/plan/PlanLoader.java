@@ -55,7 +55,8 @@ public final class PlanLoader {
         }
         if (root == null || (root instanceof ScalarNode && Tag.NULL.equals(root.getTag()))) {
             throw PlanException.ofFile(file, "the plan file is empty. A plan needs at least the fields "
-                    + String.join(", ", requiredFields()) + "; docs/plan-reference.md describes every field.");
+                    + String.join(", ", requiredFields()) + ", and target or change; docs/plan-reference.md "
+                    + "describes every field.");
         }
         return root;
     }

@@ -43,8 +43,10 @@ public final class PlanReference {
                 .append(" characters, in a regular file (or a symbolic link to one): Safeshift does not\n")
                 .append("read plans from pipes or devices.\n\n")
                 .append("## A complete example\n\n")
-                .append("Every field is shown; only ").append(requiredFields(root)).append(" are required. A section\n")
-                .append("that only one value of a choice uses, and every other value refuses, is shown after it.\n\n")
+                .append("Every field is shown; only ").append(requiredFields(root)).append(" are required, and a\n")
+                .append("`target`, a `change` or both: a plan moves its tables to the target, changes them in place on\n")
+                .append("the source, or does both. A section that only one value of a choice uses, and every other\n")
+                .append("value refuses, is shown after it.\n\n")
                 .append("```yaml\n").append(exampleYaml()).append("```\n\n");
         for (Alternative alternative : alternatives()) {
             out.append("With `").append(alternative.key()).append(": ").append(alternative.value())
@@ -120,8 +122,8 @@ public final class PlanReference {
             if (field.type() == FieldType.MAP) {
                 out.append('\n');
                 writeFields(out, field.fields(), indent + "  ", indent + "  ", fieldPath, choices);
-            } else if (field.type() == FieldType.LIST && field.items().type() == FieldType.MAP
-                    && field.example() != null) {
+            } else if (field.example() != null && (field.example().contains("\n")
+                    || field.type() == FieldType.LIST && field.items().type() == FieldType.MAP)) {
                 out.append('\n');
                 field.example().lines().forEach(line -> out.append(indent).append("  ").append(line).append('\n'));
             } else if (field.type() == FieldType.LIST && field.items().type() == FieldType.MAP) {

@@ -10,6 +10,7 @@ import static dev.safeshift.plan.FieldType.LIST;
 import static dev.safeshift.plan.FieldType.MAP;
 import static dev.safeshift.plan.FieldType.PERCENT;
 import static dev.safeshift.plan.FieldType.SIZE;
+import static dev.safeshift.plan.FieldType.SQL_SCRIPTS;
 import static dev.safeshift.plan.FieldType.STRING;
 import static dev.safeshift.plan.FieldType.TABLE_NAME;
 
@@ -41,13 +42,17 @@ public final class PlanSchema {
                     .description("Name of the migration. It becomes part of replication slot names and "
                             + "control store rows, which is why it is short and lower-case.")
                     .example("payments_move").build(),
-            endpoint("source", true, "The database the tables are moved from.",
-                    "jdbc:postgresql://old-db.internal:5432/shop", "SOURCE_PGPASSWORD"),
-            endpoint("target", true, "The database the tables are moved to.",
-                    "jdbc:postgresql://new-db.internal:5432/shop", "TARGET_PGPASSWORD"),
+            endpoint("source", "The database the tables are moved from, and the one a `change` is applied to.",
+                    "jdbc:postgresql://old-db.internal:5432/shop", "SOURCE_PGPASSWORD").required().build(),
+            endpoint("target", "The database the tables are moved to. Without it the plan only changes the source "
+                            + "in place (`change`), and the commands that move data (`run`, `verify`, `cutover` and the "
+                            + "others) refuse it.",
+                    "jdbc:postgresql://new-db.internal:5432/shop", "TARGET_PGPASSWORD")
+                    .requiredWhen("required without `change`").build(),
             Field.of("tables", LIST).required().nonEmpty()
-                    .description("The tables to move. Each table may be listed once.")
+                    .description("The tables to move, or to change in place. Each table may be listed once.")
                     .items("tables", table()).build(),
+            change(),
             control(),
             copy(),
             verify(),
@@ -106,13 +111,34 @@ public final class PlanSchema {
         return ROOT;
     }
 
-    private static Field endpoint(String name, boolean required, String description, String url, String variable) {
-        Field.Builder builder = Field.of(name, MAP).description(description).fields(
+    private static Field.Builder endpoint(String name, String description, String url, String variable) {
+        return Field.of(name, MAP).description(description).fields(
                 Field.of("url", JDBC_URL).required().description("JDBC URL of the database.")
                         .example(url).build(),
                 user("migrator").required().build(),
                 password(variable));
-        return (required ? builder.required() : builder).build();
+    }
+
+    /**
+     * The example is SQL written in the plan, since the example plan must load on its own: a path
+     * would name a file that is not there.
+     */
+    private static Field change() {
+        return Field.of("change", SQL_SCRIPTS).requiredWhen("required without `target`")
+                .description("Schema changes applied to the source tables in place, as SQL, run in list order "
+                        + "or, for a directory, in Flyway version order. Every versioned migration of a directory "
+                        + "belongs to the change: Safeshift does not read Flyway's history table, so the directory "
+                        + "holds only this change's migrations. Repeatable (`R__`) and undo (`U`) migrations, two "
+                        + "files of one version, other `.sql` files and subdirectories are refused; hidden files and "
+                        + "files not ending in `.sql` are left alone. Each file is UTF-8 text of at most "
+                        + ChangeFiles.MAX_FILE_BYTES / (1024 * 1024) + " MB. `safeshift check` reviews the change: "
+                        + "the locks its statements take, the rewrites they cause, and the plan around them.")
+                .example("""
+                        - |
+                          ALTER TABLE payments ADD CONSTRAINT amount_positive CHECK (amount_cents > 0) NOT VALID;
+                          ALTER TABLE payments VALIDATE CONSTRAINT amount_positive;
+                        """)
+                .build();
     }
 
     /** Always written: left to the driver, it would be the operating system's user, whoever runs safeshift. */

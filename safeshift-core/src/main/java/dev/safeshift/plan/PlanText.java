@@ -82,9 +82,26 @@ final class PlanText {
 
     /** Decodes {@code bytes} as UTF-8 (a byte order mark is dropped) and checks what YAML would trip over. */
     static String text(Path file, byte[] bytes) {
+        String text;
+        try {
+            text = decode(bytes);
+        } catch (NotUtf8 e) {
+            throw PlanException.ofFile(file, "the file is " + e.getMessage() + ". Save it as UTF-8.");
+        }
+        checkCharacters(file, text);
+        return text;
+    }
+
+    /**
+     * Decodes {@code bytes} as UTF-8, without a byte order mark. Shared with the migration files of a
+     * plan's {@code change}, which are held to the same encoding.
+     *
+     * @throws NotUtf8 saying what the bytes are instead, in words that follow "the file is"
+     */
+    static String decode(byte[] bytes) throws NotUtf8 {
         int start = startsWith(bytes, UTF8_BOM) ? UTF8_BOM.length : 0;
         if (start == 0) {
-            refuseOtherByteOrderMarks(file, bytes);
+            refuseOtherByteOrderMarks(bytes);
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -98,12 +115,18 @@ final class PlanText {
         if (result.isError()) {
             int bad = in.position();
             Position at = Position.after(new String(bytes, start, bad - start, StandardCharsets.UTF_8));
-            throw PlanException.ofFile(file, String.format(Locale.ROOT, "the file is not UTF-8 text (byte 0x%02X at line "
-                    + "%d, column %d). Save it as UTF-8.", bytes[bad] & 0xFF, at.line(), at.column()));
+            throw new NotUtf8(String.format(Locale.ROOT, "not UTF-8 text (byte 0x%02X at line %d, column %d)",
+                    bytes[bad] & 0xFF, at.line(), at.column()));
         }
-        String text = out.flip().toString();
-        checkCharacters(file, text);
-        return text;
+        return out.flip().toString();
+    }
+
+    /** Bytes that are not UTF-8 text; the message says what they are, such as "not UTF-8 text (byte 0xFF ...)". */
+    static final class NotUtf8 extends Exception {
+
+        NotUtf8(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Characters YAML does not allow anywhere (it reports them without a position), and overlong lines. */
@@ -139,7 +162,7 @@ final class PlanText {
                 || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
     }
 
-    private static void refuseOtherByteOrderMarks(Path file, byte[] bytes) {
+    private static void refuseOtherByteOrderMarks(byte[] bytes) throws NotUtf8 {
         String encoding = null;
         if (startsWith(bytes, new byte[] {0, 0, (byte) 0xFE, (byte) 0xFF})
                 || startsWith(bytes, new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0})) {
@@ -149,8 +172,7 @@ final class PlanText {
             encoding = "UTF-16";
         }
         if (encoding != null) {
-            throw PlanException.ofFile(file, "the file is " + encoding + " text (it starts with a " + encoding
-                    + " byte order mark), not UTF-8. Save it as UTF-8.");
+            throw new NotUtf8(encoding + " text (it starts with a " + encoding + " byte order mark), not UTF-8");
         }
     }
 

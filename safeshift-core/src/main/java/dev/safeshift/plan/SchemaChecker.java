@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -51,6 +52,7 @@ final class SchemaChecker {
         return switch (field.type()) {
             case MAP -> map(node, field, path, anchor);
             case LIST -> list(node, field, path);
+            case SQL_SCRIPTS -> sqlScripts(node, field, path);
             default -> new Checked(scalar(node, field, path), path, node.getStartMark());
         };
     }
@@ -146,6 +148,63 @@ final class SchemaChecker {
             items.add(item);
         }
         return new Checked(List.copyOf(items), path, node.getStartMark());
+    }
+
+    /**
+     * A path (a {@code String}, read by {@link PlanBinder}), or a list of SQL texts, each checked
+     * into a {@link ChangeScript}. The SQL itself is not looked at here: only how it is written.
+     */
+    private Checked sqlScripts(Node node, Field field, String path) {
+        if (node instanceof ScalarNode scalar) {
+            // SQL written straight after "change:" would otherwise be looked for as a file of that name.
+            if (scalar.getValue().contains("\n") || scalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
+                    || scalar.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
+                throw error(node, path, path + " holds text of several lines, which is SQL rather than the path of "
+                        + "a migration file. Write SQL as a list: an entry starting with '- |' on the line below '"
+                        + path + ":', and the SQL on the lines below it, indented.", field.expectation());
+            }
+            return new Checked(scalar.getValue(), path, node.getStartMark());
+        }
+        if (!(node instanceof SequenceNode sequence)) {
+            throw expected(node, field, path, describe(node), null, null);
+        }
+        if (sequence.getValue().isEmpty()) {
+            throw expected(node, field, path, "an empty list", "Write the SQL of the change in it, or remove '"
+                    + path + "'.", null);
+        }
+        List<Checked> scripts = new ArrayList<>();
+        for (int i = 0; i < sequence.getValue().size(); i++) {
+            Node item = sequence.getValue().get(i);
+            String itemPath = path + "[" + i + "]";
+            scripts.add(new Checked(sqlText(item, itemPath), itemPath, item.getStartMark()));
+        }
+        return new Checked(List.copyOf(scripts), path, node.getStartMark());
+    }
+
+    private ChangeScript sqlText(Node item, String path) {
+        if (!(item instanceof ScalarNode scalar) || isNull(item)) {
+            throw error(item, path, path + ": expected SQL text, got " + describe(item) + ". Write the SQL after "
+                    + "'- |', on the lines below, indented.", "SQL text");
+        }
+        if (scalar.getValue().isBlank()) {
+            throw error(item, path, path + " is empty. Write SQL in it, or remove the entry.", "SQL text");
+        }
+        // Folding turns line breaks into spaces, so "-- why\nALTER ..." would become one comment.
+        if (scalar.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
+            throw error(item, path, path + " is written with '>', which joins its lines into one, so a -- comment "
+                    + "would swallow the SQL after it. Write '|' instead, which keeps the lines as written.", "SQL text");
+        }
+        boolean literal = scalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL;
+        if (!literal && item.getEndMark().getLine() > item.getStartMark().getLine()) {
+            throw error(item, path, path + " spans several lines without '|', so YAML joins them into one, and a -- "
+                    + "comment would swallow the SQL after it. Write it as a block: '- |', then the SQL on the lines "
+                    + "below, indented.", "SQL text");
+        }
+        // A block's text starts on the line after its '|'; any other scalar on its own line.
+        int entryLine = item.getStartMark().getLine() + 1;
+        String origin = (file == null || file.getFileName() == null ? "plan" : file.getFileName().toString())
+                + " line " + entryLine;
+        return ChangeScript.inline(origin, scalar.getValue(), literal ? entryLine + 1 : entryLine);
     }
 
     private Object scalar(Node node, Field field, String path) {

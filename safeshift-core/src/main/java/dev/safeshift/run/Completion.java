@@ -43,7 +43,7 @@ final class Completion {
         forward.ifPresent(capture -> drop(daemon.engine(), capture));
         Optional<String> reverse = store.stream(id, Direction.REVERSE).map(StreamState::slotName);
         if (reverse.isPresent()) {
-            try (Engine back = Engines.forEndpoints(daemon.plan().target(), daemon.plan().source())) {
+            try (Engine back = Engines.forEndpoints(daemon.plan().moveTarget(), daemon.plan().source())) {
                 drop(back, reverse.get());
             }
         }

@@ -21,7 +21,7 @@ final class PlanSummary {
         root.put("name", plan.name());
         root.put("file", plan.file() == null ? null : plan.file().getFileName().toString());
         root.put("source", plan.source().redactedUrl());
-        root.put("target", plan.target().redactedUrl());
+        root.put("target", plan.moveTarget().redactedUrl());
         ArrayNode tables = root.putArray("tables");
         for (TableSpec table : plan.tables()) {
             ObjectNode node = tables.addObject();

@@ -42,7 +42,7 @@ public final class WayBack implements AutoCloseable {
 
     /** Describes the target tables of {@code forward} as sources of the way back. */
     public static WayBack open(Plan plan, ControlStore store, long migrationId, List<TableMove> forward) {
-        Engine engine = Engines.forEndpoints(plan.target(), plan.source());
+        Engine engine = Engines.forEndpoints(plan.moveTarget(), plan.source());
         try {
             List<TableMove> moves = forward.stream()
                     .map(move -> new TableMove(engine.describeSource(new TableSpec(move.target(), move.source().name(),

@@ -26,7 +26,7 @@ public final class MetricProviders implements Function<TriggerSpec, MetricProvid
         Objects.requireNonNull(plan, "plan");
         return new MetricProviders(kind -> switch (kind) {
             case ROUTER -> RouterMetricProvider.open(plan.controlEndpoint(), plan.control().schema(), migrationId);
-            case SQL -> SqlMetricProvider.open(plan.source(), plan.target());
+            case SQL -> SqlMetricProvider.open(plan.source(), plan.moveTarget());
             case PROMETHEUS -> PrometheusMetricProvider.open(plan.cutover().prometheus().orElseThrow(
                     () -> new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "a trigger reads provider prometheus,"
                             + " and the plan gives no cutover.prometheus.url to ask")));

@@ -16,7 +16,7 @@ class ExamplePlanTest {
 
         assertThat(plan.name()).isEqualTo("payments_move");
         assertThat(plan.source().password()).isEqualTo(Optional.of("s3cret-source"));
-        assertThat(plan.target().passwordVariable()).contains("TARGET_PGPASSWORD");
+        assertThat(plan.moveTarget().passwordVariable()).contains("TARGET_PGPASSWORD");
         assertThat(plan.tables()).extracting(t -> t.target().toString())
                 .containsExactly("billing.payments", "billing.payment_refunds");
         assertThat(plan.copy()).isEqualTo(new CopySettings(4, 250_000));

@@ -80,14 +80,14 @@ class PlanFileErrorsTest {
     @Test
     void emptyFileIsReported() {
         assertThat(error("")).hasMessage(file + ": the plan file is empty. A plan needs at least the fields "
-                + "name, source, target, tables; docs/plan-reference.md describes every field.");
+                + "name, source, tables, and target or change; docs/plan-reference.md describes every field.");
         assertThat(error("# nothing yet\n")).hasMessageContaining("the plan file is empty");
     }
 
     @Test
     void topLevelListIsATypeError() {
         assertThat(error("- name: payments_move\n")).hasMessage(at(1, 1) + "the plan: expected a map with the fields "
-                + "name, source, target, tables, control, copy, verify, retry, stream, cutover, owners, got a list.");
+                + "name, source, target, tables, change, control, copy, verify, retry, stream, cutover, owners, got a list.");
     }
 
     @Test

@@ -83,7 +83,7 @@ class PlanLoaderTest {
                 new QualifiedName("public", "payments"), new QualifiedName("public", "payments"), List.of(),
                 ExistingRows.REFUSE));
         assertThat(plan.control()).isEqualTo(new ControlSpec(Optional.empty(), ControlSpec.DEFAULT_SCHEMA));
-        assertThat(plan.controlEndpoint()).isEqualTo(plan.target());
+        assertThat(plan.controlEndpoint()).isEqualTo(plan.moveTarget());
         assertThat(plan.copy()).isEqualTo(CopySettings.DEFAULTS);
         assertThat(plan.owners()).isEmpty();
         assertThat(plan.verify()).isEmpty();
@@ -129,7 +129,7 @@ class PlanLoaderTest {
                 """);
 
         assertThat(plan.source().user()).isEqualTo("yes");
-        assertThat(plan.target().user()).isEqualTo("no");
+        assertThat(plan.moveTarget().user()).isEqualTo("no");
         assertThat(plan.tables().get(0).columns()).containsExactly("id");
     }
 

@@ -51,8 +51,8 @@ final class HookEnvironment {
         Map<String, String> common = new LinkedHashMap<>();
         common.put(MIGRATION, plan.name());
         database(common, "SOURCE", plan.source());
-        database(common, "TARGET", plan.target());
-        Set<String> secrets = Stream.of(Optional.of(plan.source()), Optional.of(plan.target()),
+        database(common, "TARGET", plan.moveTarget());
+        Set<String> secrets = Stream.of(Optional.of(plan.source()), plan.target(),
                         plan.control().endpoint(), plan.cutover().pgbouncer().map(PgBouncerSettings::admin))
                 .flatMap(Optional::stream)
                 .flatMap(endpoint -> endpoint.passwordVariable().stream())

@@ -16,6 +16,6 @@ public final class PgBouncerSwitchProvider implements TrafficSwitchProvider {
     @Override
     public TrafficSwitch create(Plan plan) {
         return new PgBouncerSwitch(plan.cutover().pgbouncer().orElseThrow(() -> new IllegalStateException(
-                "cutover.switch is pgbouncer but the plan has no cutover.pgbouncer")), plan.source(), plan.target());
+                "cutover.switch is pgbouncer but the plan has no cutover.pgbouncer")), plan.source(), plan.moveTarget());
     }
 }
