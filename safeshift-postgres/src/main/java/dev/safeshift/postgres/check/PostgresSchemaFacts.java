@@ -41,6 +41,7 @@ public final class PostgresSchemaFacts implements SchemaFacts {
     private final Map<List<String>, Optional<Volatility>> operators = new HashMap<>();
     private final Map<List<Long>, Boolean> binaryCoercions = new HashMap<>();
     private final Map<Long, List<QualifiedName>> typeUsers = new HashMap<>();
+    private final Map<String, List<QualifiedName>> schemaTables = new HashMap<>();
 
     public PostgresSchemaFacts(Connection connection) {
         this.connection = connection;
@@ -140,6 +141,13 @@ public final class PostgresSchemaFacts implements SchemaFacts {
                         + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.atttypid = ? AND a.attnum > 0 "
                         + "AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') ORDER BY 1, 2",
                 List.of(type), PostgresSchemaFacts::names));
+    }
+
+    @Override
+    public List<QualifiedName> tablesIn(String schema) {
+        return schemaTables.computeIfAbsent(schema, s -> query("SELECT n.nspname, c.relname FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'm') "
+                + "ORDER BY 2", List.of(schema), PostgresSchemaFacts::names));
     }
 
     private Optional<Table> loadTable(long oid) {

@@ -52,6 +52,9 @@ public interface SchemaFacts {
     /** Whether a value of {@code source} is also a valid {@code target} without any conversion (pg_cast method 'b'). */
     boolean binaryCoercible(long source, long target);
 
+    /** The tables, partitioned tables and materialized views in a schema (what DROP SCHEMA ... CASCADE drops). */
+    List<QualifiedName> tablesIn(String schema);
+
     /** The tables with a column of the given type (for a domain: every table an ALTER DOMAIN checks). */
     List<QualifiedName> tablesUsingType(long type);
 

@@ -144,6 +144,7 @@ class PostgresSchemaFactsIT {
             assertThat(table.column("Betrag €").orElseThrow().notNull()).isTrue();
             assertThat(facts.tableOfIndex(Optional.of("Büro"), "Index ö")).contains(table.name());
             assertThat(facts.table(Optional.of("büro"), "Zahlungen ä")).as("names are exact, not folded").isEmpty();
+            assertThat(facts.tablesIn("Büro")).containsExactly(table.name());
             assertThat(facts.table(Optional.of("Büro"), "zahlungen ä")).isEmpty();
         }
     }
