@@ -183,10 +183,10 @@ final class ConstraintRules {
         }
         review.script.validated(table.name(), name);
         if (review.script.wasAddedNotValid(table.name(), name)) {
+            LockMode held = references.isPresent() ? LockMode.SHARE_ROW_EXCLUSIVE : LockMode.ACCESS_EXCLUSIVE;
             review.flag(CONSTRAINT_MISSING_NOT_VALID, "VALIDATE CONSTRAINT " + name + " runs in the same transaction "
-                    + "that added it NOT VALID, so the scan happens while the ADD's lock on " + table + " is still "
-                    + "held, blocking what that lock blocks", "COMMIT after the ADD ... NOT VALID and validate in a "
-                    + "transaction of its own");
+                    + "that added it NOT VALID, so every row is read while the ADD's " + Words.lockOn(held, table)
+                    + " is still held", "COMMIT after the ADD ... NOT VALID and validate in a transaction of its own");
         }
     }
 

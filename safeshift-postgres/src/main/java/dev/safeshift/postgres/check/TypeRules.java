@@ -104,9 +104,15 @@ final class TypeRules {
         Optional<SchemaFacts.Type> type = review.facts.type(names);
         List<dev.safeshift.plan.QualifiedName> tables = type.map(t -> review.facts.tablesUsingType(t.oid()))
                 .orElse(List.of());
+        // PostgreSQL 19 lowered VALIDATE CONSTRAINT's lock to SHARE UPDATE EXCLUSIVE, as ALTER TABLE's has.
+        boolean weakValidate = subtype.equals("V") && review.facts.serverVersion() >= 190000;
+        LockMode lock = weakValidate ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE;
         for (dev.safeshift.plan.QualifiedName table : tables) {
-            review.effect(review.target(table), LockMode.SHARE, Work.FULL_SCAN,
-                    "its columns of the domain " + domain + " are checked");
+            review.effect(review.target(table), lock, Work.FULL_SCAN, "its columns of the domain " + domain
+                    + " are checked");
+        }
+        if (weakValidate) {
+            return true;
         }
         String what = switch (subtype) {
             case "C" -> "ADD CONSTRAINT";

@@ -28,6 +28,17 @@ import org.junit.jupiter.api.TestFactory;
  */
 class StatementRulesCorpusIT {
 
+    /** Rules about a lock held while work is done: their messages name the lock and say what it blocks. */
+    private static final java.util.Set<String> LOCK_RULES = java.util.Set.of("adding-field-with-default",
+            "adding-required-field", "adding-auto-increment-column", "adding-serial-primary-key-field",
+            "adding-stored-generated-column", "adding-constrained-domain-column", "changing-column-type",
+            "adding-not-nullable-field", "constraint-missing-not-valid", "adding-foreign-key-constraint",
+            "disallowed-unique-constraint", "adding-primary-key-constraint", "adding-exclusion-constraint",
+            "require-concurrent-index-creation", "require-concurrent-index-deletion", "require-concurrent-reindex",
+            "rewriting-table-storage", "attaching-partition-scans", "require-concurrent-partition-detach",
+            "prefer-attach-partition", "prefer-repack", "require-concurrent-refresh",
+            "ban-alter-domain-with-add-constraint", "ban-truncate");
+
     private static ParserServer parser;
     private static List<TestServers.Database> servers;
 
@@ -67,6 +78,11 @@ class StatementRulesCorpusIT {
                     assertThat(finding.subject()).isEqualTo(each.statement().place());
                     assertThat(finding.advice()).as("advice of %s", finding.rule()).isPresent();
                     assertThat(RuleCatalog.byId(finding.rule())).as("rule %s in the catalog", finding.rule()).isPresent();
+                    if (LOCK_RULES.contains(finding.rule())) {
+                        assertThat(java.util.Arrays.stream(LockMode.values()).map(LockMode::blocks))
+                                .as("what the lock blocks, in: %s", finding.message())
+                                .anyMatch(finding.message()::contains);
+                    }
                 }
             }
             review = reviews.get(index);
