@@ -4,7 +4,6 @@ import static dev.safeshift.check.Severity.HIGH;
 import static dev.safeshift.check.Severity.LOW;
 import static dev.safeshift.check.Severity.MEDIUM;
 
-import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.postgres.check.Pg17.AlterTableType;
 import dev.safeshift.postgres.check.Pg17.ConstrType;
 import dev.safeshift.postgres.parse.PgNode;
@@ -325,9 +324,5 @@ final class ColumnRules {
 
     static String size(Target table) {
         return table.facts().map(Words::size).orElse("");
-    }
-
-    static String name(QualifiedName table) {
-        return table.toString();
     }
 }

@@ -89,7 +89,17 @@ public final class LockRulesReference {
             }
         }
         out.append("\n").append(count).append(" rules.\n\n")
-                .append("## Where the server differs from the documentation\n\n");
+                .append("## Other tools' checks\n\n")
+                .append("The checks of squawk, strong_migrations (PostgreSQL) and Atlas's migration analyzers, and the\n")
+                .append("rules that cover them.\n\n")
+                .append("| Tool | Check | Rules |\n| --- | --- | --- |\n");
+        for (OtherTools.Check check : OtherTools.CHECKS) {
+            out.append("| ").append(check.tool()).append(" | ").append(check.check()).append(" | ")
+                    .append(check.rules().isEmpty() ? "not covered: " + check.note()
+                            : String.join(", ", check.rules().stream().map(r -> "`" + r + "`").toList()))
+                    .append(" |\n");
+        }
+        out.append("\n## Where the server differs from the documentation\n\n");
         SERVER_NOTES.forEach(note -> out.append("- ").append(note).append("\n"));
         return out.toString();
     }

@@ -95,14 +95,6 @@ final class Review {
         findings.add(Finding.of(rule.id(), rule.severity(), statement.place(), message, advice));
     }
 
-    boolean flagged(Rule rule) {
-        return findings.stream().anyMatch(f -> f.rule().equals(rule.id()));
-    }
-
-    boolean hasEffects() {
-        return !effects.isEmpty();
-    }
-
     /** The tables the statement locks, with the lock, for the script-level rules. */
     Map<QualifiedName, LockMode> locks() {
         Map<QualifiedName, LockMode> locks = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.safeshift.postgres.check;
 
 import dev.safeshift.plan.QualifiedName;
+import dev.safeshift.plan.SqlNames;
 import java.util.Collection;
 import java.util.stream.Collectors;
 
@@ -24,7 +25,7 @@ final class Words {
 
     /** A column of a table: "public.payments.note", quoted when its name needs it. */
     static String column(QualifiedName table, String column) {
-        return table + "." + dev.safeshift.plan.SqlNames.write(column);
+        return table + "." + SqlNames.write(column);
     }
 
     static String list(Collection<?> items) {

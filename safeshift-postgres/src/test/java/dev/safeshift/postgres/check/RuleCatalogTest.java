@@ -42,6 +42,15 @@ class RuleCatalogTest {
     }
 
     @Test
+    void everyRuleOtherToolsAreMappedToExists() {
+        assertThat(OtherTools.CHECKS).allSatisfy(check -> {
+            assertThat(check.rules().isEmpty()).as("%s %s is covered or says why not", check.tool(), check.check())
+                    .isEqualTo(!check.note().isEmpty());
+            check.rules().forEach(rule -> assertThat(RuleCatalog.byId(rule)).as(rule).isPresent());
+        });
+    }
+
+    @Test
     void corpusIsLargeAndCoversEveryFamily() {
         List<Corpus.Case> cases = Corpus.cases();
 
