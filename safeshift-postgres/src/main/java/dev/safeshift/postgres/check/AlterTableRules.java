@@ -106,15 +106,16 @@ final class AlterTableRules {
         review.schemaChange();
         StatementRules.checkExists(table, review);
         Scope scope = new Scope(review, table, relation.flag("inh"));
-        boolean known = true;
         for (PgNode command : alter.nodes("cmds")) {
             AlterTableType type = Pg17.value(AlterTableType.class, command, "subtype").orElse(null);
             if (type == null || !(ColumnRules.review(type, command, table, scope)
                     || ConstraintRules.review(type, command, table, scope) || tableCommand(type, command, table, scope))) {
-                known = false;
+                review.flag(StatementRules.UNKNOWN_STATEMENT, "Safeshift does not know the lock ALTER TABLE "
+                        + (type == null ? "subcommand " + command.text("subtype").orElse("?") : type.name().replace('_', ' '))
+                        + " takes; run safeshift check --trace");
             }
         }
-        return known;
+        return true;
     }
 
     private static boolean tableCommand(AlterTableType type, PgNode command, Target table, Scope scope) {

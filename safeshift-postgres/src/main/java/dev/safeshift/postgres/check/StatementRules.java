@@ -64,16 +64,26 @@ public final class StatementRules {
             PgNode tree = statement.tree().orElseThrow();
             boolean writesRows = false;
             boolean known;
-            if (tree.is("QUERY")) {
-                Optional<Boolean> writes = DmlRules.review(tree, review);
-                known = writes.isPresent();
-                writesRows = writes.orElse(false);
-            } else {
-                known = utility(tree, review);
+            try {
+                if (tree.is("QUERY")) {
+                    Optional<Boolean> writes = DmlRules.review(tree, review);
+                    known = writes.isPresent();
+                    writesRows = writes.orElse(false);
+                } else {
+                    known = utility(tree, review);
+                }
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof java.sql.SQLException) {
+                    throw e; // the schema facts could not be read: no review can be trusted
+                }
+                // A tree shaped as no rule expected: say so rather than give a partial review.
+                review = new Review(statement, facts, relations, script);
+                reviews.set(reviews.size() - 1, review);
+                known = false;
             }
             if (!known) {
-                review.flag(UNKNOWN_STATEMENT, "Safeshift does not know the lock this takes ("
-                        + tree.tag().toLowerCase(java.util.Locale.ROOT) + "); run safeshift check --trace");
+                review.flag(UNKNOWN_STATEMENT, "Safeshift does not know the lock this takes; run safeshift check "
+                        + "--trace (statement " + tree.tag() + ")");
             }
             TransactionRules.afterStatement(review, writesRows);
         }
