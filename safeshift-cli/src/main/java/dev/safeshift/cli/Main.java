@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Moves production tables between databases online: consistent backfill plus change capture.",
         subcommands = {
                 ValidateCommand.class,
+                CheckCommand.class,
                 RunCommand.class,
                 StatusCommand.class,
                 StopCommand.class,

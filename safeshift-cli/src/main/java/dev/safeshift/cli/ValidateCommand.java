@@ -61,7 +61,9 @@ final class ValidateCommand implements Callable<Integer> {
                 + (script.version().isPresent() && script.description().isPresent() ? ", " : "")
                 + script.description().orElse("");
         long lines = script.lineCount();
-        return script.origin() + (about.isEmpty() ? "" : " (" + about + ")") + ": " + lines
+        // SQL written in the plan has no version; its place is a line of the plan.
+        String place = script.version().isPresent() ? script.origin() : script.origin() + " line " + script.firstLine();
+        return place + (about.isEmpty() ? "" : " (" + about + ")") + ": " + lines
                 + (lines == 1 ? " line" : " lines");
     }
 }

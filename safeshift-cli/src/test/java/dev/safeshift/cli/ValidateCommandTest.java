@@ -97,7 +97,7 @@ class ValidateCommandTest {
         assertThat(run.stdout()).startsWith(plan + " is valid: migration 'lines_move', 1 table(s)\n")
                 .contains("  target  jdbc:postgresql://new-db:5432/shop\n",
                         "  table   public.payments -> public.payments\n",
-                        "  change  plan.yaml line 11: 2 lines\n",
+                        "  change  plan.yaml line 12: 2 lines\n",
                         "  copy    ");
     }
 }

@@ -130,8 +130,9 @@ public final class PlanReview {
         return Finding.of(LARGE_TABLE_NOT_REHEARSED, Severity.MEDIUM, table.toString(), table + " holds "
                 + gibibytes(size.bytes()) + " in about " + String.format(Locale.ROOT, "%,d", size.rows()) + " rows, "
                 + "and the change has not been rehearsed: how long its statements hold their locks or rewrite the "
-                + "table at this size is not known.", "Run safeshift rehearse on the plan, which runs the change on "
-                + "a copy at production size and measures its locks and duration, before running it on the source.");
+                + "table at this size is not known.", "Rehearse the change on a copy at production size (for "
+                + "example a restored backup) and time each statement before running it on the source; safeshift "
+                + "check --trace shows the locks it takes. (A safeshift rehearse command that does this is planned.)");
     }
 
     private static String gibibytes(long bytes) {

@@ -202,8 +202,8 @@ final class SchemaChecker {
         }
         // A block's text starts on the line after its '|'; any other scalar on its own line.
         int entryLine = item.getStartMark().getLine() + 1;
-        String origin = (file == null || file.getFileName() == null ? "plan" : file.getFileName().toString())
-                + " line " + entryLine;
+        // The line is the script's firstLine: statements are placed as "plan.yaml line 12".
+        String origin = file == null || file.getFileName() == null ? "plan" : file.getFileName().toString();
         return ChangeScript.inline(origin, scalar.getValue(), literal ? entryLine + 1 : entryLine);
     }
 

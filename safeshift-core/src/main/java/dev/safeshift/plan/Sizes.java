@@ -44,6 +44,18 @@ public final class Sizes {
         return bytes + " bytes";
     }
 
+    /** {@code bytes} for reading, as PostgreSQL's pg_size_pretty prints it: 1024-based, one unit, e.g. {@code 98 MB}. */
+    public static String pretty(long bytes) {
+        String[] units = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+        double value = bytes;
+        int unit = 0;
+        while (Math.abs(value) >= 10 * 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.0f %s", value, units[unit]);
+    }
+
     /**
      * The plan's spelling of a size written another common way, such as {@code 10gb}, {@code 10G}
      * or {@code 10 GiB}; empty when the text is not recognisably a size.

@@ -266,14 +266,7 @@ public final class StatusFormatter {
 
     /** Sizes as PostgreSQL's pg_size_pretty prints them: 1024-based, one unit. */
     static String bytes(long bytes) {
-        String[] units = {"bytes", "kB", "MB", "GB", "TB", "PB"};
-        double value = bytes;
-        int unit = 0;
-        while (Math.abs(value) >= 10 * 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.0f %s", value, units[unit]);
+        return dev.safeshift.plan.Sizes.pretty(bytes);
     }
 
     /** "3 s ago", "4 min ago", "2 h ago": whole units, enough to see whether the daemon is alive. */

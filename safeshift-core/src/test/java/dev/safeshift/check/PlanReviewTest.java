@@ -179,15 +179,15 @@ class PlanReviewTest {
         assertThat(findings).containsExactly(
                 Finding.of(PlanReview.LARGE_TABLE_NOT_REHEARSED, Severity.MEDIUM, "public.payments", "public.payments "
                         + "holds 1.5 GB in about 2,500,000 rows, and the change has not been rehearsed: how long its "
-                        + "statements hold their locks or rewrite the table at this size is not known.", "Run "
-                        + "safeshift rehearse on the plan, which runs the change on a copy at production size and "
-                        + "measures its locks and duration, before running it on the source."),
+                        + "statements hold their locks or rewrite the table at this size is not known.", ADVICE),
                 Finding.of(PlanReview.LARGE_TABLE_NOT_REHEARSED, Severity.MEDIUM, "public.refunds", "public.refunds "
                         + "holds 800 MB in about 12,000,000 rows, and the change has not been rehearsed: how long its "
-                        + "statements hold their locks or rewrite the table at this size is not known.", "Run "
-                        + "safeshift rehearse on the plan, which runs the change on a copy at production size and "
-                        + "measures its locks and duration, before running it on the source."));
+                        + "statements hold their locks or rewrite the table at this size is not known.", ADVICE));
     }
+
+    private static final String ADVICE = "Rehearse the change on a copy at production size (for example a restored "
+            + "backup) and time each statement before running it on the source; safeshift check --trace shows the "
+            + "locks it takes. (A safeshift rehearse command that does this is planned.)";
 
     @Test
     void theThresholdIsOneGibibyteOrTenMillionRows() {

@@ -67,12 +67,12 @@ class PlanChangeTest {
                 """);
 
         assertThat(scripts(plan)).containsExactly(
-                ChangeScript.inline("plan.yaml line 8", """
+                ChangeScript.inline("plan.yaml", """
                         -- the check is added unvalidated first, which takes only a brief lock
                         ALTER TABLE payments ADD CONSTRAINT amount_positive CHECK (amount_cents > 0) NOT VALID;
                         ALTER TABLE payments VALIDATE CONSTRAINT amount_positive;
                         """, 9),
-                ChangeScript.inline("plan.yaml line 12", "CREATE INDEX CONCURRENTLY payments_created ON payments "
+                ChangeScript.inline("plan.yaml", "CREATE INDEX CONCURRENTLY payments_created ON payments "
                         + "(created_at)", 12));
         assertThat(scripts(plan).get(0).lineCount()).isEqualTo(3);
     }

@@ -1,5 +1,6 @@
 package dev.safeshift.postgres.check;
 
+import dev.safeshift.postgres.parse.NodeDumpReader;
 import dev.safeshift.postgres.parse.PgNode;
 import java.util.HashSet;
 import java.util.Set;
@@ -25,7 +26,7 @@ final class NotNullProof {
     /** The attribute numbers of the columns the stored CHECK expression proves not null. */
     static Set<Integer> provenColumns(String storedExpression) {
         Set<Integer> columns = new HashSet<>();
-        collect(StoredTree.read(storedExpression), columns);
+        collect(NodeDumpReader.readStored(storedExpression), columns);
         return columns;
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * or more that happens to end exactly at the margin is the one case this cannot tell apart; it can
  * only occur in long constants, which no rule reads.
  */
-final class NodeDumpReader {
+public final class NodeDumpReader {
 
     static final int LINE_WIDTH = 78;
 
@@ -29,7 +29,19 @@ final class NodeDumpReader {
 
     /** Reads one printed node, such as {@code {QUERY :commandType 6 ...}}. */
     static PgNode read(String printed) {
-        NodeDumpReader reader = new NodeDumpReader(unwrap(printed));
+        return readNode(unwrap(printed));
+    }
+
+    /**
+     * Reads a tree the catalog stores ({@code pg_node_tree}, such as {@code pg_constraint.conbin}):
+     * the same format, on one line, written by the source's own version.
+     */
+    public static PgNode readStored(String stored) {
+        return readNode(stored);
+    }
+
+    private static PgNode readNode(String text) {
+        NodeDumpReader reader = new NodeDumpReader(text);
         Object value = reader.readValue();
         if (!(value instanceof PgNode node)) {
             throw reader.malformed("a node");

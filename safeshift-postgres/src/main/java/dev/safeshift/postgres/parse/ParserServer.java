@@ -129,9 +129,14 @@ public final class ParserServer implements AutoCloseable {
      * @param firstLine the line of {@code origin} the script starts on
      */
     public List<ParsedStatement> parse(String script, String origin, int firstLine) {
+        return parse(script, origin, firstLine, 1);
+    }
+
+    /** As {@link #parse(String, String, int)}, numbering statements from {@code firstNumber} (for a change of several scripts). */
+    public List<ParsedStatement> parse(String script, String origin, int firstLine, int firstNumber) {
         List<ParsedStatement> statements = new ArrayList<>();
         for (ScriptSplitter.Piece piece : ScriptSplitter.split(script, firstLine)) {
-            Optional<ParsedStatement> parsed = parseOne(piece, origin, statements.size() + 1);
+            Optional<ParsedStatement> parsed = parseOne(piece, origin, firstNumber + statements.size());
             parsed.ifPresent(statements::add);
         }
         return statements;

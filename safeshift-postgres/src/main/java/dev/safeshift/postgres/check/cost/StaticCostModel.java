@@ -9,7 +9,7 @@ import java.util.Optional;
  * Turns a kind of work and a table's size into time, from the reading speed measured on the
  * source, before anything is rehearsed. Only reading can be measured without changing the source,
  * so writing and sorting are fixed multiples of it; the range is wide on purpose, and the basis
- * says so. {@code safeshift rehearse} replaces these factors with measured ones.
+ * says so. A rehearsal at production size is what would replace these factors with measured ones.
  */
 public final class StaticCostModel {
 
@@ -45,11 +45,10 @@ public final class StaticCostModel {
             case CATALOG_ONLY -> 0;
         };
         String basis = String.format(Locale.ROOT, "rough: %s at %s/s measured on the source%s, %s",
-                Sizes.format(table.heapBytes() + table.toastBytes()),
-                Sizes.format((long) read.bytesPerSecond()),
+                Sizes.pretty(table.heapBytes() + table.toastBytes()),
+                Sizes.pretty((long) read.bytesPerSecond()),
                 read.cached() ? " from its cache (slower if the table is not cached)" : "",
-                work == Work.FULL_SCAN ? "read once" : "with fixed factors for writing and sorting; "
-                        + "safeshift rehearse measures them");
+                work == Work.FULL_SCAN ? "read once" : "with fixed factors for writing and sorting");
         return Optional.of(new Estimate(seconds, seconds * LOW, seconds * HIGH, basis));
     }
 }
