@@ -64,6 +64,10 @@ final class CheckCommand implements Callable<Integer> {
                     + "the statements (a list of SQL texts, or the path of a migration file such as V7__add_check.sql) "
                     + "under change:; docs/plan-reference.md describes it.");
         }
+        if (scratchUser != null && scratch == null) {
+            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch-user is the user for --scratch; "
+                    + "add --scratch with the server to trace on, or leave --scratch-user out");
+        }
         if (scratch != null && !trace) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch is the server to trace on; add "
                     + "--trace, or leave --scratch out");

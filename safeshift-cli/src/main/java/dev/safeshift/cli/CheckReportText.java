@@ -31,6 +31,8 @@ final class CheckReportText {
                     .append('\n'));
             out.append('\n');
         }
+        report.traceServer().ifPresent(version -> out.append("Traced on ").append(version)
+                .append(" (a scratch copy of the tables' definitions; locks can differ between versions)\n\n"));
         for (CheckedStatement statement : report.statements()) {
             statement(out, statement);
         }

@@ -1,8 +1,11 @@
 package dev.safeshift.cli;
 
+import dev.safeshift.SafeshiftException;
 import dev.safeshift.app.Daemon;
 import dev.safeshift.app.Migration;
 import dev.safeshift.plan.Plan;
+import dev.safeshift.postgres.change.ChangeRunner;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,15 +14,30 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "run", mixinStandardHelpOptions = true, description = {
         "Run the migration daemon: backfill, then stream changes until stopped.",
-        "Ctrl-C, SIGTERM or `safeshift stop` stop it cleanly; running it again resumes where it stopped."})
+        "Ctrl-C, SIGTERM or `safeshift stop` stop it cleanly; running it again resumes where it stopped.",
+        "",
+        "For a plan that only changes the source in place (change:, no target): apply the change online, each "
+                + "statement in its online form with a lock timeout of apply.max-write-wait and retries, each step "
+                + "on the timeline; running it again resumes with the step it was on."})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
     Options.PlanArgument plan = new Options.PlanArgument();
 
     @Override
-    public Integer call() throws InterruptedException {
-        Plan loaded = plan.load();
+    public Integer call() throws InterruptedException, SQLException {
+        Plan loaded = plan.loadAnyKind();
+        if (loaded.target().isEmpty()) {
+            int ran = new ChangeRunner(loaded, Options.actor(), System.out::println).run();
+            System.out.println(ran == 0 ? "The change was already applied; nothing to do."
+                    : "The change is applied (" + ran + " step(s) run now).");
+            return 0;
+        }
+        if (loaded.change().isPresent()) {
+            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, plan.planFile + " both moves tables "
+                    + "(target:) and changes them (change:); applying a change together with a move is not supported "
+                    + "yet. Apply the change with a plan that has no target first, then move.");
+        }
         try (Daemon daemon = new Migration(loaded, Options.actor()).daemon(new TerminalProgress(System.out))) {
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

@@ -79,14 +79,9 @@ public record Plan(
                 + "password."));
     }
 
-    /**
-     * The database holding the control store: the {@code control} endpoint, else the target.
-     *
-     * @throws PlanException when the plan has neither, which only a plan without a target can
-     */
+    /** The database holding the control store: the {@code control} endpoint, else the target, else the source. */
     public Endpoint controlEndpoint() {
-        return control.endpoint().or(() -> target).orElseThrow(() -> PlanException.ofFile(file, "the plan has no "
-                + "target, which holds the control store unless control: says otherwise. Add control: url: (with "
-                + "user: and password:) to say which database keeps Safeshift's state."));
+        // A plan that only changes the source in place has no other database to keep its state in.
+        return control.endpoint().or(() -> target).orElse(source);
     }
 }

@@ -61,7 +61,7 @@ final class PlanBinder {
                 new StreamSettings(root.get("stream").get("warn-retained-wal").number()),
                 cutover(root.get("cutover")),
                 owners(root.get("owners")),
-                root.find("change").map(this::change));
+                root.find("change").map(change -> new ChangeSpec(change(change).scripts(), apply(root.get("apply")))));
     }
 
     /** SQL written in the plan (checked into scripts already), or the path of migration files to read. */
@@ -143,6 +143,12 @@ final class PlanBinder {
             }
         }
         return new ControlSpec(Optional.empty(), schema);
+    }
+
+    private static ApplySettings apply(Checked section) {
+        // The schema bounds attempts to 1..1000.
+        return new ApplySettings(section.get("max-write-wait").duration(),
+                Math.toIntExact(section.get("attempts").number()), section.get("max-backoff").duration());
     }
 
     private static CopySettings copy(Checked section) {

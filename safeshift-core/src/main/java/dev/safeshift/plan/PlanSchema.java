@@ -53,6 +53,7 @@ public final class PlanSchema {
                     .description("The tables to move, or to change in place. Each table may be listed once.")
                     .items("tables", table()).build(),
             change(),
+            apply(),
             control(),
             copy(),
             verify(),
@@ -172,14 +173,15 @@ public final class PlanSchema {
     }
 
     private static Field control() {
-        return Field.of("control", MAP).defaultText("in the target database")
+        return Field.of("control", MAP).defaultText("in the target database (the source for a plan without a target)")
                 .description("Where Safeshift keeps its state: progress, checkpoints, verification "
                         + "results, sign-offs and the timeline.")
                 .fields(
                         Field.of("url", JDBC_URL).defaultText("the target database")
                                 .description("JDBC URL of the database holding the control store. Without "
-                                        + "it the store lives in the target database and `user` and "
-                                        + "`password` must be left out.")
+                                        + "it the store lives in the target database (in the source for a plan "
+                                        + "that only changes it in place) and `user` and `password` must be left "
+                                        + "out.")
                                 .example("jdbc:postgresql://ops-db.internal:5432/ops").build(),
                         user("safeshift").requiredWhen("required with `url`").build(),
                         password("CONTROL_PGPASSWORD"),
@@ -235,6 +237,33 @@ public final class PlanSchema {
                                         + "a network cut) are retried with backoff for this long, during the "
                                         + "backfill and while streaming, before the daemon stops.")
                                 .example("10m").build())
+                .build();
+    }
+
+    private static Field apply() {
+        return Field.of("apply", MAP)
+                .description("How `safeshift run` applies the `change` to the source while the application keeps "
+                        + "writing. Each statement runs in its online form (a constraint added NOT VALID and then "
+                        + "validated, an index built CONCURRENTLY, NOT NULL proven by a validated CHECK first) and asks "
+                        + "for its lock with a `lock_timeout`, so no statement makes the application wait longer than "
+                        + "`max-write-wait`.")
+                .fields(
+                        Field.of("max-write-wait", DURATION).atLeast(ApplySettings.MINIMUM_WRITE_WAIT)
+                                .defaultValue(ApplySettings.DEFAULTS.maxWriteWait())
+                                .description("The longest the application's writes may wait behind a statement of "
+                                        + "the change, at most 1m. A statement that cannot get its lock in time "
+                                        + "gives up, lets the waiting writes through, waits and tries again.")
+                                .example("2s").build(),
+                        Field.of("attempts", INTEGER).range(1, 1000)
+                                .defaultValue((long) ApplySettings.DEFAULTS.attempts())
+                                .description("How many times a statement asks for its lock before the run stops "
+                                        + "and says which session holds it.")
+                                .example("30").build(),
+                        Field.of("max-backoff", DURATION).atLeast(Duration.ofSeconds(1))
+                                .defaultValue(ApplySettings.DEFAULTS.maxBackoff())
+                                .description("The longest pause between two attempts; pauses double from a tenth "
+                                        + "of a second up to this.")
+                                .example("30s").build())
                 .build();
     }
 

@@ -1,0 +1,181 @@
+package dev.safeshift.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safeshift.plan.Endpoint;
+import dev.safeshift.testing.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * safeshift run applying a change online, the classic case: a CHECK constraint on a 2,000,000-row
+ * table while an application keeps writing, and a long transaction holds a lock the change needs.
+ * Every write's latency is measured; none may wait longer than the plan's apply.max-write-wait.
+ */
+class ChangeRunIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_WRITE_WAIT_MILLIS = 2_000;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void appliesTheCheckConstraintOnlineWhileWritesContinueWithinTheLimit() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("apply");
+        Databases.sql(source,
+                "CREATE TABLE payments (id bigint PRIMARY KEY, amount int NOT NULL, note varchar(10))",
+                "INSERT INTO payments SELECT g, g % 1000, 'n' FROM generate_series(1, 2000000) g",
+                "ANALYZE payments");
+        Path plan = directory.resolve("plan.yaml");
+        Files.writeString(plan, "name: payments_online\n"
+                + "source:\n  url: " + source.url() + "\n  user: postgres\n"
+                + "tables:\n  - source: public.payments\n"
+                + "change:\n"
+                + "  - ALTER TABLE payments ADD CONSTRAINT amount_nonnegative CHECK (amount >= 0);\n"
+                + "  - CREATE INDEX payments_note ON payments (note);\n"
+                + "apply:\n  max-write-wait: 2s\n");
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong writes = new AtomicLong();
+        AtomicLong slowestMillis = new AtomicLong();
+        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (Connection connection = EmbeddedPostgres.connect(source);
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO payments VALUES (?, ?, 'w')");
+                 PreparedStatement update = connection.prepareStatement("UPDATE payments SET amount = amount + 1 WHERE id = ?")) {
+                long id = 3_000_000;
+                while (writing.get()) {
+                    long started = System.nanoTime();
+                    insert.setLong(1, id);
+                    insert.setInt(2, (int) (id % 1000));
+                    insert.executeUpdate();
+                    update.setLong(1, id % 2_000_000 + 1);
+                    update.executeUpdate();
+                    slowestMillis.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+                    writes.incrementAndGet();
+                    id++;
+                }
+            } catch (Throwable e) {
+                writerFailure.set(e);
+            }
+        }, "writer");
+        writer.start();
+
+        // A long transaction reading the table: the constraint's brief ACCESS EXCLUSIVE cannot be had until it ends,
+        // 3 s after the change first asks for the lock (longer than one lock timeout, so the step must retry).
+        Connection reader = EmbeddedPostgres.connect(source);
+        reader.setAutoCommit(false);
+        try (Statement statement = reader.createStatement()) {
+            statement.executeQuery("SELECT count(*) FROM payments WHERE id = 1").close();
+        }
+        Thread release = new Thread(() -> {
+            try (Connection watcher = EmbeddedPostgres.connect(source);
+                 PreparedStatement waiting = watcher.prepareStatement("SELECT count(*) FROM pg_locks "
+                         + "WHERE relation = 'payments'::regclass AND mode = 'AccessExclusiveLock' AND NOT granted")) {
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    try (ResultSet rs = waiting.executeQuery()) {
+                        rs.next();
+                        if (rs.getInt(1) > 0) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(20);
+                }
+                Thread.sleep(3_000);
+                reader.commit();
+                reader.close();
+            } catch (Exception e) {
+                writerFailure.compareAndSet(null, e);
+            }
+        }, "long-transaction");
+        release.start();
+
+        long writesBefore = writes.get();
+        CommandRun run = CommandRun.of("run", plan.toString());
+        long writesDuring = writes.get() - writesBefore;
+        writing.set(false);
+        writer.join(10_000);
+        release.join(10_000);
+
+        System.err.printf("change applied online: %d writes during the run, the slowest took %d ms (limit %d ms)%n",
+                writesDuring, slowestMillis.get(), MAX_WRITE_WAIT_MILLIS);
+        assertThat(writerFailure.get()).isNull();
+        assertThat(run.exitCode()).as(run.stdout()).isZero();
+        assertThat(run.stdout()).contains("waited").contains("trying again").contains("The change is applied");
+        assertThat(writesDuring).as("writes went on while the change was applied").isGreaterThan(100);
+        assertThat(slowestMillis.get()).as("the slowest write, in ms").isLessThanOrEqualTo(MAX_WRITE_WAIT_MILLIS);
+
+        assertThat(Databases.scalar(source, "SELECT convalidated FROM pg_constraint WHERE conname = 'amount_nonnegative'"))
+                .isEqualTo("t");
+        assertThat(Databases.scalar(source, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'payments_note'::regclass"))
+                .isEqualTo("t");
+
+        List<JsonNode> done = timeline(source, "change-step-done");
+        assertThat(done).extracting(d -> d.get("sql").asText()).containsExactly(
+                "ALTER TABLE \"public\".\"payments\" ADD CONSTRAINT amount_nonnegative CHECK (amount >= 0) NOT VALID",
+                "ALTER TABLE \"public\".\"payments\" VALIDATE CONSTRAINT \"amount_nonnegative\"",
+                "CREATE INDEX CONCURRENTLY \"payments_note\" ON payments (note)");
+        assertThat(done.get(0).get("attempts").asInt()).as("the first step retried past the long transaction")
+                .isGreaterThan(1);
+
+        // Run again: every step is on the timeline as done, so nothing runs.
+        CommandRun again = CommandRun.of("run", plan.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.stdout()).contains("already applied");
+        assertThat(timeline(source, "change-step-done")).hasSize(3);
+    }
+
+    @Test
+    void refusesAStatementWithNoOnlineFormThatWouldBlockWritesLongerThanTheLimit() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("refuse");
+        Databases.sql(source,
+                "CREATE TABLE payments (id bigint PRIMARY KEY, amount int NOT NULL)",
+                "INSERT INTO payments SELECT g, g % 1000 FROM generate_series(1, 2000000) g",
+                "ANALYZE payments");
+        Path plan = directory.resolve("refuse.yaml");
+        Files.writeString(plan, "name: payments_retype\n"
+                + "source:\n  url: " + source.url() + "\n  user: postgres\n"
+                + "tables:\n  - source: public.payments\n"
+                + "change:\n  - ALTER TABLE payments ADD COLUMN note text;\n"
+                + "  - ALTER TABLE payments ALTER COLUMN amount TYPE bigint;\n"
+                + "apply:\n  max-write-wait: 1s\n");
+
+        CommandRun run = CommandRun.of("run", plan.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(Databases.scalar(source, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'payments'::regclass "
+                + "AND attname = 'note'")).as("nothing was applied, not even the harmless first statement").isEqualTo("0");
+        assertThat(Databases.scalar(source, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                + "WHERE attrelid = 'payments'::regclass AND attname = 'amount'")).isEqualTo("integer");
+    }
+
+    private static List<JsonNode> timeline(Endpoint source, String kind) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        try (Connection connection = EmbeddedPostgres.connect(source);
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT detail FROM safeshift.timeline WHERE kind = ? ORDER BY seq")) {
+            query.setString(1, kind);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    events.add(JSON.readTree(rs.getString(1)));
+                }
+            }
+        }
+        return events;
+    }
+}
