@@ -164,6 +164,61 @@ class ChangeRunIT {
                 + "WHERE attrelid = 'payments'::regclass AND attname = 'amount'")).isEqualTo("integer");
     }
 
+    @Test
+    void resumesAfterARunThatStoppedInTheMiddleOfAStepAndRebuildsAnInvalidIndex() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("resume");
+        Databases.sql(source,
+                "CREATE TABLE payments (id bigint PRIMARY KEY, amount int NOT NULL, note text)",
+                "INSERT INTO payments SELECT g, g % 1000, 'n' || g FROM generate_series(1, 10000) g");
+        Path plan = directory.resolve("resume.yaml");
+        Files.writeString(plan, "name: payments_resume\n"
+                + "source:\n  url: " + source.url() + "\n  user: postgres\n"
+                + "tables:\n  - source: public.payments\n"
+                + "change:\n  - ALTER TABLE payments ADD CONSTRAINT amount_small CHECK (amount < 5000);\n"
+                + "  - CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_note ON payments (note);\n");
+        // What a run killed during its first step leaves: the constraint added, its start on the timeline, not its end.
+        String firstStep = "ALTER TABLE \"public\".\"payments\" ADD CONSTRAINT amount_small CHECK (amount < 5000) NOT VALID";
+        Databases.sql(source, firstStep,
+                // and an index build that failed half way, which PostgreSQL leaves behind invalid
+                "CREATE INDEX payments_note ON payments (note)",
+                "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'payments_note'::regclass");
+        try (dev.safeshift.store.ControlStore store = dev.safeshift.store.ControlStore.open(source, "safeshift")) {
+            long id = store.register("payments_resume", "{}").id();
+            store.append(id, "change-step-started", "test", JSON.createObjectNode().put("key", "1.1:" + firstStep).toString());
+        }
+
+        CommandRun run = CommandRun.of("run", plan.toString());
+
+        assertThat(run.exitCode()).as(run.stdout()).isZero();
+        assertThat(run.stdout()).contains("already applied by the run that stopped during this step");
+        assertThat(Databases.scalar(source, "SELECT convalidated FROM pg_constraint WHERE conname = 'amount_small'"))
+                .isEqualTo("t");
+        assertThat(Databases.scalar(source, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'payments_note'::regclass"))
+                .as("the invalid index was dropped and built again, not taken as there").isEqualTo("t");
+    }
+
+    @Test
+    void aStatementRunAsWrittenThatAnEarlierRunStartedIsNotGuessed() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("unsure");
+        Databases.sql(source, "CREATE TABLE payments (id bigint PRIMARY KEY, amount int NOT NULL)");
+        Path plan = directory.resolve("unsure.yaml");
+        String statement = "ALTER TABLE payments ADD COLUMN note text";
+        Files.writeString(plan, "name: payments_unsure\n"
+                + "source:\n  url: " + source.url() + "\n  user: postgres\n"
+                + "tables:\n  - source: public.payments\n"
+                + "change:\n  - " + statement + ";\n");
+        Databases.sql(source, statement);
+        try (dev.safeshift.store.ControlStore store = dev.safeshift.store.ControlStore.open(source, "safeshift")) {
+            long id = store.register("payments_unsure", "{}").id();
+            store.append(id, "change-step-started", "test", JSON.createObjectNode().put("key", "1.1:" + statement).toString());
+        }
+
+        CommandRun run = CommandRun.of("run", plan.toString());
+
+        assertThat(run.exitCode()).isEqualTo(8);
+        assertThat(timeline(source, "change-step-done")).isEmpty();
+    }
+
     private static List<JsonNode> timeline(Endpoint source, String kind) throws Exception {
         List<JsonNode> events = new ArrayList<>();
         try (Connection connection = EmbeddedPostgres.connect(source);

@@ -67,7 +67,10 @@ public final class ChangeRunner {
             holdRunLock(source);
             List<Step> steps = plan(report, new PostgresSchemaFacts(source), settings);
             MigrationRecord migration = store.find(plan.name()).orElseGet(() -> store.register(plan.name(), "{}"));
-            Set<String> done = done(store.timeline(migration.id()));
+            List<TimelineEvent> timeline = store.timeline(migration.id());
+            Set<String> done = keys(timeline, STEP_DONE);
+            Set<String> interrupted = keys(timeline, STEP_STARTED);
+            interrupted.removeAll(done);
             LockRetry retry = new LockRetry(lockTimeout(settings.maxWriteWait()), settings.attempts(),
                     settings.maxBackoff(), progress);
             int ran = 0;
@@ -79,7 +82,17 @@ public final class ChangeRunner {
                 progress.accept(step.describe() + " ...");
                 store.append(migration.id(), STEP_STARTED, actor, detail(step, 0, 0));
                 long started = System.nanoTime();
-                int attempts = retry.run(source, step.step().sql(), step.place(), connection -> dropInvalidIndex(connection, step));
+                int attempts;
+                try {
+                    attempts = retry.run(source, step.step().sql(), step.place(), connection -> dropInvalidIndex(connection, step));
+                } catch (SQLException e) {
+                    if (!interrupted.contains(step.key()) || !step.step().appliedState().equals(Optional.ofNullable(e.getSQLState()))) {
+                        throw interruptedOrFailed(step, interrupted.contains(step.key()), e);
+                    }
+                    progress.accept("  already applied by the run that stopped during this step (" + e.getMessage() + ")");
+                    attempts = 0;
+                }
+                requireValidIndex(source, step);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 store.append(migration.id(), STEP_DONE, actor, detail(step, attempts, seconds));
                 progress.accept("  done in " + Seconds.format(seconds) + (attempts > 1 ? " after " + attempts + " attempts" : ""));
@@ -154,6 +167,28 @@ public final class ChangeRunner {
         }
     }
 
+    /**
+     * An index build can end without an error and leave no usable index (IF NOT EXISTS skipping an
+     * index left invalid by someone else's failed build); the step is done only when the index is valid.
+     */
+    private static void requireValidIndex(Connection connection, Step step) throws SQLException {
+        if (step.step().builtIndex().isEmpty()) {
+            return;
+        }
+        String index = step.step().builtIndex().get().toString();
+        try (PreparedStatement valid = connection.prepareStatement(
+                "SELECT indisvalid AND indisready FROM pg_index WHERE indexrelid = to_regclass(?)")) {
+            valid.setString(1, index);
+            try (ResultSet rs = valid.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    throw new SafeshiftException(SafeshiftException.Kind.STATE, step.place() + " ended, but index "
+                            + index + " is " + (rs.getRow() == 0 ? "missing" : "not valid") + "; nothing after it was "
+                            + "applied. Drop it (DROP INDEX CONCURRENTLY) and run again.");
+                }
+            }
+        }
+    }
+
     /** An interrupted CREATE INDEX CONCURRENTLY leaves an invalid index behind, which the next attempt cannot reuse. */
     private static void dropInvalidIndex(Connection connection, Step step) throws SQLException {
         if (step.step().builtIndex().isEmpty()) {
@@ -175,18 +210,28 @@ public final class ChangeRunner {
         }
     }
 
-    private static Set<String> done(List<TimelineEvent> timeline) {
-        Set<String> done = new HashSet<>();
+    private static SafeshiftException interruptedOrFailed(Step step, boolean interrupted, SQLException e) {
+        String message = step.place() + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ").";
+        if (interrupted) {
+            message += " An earlier run started this step and stopped before recording its end, so it may have taken "
+                    + "effect already: check the source, and when it has, remove the statement from the change (or "
+                    + "make it idempotent) and run again.";
+        }
+        return new SafeshiftException(SafeshiftException.Kind.STATE, message, e);
+    }
+
+    private static Set<String> keys(List<TimelineEvent> timeline, String kind) {
+        Set<String> keys = new HashSet<>();
         for (TimelineEvent event : timeline) {
-            if (event.kind().equals(STEP_DONE)) {
+            if (event.kind().equals(kind)) {
                 try {
-                    done.add(JSON.readTree(event.detail()).path("key").asText());
+                    keys.add(JSON.readTree(event.detail()).path("key").asText());
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new IllegalStateException("a timeline event of the change is not JSON", e);
                 }
             }
         }
-        return done;
+        return keys;
     }
 
     private static String detail(Step step, int attempts, double seconds) {

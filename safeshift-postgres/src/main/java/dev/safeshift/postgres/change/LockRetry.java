@@ -45,12 +45,14 @@ public final class LockRetry {
 
     /**
      * Runs {@code sql} in autocommit mode (as {@code CONCURRENTLY} statements need) and returns
-     * how many attempts it took. {@code beforeRetry} runs before each new attempt, to undo what a
-     * timed-out attempt may have left (an invalid index from CREATE INDEX CONCURRENTLY).
+     * how many attempts it took. {@code beforeEachAttempt} runs before every attempt, to undo what
+     * an earlier attempt (or an earlier run that was killed) left behind, such as an invalid index
+     * from CREATE INDEX CONCURRENTLY.
      */
-    public int run(Connection connection, String sql, String what, SqlStep beforeRetry) throws SQLException {
+    public int run(Connection connection, String sql, String what, SqlStep beforeEachAttempt) throws SQLException {
         connection.setAutoCommit(true);
         for (int attempt = 1; ; attempt++) {
+            beforeEachAttempt.run(connection);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET lock_timeout = '" + lockTimeout.toMillis() + "ms'");
                 try {
@@ -74,7 +76,6 @@ public final class LockRetry {
                         + attempt + " of " + attempts + "); the application's writes went on; trying again in "
                         + pause.toMillis() + " ms");
                 sleep(pause);
-                beforeRetry.run(connection);
             }
         }
     }

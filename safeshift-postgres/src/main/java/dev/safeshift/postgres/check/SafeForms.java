@@ -39,7 +39,7 @@ public final class SafeForms {
         Optional<List<SafeStep>> online = Optional.empty();
         if (tree.is("ALTERTABLESTMT") && tree.nodes("cmds").size() == 1) {
             online = alterTable(statement, tree, tree.nodes("cmds").get(0), facts);
-        } else if (tree.is("INDEXSTMT") && !tree.flag("concurrent")) {
+        } else if (tree.is("INDEXSTMT")) {
             online = index(statement, tree, facts);
         }
         return online.orElseGet(() -> List.of(SafeStep.of(statement.sql(), "as written")));
@@ -61,13 +61,15 @@ public final class SafeForms {
             String column = command.text("name").orElseThrow();
             String check = shortName(table.get().name().name(), "not_null", statement.sql());
             return Optional.of(List.of(
-                    SafeStep.of(target + " ADD CONSTRAINT " + Sql.ident(check) + " CHECK (" + Sql.ident(column)
+                    SafeStep.appliedWhen(SafeStep.DUPLICATE_OBJECT, target + " ADD CONSTRAINT " + Sql.ident(check)
+                            + " CHECK (" + Sql.ident(column)
                             + " IS NOT NULL) NOT VALID", "prove " + column + " has no NULL: add a check, not validated"),
                     SafeStep.of(target + " VALIDATE CONSTRAINT " + Sql.ident(check),
                             "validate the check; writes go on during the scan"),
                     SafeStep.of(target + " ALTER COLUMN " + Sql.ident(column) + " SET NOT NULL",
                             "set NOT NULL; the validated check spares the scan"),
-                    SafeStep.of(target + " DROP CONSTRAINT " + Sql.ident(check), "drop the check, no longer needed")));
+                    SafeStep.appliedWhen(SafeStep.UNDEFINED_OBJECT, target + " DROP CONSTRAINT " + Sql.ident(check),
+                            "drop the check, no longer needed")));
         }
         return Optional.empty();
     }
@@ -88,7 +90,8 @@ public final class SafeForms {
             clause = "CONSTRAINT " + Sql.ident(name) + " " + clause;
         }
         return Optional.of(List.of(
-                SafeStep.of(target + " ADD " + clause + " NOT VALID", "add the constraint without checking existing rows"),
+                SafeStep.appliedWhen(SafeStep.DUPLICATE_OBJECT, target + " ADD " + clause + " NOT VALID",
+                        "add the constraint without checking existing rows"),
                 SafeStep.of(target + " VALIDATE CONSTRAINT " + Sql.ident(name),
                         "check the existing rows; writes go on during the scan")));
     }
@@ -99,6 +102,12 @@ public final class SafeForms {
         if (table.isEmpty() || table.get().kind() != SchemaFacts.RelationKind.TABLE || relation.number("location") < 0) {
             return Optional.empty();
         }
+        if (index.flag("concurrent")) {
+            // Already online; named, so that what an interrupted build leaves behind can be found and dropped.
+            return index.text("idxname").map(name -> List.of(new SafeStep(statement.sql(), "build the index without "
+                    + "blocking writes (as written)", Optional.of(new QualifiedName(table.get().name().schema(), name)),
+                    Optional.of(SafeStep.DUPLICATE_TABLE))));
+        }
         String name = index.text("idxname")
                 .orElseGet(() -> shortName(table.get().name().name(), "idx", statement.sql()));
         // Everything from the table's name on (columns, method, INCLUDE, WITH, TABLESPACE, WHERE) is kept as written.
@@ -107,7 +116,7 @@ public final class SafeForms {
                 + (index.flag("if_not_exists") ? "IF NOT EXISTS " : "") + Sql.ident(name) + " ON "
                 + (relation.flag("inh") ? "" : "ONLY ") + rest;
         return Optional.of(List.of(new SafeStep(sql, "build the index without blocking writes",
-                Optional.of(new QualifiedName(table.get().name().schema(), name)))));
+                Optional.of(new QualifiedName(table.get().name().schema(), name)), Optional.of(SafeStep.DUPLICATE_TABLE))));
     }
 
     private static Optional<SchemaFacts.Table> resolve(PgNode relation, SchemaFacts facts) {
