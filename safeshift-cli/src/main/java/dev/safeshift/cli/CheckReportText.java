@@ -80,8 +80,9 @@ final class CheckReportText {
             case INDEX_BUILD -> "index build";
             case ROW_WRITES -> "writes rows";
         };
-        return effect.estimate().map(e -> kind + ", about " + Seconds.format(e.seconds()) + " (" + Seconds.format(e.low())
-                + " to " + Seconds.format(e.high()) + ")").orElse(kind);
+        return effect.estimate().map(e -> kind + ", " + (e.high() < 0.05 ? "under 0.1 s"
+                : "about " + Seconds.format(e.seconds()) + " (" + Seconds.format(e.low()) + " to "
+                + Seconds.format(e.high()) + ")")).orElse(kind);
     }
 
     private static void trace(StringBuilder out, TracedStatement trace) {
