@@ -100,7 +100,5 @@ public final class LockRetry {
     @FunctionalInterface
     public interface SqlStep {
         void run(Connection connection) throws SQLException;
-
-        SqlStep NOTHING = connection -> { };
     }
 }

@@ -5,11 +5,10 @@ package dev.safeshift.postgres.check.cost;
  *
  * @param bytesPerSecond pages read per second times the page size
  * @param sampledBytes   how much was read for the measurement
- * @param rowsPerByte    rows found per byte read, for tables the planner has no row count for
  * @param cached         whether every page came from PostgreSQL's buffer cache, which makes the
  *                       speed an upper bound for a table larger than the cache
  */
-public record ReadSpeed(double bytesPerSecond, long sampledBytes, double rowsPerByte, boolean cached) {
+public record ReadSpeed(double bytesPerSecond, long sampledBytes, boolean cached) {
 
     public double secondsToRead(long bytes) {
         return bytes / bytesPerSecond;

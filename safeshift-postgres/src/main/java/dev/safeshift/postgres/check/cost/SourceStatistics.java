@@ -111,19 +111,6 @@ public final class SourceStatistics {
         if (bytes == 0 || milliseconds <= 0) {
             return null;
         }
-        long rows = scanRows(top);
-        return new ReadSpeed(bytes / (milliseconds / 1000.0), bytes, (double) rows / bytes, read == 0);
-    }
-
-    /** Rows the sample scan returned: the aggregate's child. */
-    private static long scanRows(JsonNode node) {
-        if ("Sample Scan".equals(node.path("Node Type").asText())) {
-            return node.path("Actual Rows").asLong() * Math.max(1, node.path("Actual Loops").asLong());
-        }
-        long rows = 0;
-        for (JsonNode child : node.path("Plans")) {
-            rows += scanRows(child);
-        }
-        return rows;
+        return new ReadSpeed(bytes / (milliseconds / 1000.0), bytes, read == 0);
     }
 }
