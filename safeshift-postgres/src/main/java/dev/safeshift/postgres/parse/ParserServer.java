@@ -160,7 +160,11 @@ public final class ParserServer implements AutoCloseable {
             throw new IllegalStateException("the PostgreSQL server Safeshift parses SQL with failed: " + e.getMessage(), e);
         }
         if (trees.isEmpty()) {
-            // No tree and no error: the piece held only comments.
+            if (problem.isEmpty() && !ScriptSplitter.onlyComments(piece.sql())) {
+                // A statement that ran without its tree being seen would be skipped by check and by run.
+                throw new IllegalStateException("the PostgreSQL server Safeshift parses SQL with printed no tree for "
+                        + "the statement at " + origin + " line " + piece.line() + "; nothing was checked");
+            }
             return problem.map(p -> new ParsedStatement(number, origin, piece.line(), piece.sql(), Optional.empty(),
                     Optional.of(p)));
         }

@@ -49,6 +49,39 @@ final class ScriptSplitter {
         return pieces;
     }
 
+    /**
+     * Whether {@code piece} holds nothing but blank space and comments ({@code --} to the end of a
+     * line, and {@code /* ... *}{@code /}, which nest in PostgreSQL). Any other character, a quote
+     * included, makes it a statement.
+     */
+    static boolean onlyComments(String piece) {
+        int i = 0;
+        while (i < piece.length()) {
+            if (Character.isWhitespace(piece.charAt(i))) {
+                i++;
+            } else if (piece.startsWith("--", i)) {
+                int end = piece.indexOf('\n', i);
+                i = end < 0 ? piece.length() : end + 1;
+            } else if (piece.startsWith("/*", i)) {
+                int depth = 0;
+                do {
+                    if (piece.startsWith("/*", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (piece.startsWith("*/", i)) {
+                        depth--;
+                        i += 2;
+                    } else {
+                        i++;
+                    }
+                } while (depth > 0 && i < piece.length());
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int countLines(String text, int end) {
         int lines = 0;
         for (int i = 0; i < end; i++) {
