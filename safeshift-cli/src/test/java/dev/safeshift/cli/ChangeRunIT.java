@@ -183,7 +183,7 @@ class ChangeRunIT {
                 "CREATE INDEX payments_note ON payments (note)",
                 "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'payments_note'::regclass");
         try (dev.safeshift.store.ControlStore store = dev.safeshift.store.ControlStore.open(source, "safeshift")) {
-            long id = store.register("payments_resume", "{}").id();
+            long id = store.register("payments_resume", "{\"kind\":\"change\"}").id();
             store.append(id, "change-step-started", "test", JSON.createObjectNode().put("key", "1.1:" + firstStep).toString());
         }
 
@@ -209,7 +209,7 @@ class ChangeRunIT {
                 + "change:\n  - " + statement + ";\n");
         Databases.sql(source, statement);
         try (dev.safeshift.store.ControlStore store = dev.safeshift.store.ControlStore.open(source, "safeshift")) {
-            long id = store.register("payments_unsure", "{}").id();
+            long id = store.register("payments_unsure", "{\"kind\":\"change\"}").id();
             store.append(id, "change-step-started", "test", JSON.createObjectNode().put("key", "1.1:" + statement).toString());
         }
 
@@ -217,6 +217,26 @@ class ChangeRunIT {
 
         assertThat(run.exitCode()).isEqualTo(8);
         assertThat(timeline(source, "change-step-done")).isEmpty();
+    }
+
+    @Test
+    void doesNotTakeOverAMigrationOfTheSameNameThatIsNotAChange() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("taken");
+        Databases.sql(source, "CREATE TABLE payments (id bigint PRIMARY KEY, amount int NOT NULL)");
+        Path plan = directory.resolve("taken.yaml");
+        Files.writeString(plan, "name: payments_taken\n"
+                + "source:\n  url: " + source.url() + "\n  user: postgres\n"
+                + "tables:\n  - source: public.payments\n"
+                + "change:\n  - ALTER TABLE payments ADD COLUMN note text;\n");
+        try (dev.safeshift.store.ControlStore store = dev.safeshift.store.ControlStore.open(source, "safeshift")) {
+            store.register("payments_taken", "{\"verify\":{}}");
+        }
+
+        CommandRun run = CommandRun.of("run", plan.toString());
+
+        assertThat(run.exitCode()).isEqualTo(7);
+        assertThat(Databases.scalar(source, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'payments'::regclass "
+                + "AND attname = 'note'")).isEqualTo("0");
     }
 
     private static List<JsonNode> timeline(Endpoint source, String kind) throws Exception {
