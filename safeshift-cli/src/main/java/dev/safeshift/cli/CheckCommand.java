@@ -4,6 +4,7 @@ import dev.safeshift.SafeshiftException;
 import dev.safeshift.check.Severity;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.Plan;
+import dev.safeshift.postgres.rehearse.RehearsalRecord;
 import dev.safeshift.postgres.review.ChangeCheck;
 import dev.safeshift.postgres.review.ChangeReport;
 import java.util.Optional;
@@ -73,8 +74,9 @@ final class CheckCommand implements Callable<Integer> {
                     + "--trace, or leave --scratch out");
         }
         Optional<ChangeCheck.Tracing> tracing = trace ? Optional.of(new ChangeCheck.Tracing(Optional.ofNullable(scratch)
-                .map(url -> scratchEndpoint(url, loaded)))) : Optional.empty();
-        ChangeReport report = new ChangeCheck(loaded, tracing, message -> System.err.println(message)).run();
+                .map(url -> scratchEndpoint(url, scratchUser, loaded)))) : Optional.empty();
+        ChangeReport report = new ChangeCheck(loaded, tracing, RehearsalRecord.latestStatements(loaded),
+                message -> System.err.println(message)).run();
         if (json) {
             System.out.println(CheckReportJson.render(report, threshold));
         } else {
@@ -83,7 +85,8 @@ final class CheckCommand implements Callable<Integer> {
         return report.failsAt(threshold) ? FINDINGS_EXIT_CODE : 0;
     }
 
-    private Endpoint scratchEndpoint(String url, Plan loaded) {
+    /** The scratch server of {@code --scratch}, as {@code --scratch-user} (default: the source's user). */
+    static Endpoint scratchEndpoint(String url, String scratchUser, Plan loaded) {
         if (!url.startsWith("jdbc:postgresql://")) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch must be a PostgreSQL JDBC URL "
                     + "such as jdbc:postgresql://scratch.internal:5432/postgres, not " + url);

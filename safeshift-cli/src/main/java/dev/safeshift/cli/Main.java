@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ValidateCommand.class,
                 CheckCommand.class,
+                RehearseCommand.class,
                 RunCommand.class,
                 StatusCommand.class,
                 StopCommand.class,

@@ -42,8 +42,8 @@ final class Options {
         CommandSpec command;
 
         /**
-         * The plan, for the commands that work on a move to a target (all but {@code validate} and
-         * {@code check}). A plan that only changes the source in place is refused here, the one place
+         * The plan, for the commands that work on a move to a target (all but {@code validate},
+         * {@code check}, {@code rehearse}, {@code run} and {@code status}). A plan that only changes the source in place is refused here, the one place
          * these commands load plans, before any of them connects to a database.
          */
         Plan load() {

@@ -138,6 +138,12 @@ class ChangeRunIT {
         assertThat(again.exitCode()).isZero();
         assertThat(again.stdout()).contains("already applied");
         assertThat(timeline(source, "change-step-done")).hasSize(3);
+
+        CommandRun status = CommandRun.of("status", plan.toString());
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.stdout()).contains("Applied steps:")
+                .contains("done    statement 1 step 1 of 2: add the constraint without checking existing rows")
+                .contains("done    statement 2 step 1 of 1").contains("Rehearsal: none yet");
     }
 
     @Test

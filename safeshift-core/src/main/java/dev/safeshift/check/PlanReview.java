@@ -130,9 +130,9 @@ public final class PlanReview {
         return Finding.of(LARGE_TABLE_NOT_REHEARSED, Severity.MEDIUM, table.toString(), table + " holds "
                 + gibibytes(size.bytes()) + " in about " + String.format(Locale.ROOT, "%,d", size.rows()) + " rows, "
                 + "and the change has not been rehearsed: how long its statements hold their locks or rewrite the "
-                + "table at this size is not known.", "Rehearse the change on a copy at production size (for "
-                + "example a restored backup) and time each statement before running it on the source; safeshift "
-                + "check --trace shows the locks it takes. (A safeshift rehearse command that does this is planned.)");
+                + "table at this size is not known.", "Run safeshift rehearse on the plan: it times each statement "
+                + "on samples of the table and predicts its duration at this size, GO or NO-GO against the plan's "
+                + "limits.");
     }
 
     private static String gibibytes(long bytes) {

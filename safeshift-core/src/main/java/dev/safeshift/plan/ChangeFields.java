@@ -59,7 +59,13 @@ final class ChangeFields {
                                 .defaultValue(ApplySettings.DEFAULTS.maxBackoff())
                                 .description("The longest pause between two attempts; pauses double from a tenth "
                                         + "of a second up to this.")
-                                .example("30s").build())
+                                .example("30s").build(),
+                        Field.of("window", DURATION).atLeast(Duration.ofSeconds(1))
+                                .defaultText("none")
+                                .description("The maintenance window the whole change must fit in. `safeshift "
+                                        + "rehearse` says NO-GO when the upper end of its predicted duration for "
+                                        + "all statements together is longer.")
+                                .example("30m").build())
                 .build();
     }
 }

@@ -148,7 +148,8 @@ final class PlanBinder {
     private static ApplySettings apply(Checked section) {
         // The schema bounds attempts to 1..1000.
         return new ApplySettings(section.get("max-write-wait").duration(),
-                Math.toIntExact(section.get("attempts").number()), section.get("max-backoff").duration());
+                Math.toIntExact(section.get("attempts").number()), section.get("max-backoff").duration(),
+                section.find("window").map(Checked::duration));
     }
 
     private static CopySettings copy(Checked section) {

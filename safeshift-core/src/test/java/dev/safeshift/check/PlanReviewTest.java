@@ -185,9 +185,8 @@ class PlanReviewTest {
                         + "statements hold their locks or rewrite the table at this size is not known.", ADVICE));
     }
 
-    private static final String ADVICE = "Rehearse the change on a copy at production size (for example a restored "
-            + "backup) and time each statement before running it on the source; safeshift check --trace shows the "
-            + "locks it takes. (A safeshift rehearse command that does this is planned.)";
+    private static final String ADVICE = "Run safeshift rehearse on the plan: it times each statement on samples of "
+            + "the table and predicts its duration at this size, GO or NO-GO against the plan's limits.";
 
     @Test
     void theThresholdIsOneGibibyteOrTenMillionRows() {

@@ -91,7 +91,7 @@ final class ChunkCopier {
      * exact floating point, unambiguous dates and intervals, hex bytea. (money is checked to print
      * alike on both sides before anything is created.)
      */
-    private static void textForm(Connection connection) throws SQLException {
+    static void textForm(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; "
                     + "SET bytea_output = 'hex'; SET TimeZone = 'UTC'");
@@ -105,7 +105,7 @@ final class ChunkCopier {
      */
     private static final int WRITE_BYTES = 64 * 1024;
 
-    private static long pipe(CopyOut out, CopyIn in, LongConsumer rowsCopied) throws SQLException {
+    static long pipe(CopyOut out, CopyIn in, LongConsumer rowsCopied) throws SQLException {
         long messages = 0;
         long reported = 0;
         byte[] pending = new byte[WRITE_BYTES];

@@ -1,6 +1,7 @@
 package dev.safeshift.postgres;
 
 import dev.safeshift.SafeshiftException;
+import dev.safeshift.engine.ColumnInfo;
 import dev.safeshift.engine.TableMove;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Endpoint;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.PGConnection;
 
 /**
  * Empty copies of source tables' definitions, made with a move's own steps for tools that need the
@@ -48,6 +50,37 @@ public final class TableCopy {
         } catch (SQLException e) {
             throw new SafeshiftException(SafeshiftException.Kind.INTERNAL,
                     "PostgreSQL failed while copying table definitions: " + SqlErrors.describe(e), SqlErrors.redact(e));
+        }
+    }
+
+    /**
+     * Copies the rows of {@code table} that {@code sample} picks (a {@code TABLESAMPLE} clause, or
+     * empty for all) from {@code from} into the table of the same name in {@code to}, which
+     * {@link #copyDefinitions} made, piped through COPY as the backfill copies a chunk. Generated
+     * columns are left to {@code to} to compute. Foreign keys and triggers do not fire where the user
+     * may turn them off ({@link ReplicaRole}): rows sampled from two tables need not match.
+     *
+     * @return how many rows were copied
+     */
+    public static long copyRows(Endpoint from, Endpoint to, QualifiedName table, String sample) {
+        try (Connection reader = Connections.open(from, "source"); Connection writer = Connections.open(to, "target")) {
+            TableMove move = new TableMove(PostgresCatalog.describeDefinition(reader, table), table);
+            String columns = Sql.columns(move.source().writtenColumns().stream().map(ColumnInfo::name).toList());
+            boolean binary = SourceDefinition.of(move.source()).map(SourceDefinition::binaryCopy).orElse(true);
+            String format = binary ? " (FORMAT binary)" : "";
+            if (!binary) {
+                ChunkCopier.textForm(reader);
+                ChunkCopier.textForm(writer);
+            }
+            ReplicaRole.apply(writer);
+            String read = "COPY (SELECT " + columns + " FROM " + Sql.table(table) + (sample.isEmpty() ? "" : " " + sample)
+                    + ") TO STDOUT" + format;
+            String write = "COPY " + Sql.table(table) + " (" + columns + ") FROM STDIN" + format;
+            return ChunkCopier.pipe(reader.unwrap(PGConnection.class).getCopyAPI().copyOut(read),
+                    writer.unwrap(PGConnection.class).getCopyAPI().copyIn(write), rows -> { });
+        } catch (SQLException e) {
+            throw new SafeshiftException(SafeshiftException.Kind.INTERNAL, "PostgreSQL failed while copying the rows of "
+                    + table + ": " + SqlErrors.describe(e), SqlErrors.redact(e));
         }
     }
 }

@@ -45,8 +45,6 @@ public final class ChangeRunner {
 
     static final String STEP_DONE = "change-step-done";
     static final String STEP_STARTED = "change-step-started";
-    /** How the record of a change is told from a move's in the control store. */
-    static final String CHANGE_KIND = "change";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Plan plan;
@@ -68,7 +66,7 @@ public final class ChangeRunner {
              ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
             holdRunLock(source);
             List<Step> steps = plan(report, new PostgresSchemaFacts(source), settings);
-            MigrationRecord migration = ownRecord(store);
+            MigrationRecord migration = ChangeRecord.own(store, plan);
             List<TimelineEvent> timeline = store.timeline(migration.id());
             Set<String> done = keys(timeline, STEP_DONE);
             Set<String> interrupted = keys(timeline, STEP_STARTED);
@@ -102,30 +100,6 @@ public final class ChangeRunner {
             }
             return ran;
         }
-    }
-
-    /**
-     * The control store's record of this change, registered on the first run. A record of the same
-     * name that is not a change (a move's, in a store several plans share) is not taken over: its
-     * timeline would mix with this change's, and steps recorded there would be skipped as done.
-     */
-    private MigrationRecord ownRecord(ControlStore store) {
-        Optional<MigrationRecord> found = store.find(plan.name());
-        if (found.isEmpty()) {
-            return store.register(plan.name(), JSON.createObjectNode().put("kind", CHANGE_KIND).toString());
-        }
-        String kind;
-        try {
-            kind = JSON.readTree(store.planJson(found.get().id()).orElse("{}")).path("kind").asText();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            kind = "";
-        }
-        if (!CHANGE_KIND.equals(kind)) {
-            throw new SafeshiftException(SafeshiftException.Kind.IN_USE, "the control store already has a migration "
-                    + "named '" + plan.name() + "' that is not this change (a move, or an earlier plan of that name); "
-                    + "give the change a name of its own");
-        }
-        return found.get();
     }
 
     /**

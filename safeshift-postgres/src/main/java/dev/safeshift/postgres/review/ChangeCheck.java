@@ -51,6 +51,7 @@ public final class ChangeCheck {
 
     private final Plan plan;
     private final Optional<Tracing> tracing;
+    private final List<String> rehearsedStatements;
     private final Consumer<String> progress;
 
     /**
@@ -58,8 +59,18 @@ public final class ChangeCheck {
      * @param progress told what is happening, for a terminal
      */
     public ChangeCheck(Plan plan, Optional<Tracing> tracing, Consumer<String> progress) {
+        this(plan, tracing, List.of(), progress);
+    }
+
+    /**
+     * @param rehearsedStatements the statements of the change's latest rehearsal: when they are this
+     *                            change's, its large tables are not reported as never rehearsed
+     */
+    public ChangeCheck(Plan plan, Optional<Tracing> tracing, List<String> rehearsedStatements,
+                       Consumer<String> progress) {
         this.plan = plan;
         this.tracing = tracing;
+        this.rehearsedStatements = List.copyOf(rehearsedStatements);
         this.progress = progress;
     }
 
@@ -98,7 +109,9 @@ public final class ChangeCheck {
                 Optional<TracedStatement> traced = trace.map(report -> report.statements().get(index));
                 checked.add(check(reviews.get(i), traced, trace.map(TraceReport::serverVersionNum).orElse(0), sizes, speeds));
             }
-            List<Finding> planFindings = PlanReview.review(plan, tableSizes(sizes), false);
+            boolean rehearsed = !rehearsedStatements.isEmpty()
+                    && rehearsedStatements.equals(statements.stream().map(ParsedStatement::sql).toList());
+            List<Finding> planFindings = PlanReview.review(plan, tableSizes(sizes), rehearsed);
             return new ChangeReport(plan.name(), checked, planFindings, byName(sizes), byName(speeds),
                     trace.map(report -> Tracer.versionText(report.serverVersionNum())));
         }

@@ -36,7 +36,7 @@ public final class LockTracer {
     private static final String CONNECTION_LOST_CLASS = "08";
 
     /** Tells a scratch database from any other, so that statements are never applied where they must not be. */
-    static final String SCRATCH_MARK = "safeshift trace scratch database";
+    static final String SCRATCH_MARK = "safeshift scratch database";
 
     /** Opens the second session that observes statements run outside a transaction block; null: none. */
     private final Supplier<Connection> observers;
@@ -180,7 +180,7 @@ public final class LockTracer {
      * The server's own message and SQLSTATE. Its DETAIL is left out: it may quote row values, and
      * the scratch tables hold none that would matter.
      */
-    static String message(SQLException e) {
+    public static String message(SQLException e) {
         String text = e instanceof PSQLException psql && psql.getServerErrorMessage() != null
                 && psql.getServerErrorMessage().getMessage() != null
                 ? psql.getServerErrorMessage().getMessage() : String.valueOf(e.getMessage());
@@ -198,7 +198,8 @@ public final class LockTracer {
     }
 
     /** Statements are applied for real: only ever on a database {@link ScratchDatabase} made and marked. */
-    private static void refuseUnlessScratch(Connection connection) throws SQLException {
+    /** Stops unless {@code connection} is to a database {@link ScratchDatabase} made: statements run there for real. */
+    public static void refuseUnlessScratch(Connection connection) throws SQLException {
         String mark = text(connection, "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
                 + "WHERE datname = current_database()");
         if (mark == null || !mark.startsWith(SCRATCH_MARK)) {

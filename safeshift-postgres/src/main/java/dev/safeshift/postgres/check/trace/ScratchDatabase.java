@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class ScratchDatabase implements AutoCloseable {
 
-    private static final String PREFIX = "safeshift_trace_";
     private static final Pattern URL = Pattern.compile("^(jdbc:postgresql://[^/?]*)(/[^?]*)?(\\?.*)?$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -51,7 +50,16 @@ public final class ScratchDatabase implements AutoCloseable {
      *                            one) or cannot be copied; nothing is left behind then
      */
     public static ScratchDatabase create(Endpoint source, Endpoint scratchServer, List<QualifiedName> tables) {
-        String name = PREFIX + HexFormat.of().formatHex(randomBytes());
+        return create(source, scratchServer, tables, "trace");
+    }
+
+    /**
+     * As {@link #create(Endpoint, Endpoint, List)}, for {@code purpose} ("trace", "rehearse"), which
+     * names the database and its comment.
+     */
+    public static ScratchDatabase create(Endpoint source, Endpoint scratchServer, List<QualifiedName> tables,
+                                         String purpose) {
+        String name = "safeshift_" + purpose + "_" + HexFormat.of().formatHex(randomBytes());
         Endpoint endpoint = new Endpoint(databaseUrl(scratchServer.url(), name), scratchServer.user(),
                 scratchServer.passwordVariable(), scratchServer.password());
         String encoding;
@@ -64,7 +72,7 @@ public final class ScratchDatabase implements AutoCloseable {
         try (Connection to = Connections.open(scratchServer, "scratch"); Statement statement = to.createStatement()) {
             statement.execute("CREATE DATABASE " + Sql.ident(name) + " TEMPLATE template0 ENCODING " + Sql.literal(encoding));
             statement.execute("COMMENT ON DATABASE " + Sql.ident(name) + " IS "
-                    + Sql.literal(LockTracer.SCRATCH_MARK + ", dropped when its trace ends"));
+                    + Sql.literal(LockTracer.SCRATCH_MARK + " for a " + purpose + ", dropped when it ends"));
         } catch (SQLException e) {
             throw failure("creating the scratch database " + name, e);
         }
@@ -101,7 +109,7 @@ public final class ScratchDatabase implements AutoCloseable {
         return matcher.group(1) + "/" + database + (matcher.group(3) == null ? "" : matcher.group(3));
     }
 
-    /** The database's name, {@code safeshift_trace_} and twelve random hex digits. */
+    /** The database's name: {@code safeshift_}, the purpose, {@code _} and twelve random hex digits. */
     public String name() {
         return name;
     }
