@@ -82,8 +82,21 @@ final class RehearseCommand implements Callable<Integer> {
         }
         Optional<Endpoint> server = Optional.ofNullable(scratch).map(url -> CheckCommand.scratchEndpoint(url,
                 scratchUser, loaded));
-        RehearsalReport report = new Rehearsal(loaded, new Rehearsal.Options(server, shares, repeat, seed, asWritten),
-                message -> System.err.println(message)).run();
+        Rehearsal rehearsal = new Rehearsal(loaded, new Rehearsal.Options(server, shares, repeat, seed, asWritten),
+                message -> System.err.println(message));
+        // Ctrl-C or SIGTERM: the scratch databases hold production rows, so they go too.
+        Thread dropOnStop = new Thread(rehearsal::dropScratchDatabases, "safeshift-rehearse-stop");
+        Runtime.getRuntime().addShutdownHook(dropOnStop);
+        RehearsalReport report;
+        try {
+            report = rehearsal.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(dropOnStop);
+            } catch (IllegalStateException alreadyStopping) {
+                // the hook is running or has run
+            }
+        }
         RehearsalRecord.save(loaded, report, Options.actor());
         if (json) {
             System.out.println(RehearsalJson.of(report).toPrettyString());

@@ -9,7 +9,11 @@ import dev.safeshift.testing.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,6 +162,29 @@ class RehearseCommandIT {
         CommandRun run = CommandRun.of("rehearse", plan.toString(), "--scratch", scratch());
 
         assertThat(run.exitCode()).isEqualTo(8);
+    }
+
+    @Test
+    void aRehearsalStoppedWithSigtermDropsItsScratchDatabasesWhichHoldProductionRows() throws Exception {
+        Path plan = plan("rehearse_stopped", "  max-write-wait: 2s\n",
+                "ALTER TABLE payments ADD CONSTRAINT amount_nonnegative CHECK (amount >= 0)");
+        List<String> before = scratchDatabases();
+        Path log = directory.resolve("rehearse.log");
+
+        Process rehearse = ChildProcess.start(directory, log, Map.of(), "rehearse", plan.toString(), "--scales",
+                "1%,2%", "--repeat", "10", "--scratch", scratch());
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(log).contains("Running the change"));
+            assertThat(scratchDatabases()).as("the staging database and a run's database exist").hasSizeGreaterThan(
+                    before.size());
+            rehearse.destroy(); // SIGTERM, as Ctrl-C
+            assertThat(rehearse.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            rehearse.destroyForcibly();
+        }
+
+        assertThat(scratchDatabases()).as(Files.readString(log)).isEqualTo(before);
     }
 
     @Test

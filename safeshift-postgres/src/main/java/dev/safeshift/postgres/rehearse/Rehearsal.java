@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * {@code safeshift rehearse}: runs the plan's change on samples of the source tables on a scratch
@@ -86,11 +87,23 @@ public final class Rehearsal {
     private final Plan plan;
     private final Options options;
     private final Consumer<String> progress;
+    private volatile ScratchDatabases databases;
 
     public Rehearsal(Plan plan, Options options, Consumer<String> progress) {
         this.plan = plan;
         this.options = options;
         this.progress = progress;
+    }
+
+    /**
+     * Drops the scratch databases that exist right now, for a rehearsal being stopped (Ctrl-C,
+     * SIGTERM): they hold rows sampled from production. Safe to call while {@link #run} goes on.
+     */
+    public void dropScratchDatabases() {
+        ScratchDatabases current = databases;
+        if (current != null) {
+            current.dropAll().forEach(failure -> progress.accept("Could not drop the scratch database " + failure));
+        }
     }
 
     public RehearsalReport run() throws SQLException {
@@ -151,9 +164,17 @@ public final class Rehearsal {
         double largest = options.largest();
         progress.accept(String.format(Locale.ROOT, "Copying a %s sample of %d table(s) from the source to a staging "
                 + "database on %s ...", percent(largest), tables.size(), scratch.redactedUrl()));
+        List<String> leftovers = ScratchDatabase.leftovers(scratch, "rehearse");
+        if (!leftovers.isEmpty()) {
+            progress.accept("Note: " + leftovers.size() + " scratch database(s) of rehearsals that were killed are on "
+                    + "the scratch server and may hold sampled rows; nobody is connected to them. Drop them: "
+                    + leftovers.stream().map(name -> "DROP DATABASE " + name + ";").collect(Collectors.joining(" ")));
+        }
         String version;
         Map<Double, List<ScratchRun.Result>> results = new LinkedHashMap<>();
-        try (ScratchDatabase staging = ScratchDatabase.create(plan.source(), scratch, tables, "rehearse")) {
+        databases = new ScratchDatabases(plan.source(), scratch);
+        ScratchDatabase staging = databases.create(tables);
+        try {
             for (QualifiedName table : tables) {
                 long rows = TableCopy.copyRows(plan.source(), staging.endpoint(), table,
                         ScratchRun.sampleClause(largest, options.seed()));
@@ -162,7 +183,7 @@ public final class Rehearsal {
             try (Connection connection = staging.connect()) {
                 version = version(connection);
             }
-            ScratchRun runner = new ScratchRun(plan.source(), scratch, settings, workers, progress);
+            ScratchRun runner = new ScratchRun(databases, settings, workers, progress);
             for (double scale : options.scales()) {
                 List<ScratchRun.Result> runs = new ArrayList<>();
                 for (int repeat = 1; repeat <= options.repeats(); repeat++) {
@@ -175,6 +196,8 @@ public final class Rehearsal {
                 }
                 results.put(scale, runs);
             }
+        } finally {
+            databases.drop(staging);
         }
         return report(version, steps, production, results);
     }

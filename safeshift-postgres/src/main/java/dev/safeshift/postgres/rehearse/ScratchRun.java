@@ -33,16 +33,14 @@ final class ScratchRun {
                   Map<QualifiedName, ReadSpeed> speeds) {
     }
 
-    private final Endpoint source;
-    private final Endpoint server;
+    private final ScratchDatabases databases;
     private final ServerSettings settings;
     private final Map<QualifiedName, Integer> workers;
     private final Consumer<String> progress;
 
-    ScratchRun(Endpoint source, Endpoint server, ServerSettings settings, Map<QualifiedName, Integer> workers,
+    ScratchRun(ScratchDatabases databases, ServerSettings settings, Map<QualifiedName, Integer> workers,
                Consumer<String> progress) {
-        this.source = source;
-        this.server = server;
+        this.databases = databases;
         this.settings = settings;
         this.workers = workers;
         this.progress = progress;
@@ -55,7 +53,8 @@ final class ScratchRun {
      */
     Result run(Endpoint staging, List<QualifiedName> tables, double share, long seed, List<PlannedStep> steps,
                boolean measureSpeed) throws SQLException {
-        try (ScratchDatabase database = ScratchDatabase.create(source, server, tables, "rehearse")) {
+        ScratchDatabase database = databases.create(tables);
+        try {
             Map<QualifiedName, Long> rows = new LinkedHashMap<>();
             for (QualifiedName table : tables) {
                 rows.put(table, TableCopy.copyRows(staging, database.endpoint(), table, sampleClause(share, seed)));
@@ -77,6 +76,8 @@ final class ScratchRun {
                 }
                 return new Result(rows, seconds, Optional.empty(), speeds);
             }
+        } finally {
+            databases.drop(database);
         }
     }
 

@@ -109,6 +109,30 @@ public final class ScratchDatabase implements AutoCloseable {
         return matcher.group(1) + "/" + database + (matcher.group(3) == null ? "" : matcher.group(3));
     }
 
+    /**
+     * Scratch databases for {@code purpose} on {@code server} that nobody is connected to: left by a
+     * run that was killed before it could drop them. They are not dropped here (one may be a
+     * database another run has just made), only named, since they may hold sampled rows.
+     */
+    public static List<String> leftovers(Endpoint server, String purpose) {
+        try (Connection connection = Connections.open(server, "scratch");
+             PreparedStatement statement = connection.prepareStatement("SELECT d.datname FROM pg_database d "
+                     + "WHERE d.datname LIKE ? AND shobj_description(d.oid, 'pg_database') LIKE ? "
+                     + "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname) ORDER BY 1")) {
+            statement.setString(1, "safeshift\\_" + purpose + "\\_%");
+            statement.setString(2, LockTracer.SCRATCH_MARK + "%");
+            List<String> names = new java.util.ArrayList<>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw failure("looking for scratch databases left behind", e);
+        }
+    }
+
     /** The database's name: {@code safeshift_}, the purpose, {@code _} and twelve random hex digits. */
     public String name() {
         return name;

@@ -67,24 +67,25 @@ final class SourceTables {
                         problems.add(table + " does not exist on the source");
                     } else if (row.getString(1).equals("p") || row.getBoolean(2)) {
                         problems.add(table + (row.getBoolean(2) ? " is a partition of " + row.getString(3) : " is partitioned")
-                                + ": partitioned tables are not traced yet");
+                                + ": partitioned tables are not copied yet");
                     } else if (row.getString(3) != null || row.getBoolean(4)) {
                         problems.add(table + " belongs to an inheritance tree (INHERITS): inheritance trees are not "
-                                + "traced yet");
+                                + "copied yet");
                     } else if (!row.getString(1).equals("r")) {
-                        problems.add(table + " is not a table (relkind " + row.getString(1) + "): only tables are traced");
+                        problems.add(table + " is not a table (relkind " + row.getString(1) + "): only tables are copied");
                     } else if (row.getString(5).equals("u")) {
-                        problems.add(table + " is UNLOGGED: unlogged tables are not traced yet");
+                        problems.add(table + " is UNLOGGED: unlogged tables are not copied yet");
                     } else if (row.getBoolean(6)) {
-                        problems.add(table + " has a DEFERRABLE primary key: such tables are not traced yet");
+                        problems.add(table + " has a DEFERRABLE primary key: such tables are not copied yet");
                     }
                 }
             }
         }
         if (!problems.isEmpty()) {
             throw new SafeshiftException(SafeshiftException.Kind.UNSUPPORTED_TABLE,
-                    "cannot trace on a copy of these tables: " + String.join("; ", problems)
-                            + ". Nothing was created. Leave them out of the trace.");
+                    "cannot copy these tables to a scratch database (check --trace and rehearse work on "
+                            + "such a copy): " + String.join("; ", problems) + ". Nothing was created. Leave them out "
+                            + "of the plan's tables and change to trace or rehearse the rest.");
         }
     }
 

@@ -377,10 +377,10 @@ abstract class LockTracerContract {
                 new QualifiedName("public", "plain"), new QualifiedName("public", "events"),
                 new QualifiedName("public", "events_2024"), new QualifiedName("public", "scratchpad"))))
                 .isInstanceOf(SafeshiftException.class)
-                .hasMessageContaining("public.events is partitioned: partitioned tables are not traced yet")
+                .hasMessageContaining("public.events is partitioned: partitioned tables are not copied yet")
                 .hasMessageContaining("public.events_2024 is a partition of public.events: partitioned tables are not "
-                        + "traced yet")
-                .hasMessageContaining("public.scratchpad is UNLOGGED: unlogged tables are not traced yet")
+                        + "copied yet")
+                .hasMessageContaining("public.scratchpad is UNLOGGED: unlogged tables are not copied yet")
                 .hasMessageNotContaining("public.plain");
         assertThat(server().databases("safeshift_trace_")).isEqualTo(before);
     }
