@@ -30,6 +30,11 @@ final class ChangeStatus {
         ObjectNode status = JSON.createObjectNode();
         status.put("plan", plan.name());
         status.put("kind", "change");
+        if (!ChangeRecord.storeExists(plan)) {
+            // nothing ran yet, and asking must not create the store (in the source database, for a change)
+            status.put("recorded", false);
+            return status;
+        }
         try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
             Optional<MigrationRecord> record = ChangeRecord.find(store, plan);
             status.put("recorded", record.isPresent());

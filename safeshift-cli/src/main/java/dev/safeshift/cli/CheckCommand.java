@@ -42,14 +42,8 @@ final class CheckCommand implements Callable<Integer> {
             + "the rules, the trace wins and the report shows both.")
     boolean trace;
 
-    @Option(names = "--scratch", paramLabel = "JDBC-URL", description = "The PostgreSQL server to trace on (--trace), "
-            + "ideally of the source's version; Safeshift creates a database there and drops it after. Without it, "
-            + "an embedded PostgreSQL is started for the trace.")
-    String scratch;
-
-    @Option(names = "--scratch-user", paramLabel = "USER", description = "The user for --scratch (default: the "
-            + "source's user); its password is read from the environment variable SAFESHIFT_SCRATCH_PASSWORD.")
-    String scratchUser;
+    @Mixin
+    Options.ScratchServer scratch = new Options.ScratchServer();
 
     @Override
     public Integer call() throws Exception {
@@ -65,16 +59,12 @@ final class CheckCommand implements Callable<Integer> {
                     + "the statements (a list of SQL texts, or the path of a migration file such as V7__add_check.sql) "
                     + "under change:; docs/plan-reference.md describes it.");
         }
-        if (scratchUser != null && scratch == null) {
-            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch-user is the user for --scratch; "
-                    + "add --scratch with the server to trace on, or leave --scratch-user out");
-        }
-        if (scratch != null && !trace) {
+        Optional<Endpoint> server = scratch.endpoint(loaded);
+        if (server.isPresent() && !trace) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch is the server to trace on; add "
                     + "--trace, or leave --scratch out");
         }
-        Optional<ChangeCheck.Tracing> tracing = trace ? Optional.of(new ChangeCheck.Tracing(Optional.ofNullable(scratch)
-                .map(url -> scratchEndpoint(url, scratchUser, loaded)))) : Optional.empty();
+        Optional<ChangeCheck.Tracing> tracing = trace ? Optional.of(new ChangeCheck.Tracing(server)) : Optional.empty();
         ChangeReport report = new ChangeCheck(loaded, tracing, RehearsalRecord.latestStatements(loaded),
                 message -> System.err.println(message)).run();
         if (json) {
@@ -83,17 +73,5 @@ final class CheckCommand implements Callable<Integer> {
             System.out.print(CheckReportText.render(report, threshold));
         }
         return report.failsAt(threshold) ? FINDINGS_EXIT_CODE : 0;
-    }
-
-    /** The scratch server of {@code --scratch}, as {@code --scratch-user} (default: the source's user). */
-    static Endpoint scratchEndpoint(String url, String scratchUser, Plan loaded) {
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch must be a PostgreSQL JDBC URL "
-                    + "such as jdbc:postgresql://scratch.internal:5432/postgres, not " + url);
-        }
-        String password = System.getenv("SAFESHIFT_SCRATCH_PASSWORD");
-        String user = scratchUser != null ? scratchUser : loaded.source().user();
-        return new Endpoint(url, user, Optional.ofNullable(password).map(p -> "SAFESHIFT_SCRATCH_PASSWORD"),
-                Optional.ofNullable(password));
     }
 }

@@ -1,10 +1,13 @@
 package dev.safeshift.cli;
 
 import dev.safeshift.LogValues;
+import dev.safeshift.SafeshiftException;
+import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.PlanException;
 import dev.safeshift.plan.PlanLoader;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,6 +64,38 @@ final class Options {
         /** The plan, whether it moves tables, changes them in place or both: for commands that only read it. */
         Plan loadAnyKind() {
             return PlanLoader.load(planFile);
+        }
+    }
+
+    /** {@code --scratch} and {@code --scratch-user}: the server {@code check --trace} and {@code rehearse} work on. */
+    static final class ScratchServer {
+
+        @Option(names = "--scratch", paramLabel = "JDBC-URL", description = "The PostgreSQL server to work on (for "
+                + "check, with --trace), ideally one like production: its version, and for rehearse its hardware and "
+                + "settings. Safeshift creates databases there and drops them after. Without it, an embedded "
+                + "PostgreSQL is started.")
+        String url;
+
+        @Option(names = "--scratch-user", paramLabel = "USER", description = "The user for --scratch (default: the "
+                + "source's user); its password is read from the environment variable SAFESHIFT_SCRATCH_PASSWORD.")
+        String user;
+
+        /** The server given, checked; empty when {@code --scratch} is not. */
+        Optional<Endpoint> endpoint(Plan plan) {
+            if (user != null && url == null) {
+                throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch-user is the user for "
+                        + "--scratch; add --scratch with the scratch server, or leave --scratch-user out");
+            }
+            if (url == null) {
+                return Optional.empty();
+            }
+            if (!url.startsWith("jdbc:postgresql://")) {
+                throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch must be a PostgreSQL JDBC "
+                        + "URL such as jdbc:postgresql://scratch.internal:5432/postgres, not " + url);
+            }
+            String password = System.getenv("SAFESHIFT_SCRATCH_PASSWORD");
+            return Optional.of(new Endpoint(url, user != null ? user : plan.source().user(),
+                    Optional.ofNullable(password).map(p -> "SAFESHIFT_SCRATCH_PASSWORD"), Optional.ofNullable(password)));
         }
     }
 

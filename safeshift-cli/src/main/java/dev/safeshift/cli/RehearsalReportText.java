@@ -37,7 +37,7 @@ final class RehearsalReportText {
                     .append(Sizes.pretty((long) speed.bytesPerSecond())).append("/s"));
             table.scratchSpeed().ifPresent(speed -> out.append(", the scratch server its sample at ")
                     .append(Sizes.pretty((long) speed.bytesPerSecond())).append("/s"));
-            out.append("; index builds with ").append(table.parallelWorkers()).append(" parallel worker(s)\n");
+            out.append("; index builds with up to ").append(table.parallelWorkers()).append(" parallel worker(s)\n");
         }
         for (RehearsedStep step : report.steps()) {
             out.append('\n');

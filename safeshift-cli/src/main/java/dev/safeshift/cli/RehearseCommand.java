@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         description = {"Rehearse the plan's schema change (change:) on samples of the source tables on a scratch "
                 + "server, at several sample sizes, and predict from the measured times how long each step takes at "
                 + "the tables' production size and how long it makes the application's writes wait; then say GO or "
-                + "NO-GO against apply.max-write-wait and apply.window. The source is only read; the sampled rows "
+                + "NO-GO against apply.max-write-wait and apply.window. The source's tables are only read; the sampled rows "
                 + "(production data) live on the scratch server until the rehearsal ends. The result is kept in the "
                 + "control store, and status shows it.",
                 "",
@@ -56,14 +56,8 @@ final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON on standard output (progress goes to standard error).")
     boolean json;
 
-    @Option(names = "--scratch", paramLabel = "JDBC-URL", description = "The PostgreSQL server to rehearse on, ideally "
-            + "one like production (version, hardware, settings); Safeshift creates databases there and drops them "
-            + "after. Without it, an embedded PostgreSQL is started, and the prediction is for a server like that one.")
-    String scratch;
-
-    @Option(names = "--scratch-user", paramLabel = "USER", description = "The user for --scratch (default: the "
-            + "source's user); its password is read from the environment variable SAFESHIFT_SCRATCH_PASSWORD.")
-    String scratchUser;
+    @Mixin
+    Options.ScratchServer scratch = new Options.ScratchServer();
 
     @Override
     public Integer call() throws Exception {
@@ -71,17 +65,12 @@ final class RehearseCommand implements Callable<Integer> {
         if (repeat < 1 || repeat > 10) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--repeat is between 1 and 10, not " + repeat);
         }
-        if (scratchUser != null && scratch == null) {
-            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--scratch-user is the user for --scratch; "
-                    + "add --scratch with the server to rehearse on, or leave --scratch-user out");
-        }
         Plan loaded = plan.loadAnyKind();
         if (loaded.change().isEmpty()) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, plan.planFile + " has no change: to rehearse. "
                     + "Add the statements under change:; docs/plan-reference.md describes it.");
         }
-        Optional<Endpoint> server = Optional.ofNullable(scratch).map(url -> CheckCommand.scratchEndpoint(url,
-                scratchUser, loaded));
+        Optional<Endpoint> server = scratch.endpoint(loaded);
         Rehearsal rehearsal = new Rehearsal(loaded, new Rehearsal.Options(server, shares, repeat, seed, asWritten),
                 message -> System.err.println(message));
         // Ctrl-C or SIGTERM: the scratch databases hold production rows, so they go too.
@@ -97,12 +86,13 @@ final class RehearseCommand implements Callable<Integer> {
                 // the hook is running or has run
             }
         }
-        RehearsalRecord.save(loaded, report, Options.actor());
+        // Printed first: a control store that cannot be written must not cost the user the measurements.
         if (json) {
             System.out.println(RehearsalJson.of(report).toPrettyString());
         } else {
             System.out.print(RehearsalReportText.render(report));
         }
+        RehearsalRecord.save(loaded, report, Options.actor());
         return report.go() ? 0 : NO_GO_EXIT_CODE;
     }
 

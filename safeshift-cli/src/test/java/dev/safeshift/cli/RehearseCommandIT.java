@@ -162,6 +162,11 @@ class RehearseCommandIT {
         CommandRun run = CommandRun.of("rehearse", plan.toString(), "--scratch", scratch());
 
         assertThat(run.exitCode()).isEqualTo(8);
+        CommandRun status = CommandRun.of("status", plan.toString());
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.stdout()).contains("Nothing recorded yet");
+        assertThat(Databases.scalar(fresh, "SELECT to_regnamespace('safeshift') IS NULL"))
+                .as("asking for the status created no control store in the source database").isEqualTo("t");
     }
 
     @Test

@@ -2,9 +2,14 @@ package dev.safeshift.postgres.change;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safeshift.SafeshiftException;
+import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.MigrationRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -31,6 +36,25 @@ public final class ChangeRecord {
             return store.register(plan.name(), JSON.createObjectNode().put("kind", CHANGE_KIND).toString());
         }
         return requireChange(store, plan, found.get());
+    }
+
+    /**
+     * Whether {@code plan}'s control store exists, asked without creating it: for a plan without a
+     * target it lives in the source database, where reading commands must not make a schema.
+     *
+     * @throws SafeshiftException when the store's database cannot be reached
+     */
+    public static boolean storeExists(Plan plan) {
+        try (Connection connection = Connections.open(plan.controlEndpoint(), "control store");
+             PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(format('%I.timeline', ?::text))")) {
+            exists.setString(1, plan.control().schema());
+            try (ResultSet rows = exists.executeQuery()) {
+                return rows.next() && rows.getString(1) != null;
+            }
+        } catch (SQLException e) {
+            throw new SafeshiftException(SafeshiftException.Kind.UNREACHABLE, "could not look for the control store "
+                    + "at " + plan.controlEndpoint().redactedUrl() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The record of {@code plan}'s change if one was registered. */

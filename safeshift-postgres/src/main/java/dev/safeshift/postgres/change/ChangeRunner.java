@@ -115,13 +115,9 @@ public final class ChangeRunner {
         List<Step> steps = new ArrayList<>();
         for (CheckedStatement checked : report.statements()) {
             ParsedStatement statement = checked.review().statement();
-            if (statement.tree().isEmpty()) {
-                refusals.add(statement.place() + " could not be parsed: " + statement.problem().orElse(""));
-                continue;
-            }
-            if (statement.tree().get().is("TRANSACTIONSTMT")) {
-                refusals.add(statement.place() + " is transaction control (" + statement.sql() + "): each statement is "
-                        + "applied on its own so that no lock is held from one statement to the next; remove it");
+            Optional<String> refusal = SafeForms.refusal(statement);
+            if (refusal.isPresent()) {
+                refusals.add(refusal.get());
                 continue;
             }
             List<SafeStep> forms = SafeForms.of(statement, facts);

@@ -33,6 +33,22 @@ public final class SafeForms {
     private SafeForms() {
     }
 
+    /**
+     * Why {@code statement} cannot be applied step by step at all, if it cannot: the parser refused it,
+     * or it is transaction control (each step is its own transaction, so that no lock is held from
+     * one statement to the next).
+     */
+    public static Optional<String> refusal(ParsedStatement statement) {
+        if (statement.tree().isEmpty()) {
+            return Optional.of(statement.place() + " could not be parsed: " + statement.problem().orElse(""));
+        }
+        if (statement.tree().get().is("TRANSACTIONSTMT")) {
+            return Optional.of(statement.place() + " is transaction control (" + statement.sql() + "): each statement "
+                    + "is applied on its own so that no lock is held from one statement to the next; remove it");
+        }
+        return Optional.empty();
+    }
+
     /** The steps for {@code statement}, whose tree must be present; {@code facts} resolves its table. */
     public static List<SafeStep> of(ParsedStatement statement, SchemaFacts facts) {
         PgNode tree = statement.tree().orElseThrow(() -> new IllegalArgumentException("statement was not parsed"));

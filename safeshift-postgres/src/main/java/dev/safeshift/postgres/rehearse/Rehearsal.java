@@ -53,7 +53,8 @@ import java.util.stream.Collectors;
  * <p>The rows are sampled once from the source into a staging database on the scratch server
  * ({@code TABLESAMPLE BERNOULLI} at the largest scale, one read of each table); every run takes its
  * share of those into a fresh database holding the tables' definitions, made by the move engine's
- * own steps. The source is only read. Sampled rows are production data on the scratch server for
+ * own steps. The source's tables are only read (the report goes to the control store, which for a
+ * plan without a target is in the source database). Sampled rows are production data on the scratch server for
  * as long as the rehearsal runs: every database it creates there is dropped at the end.
  */
 public final class Rehearsal {
@@ -301,52 +302,49 @@ public final class Rehearsal {
             statements.addAll(parser.parse(script.sql(), script.origin(), script.firstLine(), statements.size() + 1));
         }
         List<String> refusals = new ArrayList<>();
-        List<ParsedStatement> stepStatements = new ArrayList<>();
-        List<String[]> described = new ArrayList<>();
-        List<ParsedStatement> owners = new ArrayList<>();
-        List<int[]> numbering = new ArrayList<>();
+        List<Form> forms = new ArrayList<>();
         for (ParsedStatement statement : statements) {
-            if (statement.tree().isEmpty()) {
-                refusals.add(statement.place() + " could not be parsed: " + statement.problem().orElse(""));
+            Optional<String> refusal = SafeForms.refusal(statement);
+            if (refusal.isPresent()) {
+                refusals.add(refusal.get());
                 continue;
             }
-            if (statement.tree().get().is("TRANSACTIONSTMT")) {
-                refusals.add(statement.place() + " is transaction control (" + statement.sql() + "): each statement "
-                        + "runs on its own, as safeshift run applies it; remove it");
-                continue;
-            }
-            List<SafeStep> forms = options.asWritten() ? List.of() : SafeForms.of(statement, facts);
-            if (forms.isEmpty()) {
-                forms = List.of(new SafeStep(statement.sql(), "as written", Optional.empty(), Optional.empty()));
-            }
-            for (int i = 0; i < forms.size(); i++) {
-                SafeStep form = forms.get(i);
-                // each step is parsed on its own, so that the rules see exactly what runs
-                stepStatements.addAll(parser.parse(form.sql(), statement.origin(), statement.line(),
-                        stepStatements.size() + 1));
-                described.add(new String[] {form.sql(), form.purpose()});
-                owners.add(statement);
-                numbering.add(new int[] {i + 1, forms.size()});
+            List<SafeStep> steps = options.asWritten()
+                    ? List.of(new SafeStep(statement.sql(), "as written", Optional.empty(), Optional.empty()))
+                    : SafeForms.of(statement, facts);
+            for (int i = 0; i < steps.size(); i++) {
+                forms.add(new Form(statement, i + 1, steps.size(), steps.get(i)));
             }
         }
         if (!refusals.isEmpty()) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "nothing was rehearsed, because:\n  - "
                     + String.join("\n  - ", refusals) + "\nsafeshift check " + plan.file() + " shows every finding.");
         }
-        if (stepStatements.size() != described.size()) {
-            throw new IllegalStateException("a step of the online form parsed as " + stepStatements.size()
-                    + " statements for " + described.size() + " steps");
+        // Each step is parsed and reviewed as a statement of its own, so that the rules see exactly what runs.
+        List<ParsedStatement> parsed = new ArrayList<>();
+        for (Form form : forms) {
+            List<ParsedStatement> one = parser.parse(form.step().sql(), form.statement().origin(),
+                    form.statement().line(), parsed.size() + 1);
+            if (one.size() != 1) {
+                throw new IllegalStateException("a step of the online form parsed as " + one.size() + " statements: "
+                        + form.step().sql());
+            }
+            parsed.addAll(one);
         }
-        List<StatementReview> reviews = StatementRules.review(stepStatements, facts, ParsedRelations.of(parser));
+        List<StatementReview> reviews = StatementRules.review(parsed, facts, ParsedRelations.of(parser));
         List<PlannedStep> steps = new ArrayList<>();
-        for (int i = 0; i < reviews.size(); i++) {
-            ParsedStatement parsed = stepStatements.get(i);
-            boolean concurrentIndex = parsed.tree().map(tree -> tree.is("INDEXSTMT") && tree.flag("concurrent"))
+        for (int i = 0; i < forms.size(); i++) {
+            Form form = forms.get(i);
+            boolean concurrentIndex = parsed.get(i).tree().map(tree -> tree.is("INDEXSTMT") && tree.flag("concurrent"))
                     .orElse(false);
-            steps.add(new PlannedStep(owners.get(i), numbering.get(i)[0], numbering.get(i)[1], described.get(i)[0],
-                    described.get(i)[1], reviews.get(i).effects(), concurrentIndex ? 2 : 1));
+            steps.add(new PlannedStep(form.statement(), form.number(), form.of(), form.step().sql(),
+                    form.step().purpose(), reviews.get(i).effects(), concurrentIndex ? 2 : 1));
         }
         return steps;
+    }
+
+    /** Step {@code number} of {@code of} of a statement's online form (or the statement as written). */
+    private record Form(ParsedStatement statement, int number, int of, SafeStep step) {
     }
 
     private Set<QualifiedName> tables(List<PlannedStep> steps) {

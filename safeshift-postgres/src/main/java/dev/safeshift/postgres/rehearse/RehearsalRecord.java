@@ -2,17 +2,12 @@ package dev.safeshift.postgres.rehearse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.safeshift.SafeshiftException;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.postgres.change.ChangeRecord;
 import dev.safeshift.store.ControlStore;
 import dev.safeshift.store.MigrationRecord;
 import dev.safeshift.store.TimelineEvent;
-import dev.safeshift.SafeshiftException;
-import dev.safeshift.jdbc.Connections;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,16 +37,12 @@ public final class RehearsalRecord {
      * cannot be reached: the change then counts as not rehearsed, the cautious answer.
      */
     public static List<String> latestStatements(Plan plan) {
-        try (Connection connection = Connections.open(plan.controlEndpoint(), "control store");
-             PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(format('%I.timeline', ?::text))")) {
-            exists.setString(1, plan.control().schema());
-            try (ResultSet rows = exists.executeQuery()) {
-                if (!rows.next() || rows.getString(1) == null) {
-                    return List.of();
-                }
+        try {
+            if (!ChangeRecord.storeExists(plan)) {
+                return List.of();
             }
-        } catch (SQLException | SafeshiftException e) {
-            // no store to ask (not reachable, or not readable): the change counts as not rehearsed
+        } catch (SafeshiftException e) {
+            // no store to ask: the change counts as not rehearsed
             return List.of();
         }
         try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {

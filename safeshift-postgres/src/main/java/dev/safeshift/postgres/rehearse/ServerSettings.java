@@ -21,9 +21,13 @@ import java.util.OptionalInt;
  * @param maxMaintenanceWorkers    {@code max_parallel_maintenance_workers}
  * @param minParallelScanPages     {@code min_parallel_table_scan_size}, in pages
  * @param blockSize                the page size
+ * @param maintenanceWorkMemKb     {@code maintenance_work_mem}, in kB
  */
 record ServerSettings(Map<String, String> session, int maxMaintenanceWorkers, long minParallelScanPages,
-                      long blockSize) {
+                      long blockSize, long maintenanceWorkMemKb) {
+
+    /** What PostgreSQL wants each process of a parallel index build to have of maintenance_work_mem. */
+    static final long MEMORY_PER_PROCESS_KB = 32 * 1024;
 
     /** What a statement of a change sorts and hashes in, and how many workers an index build may have. */
     private static final List<String> TAKEN_OVER = List.of("maintenance_work_mem", "work_mem",
@@ -36,7 +40,8 @@ record ServerSettings(Map<String, String> session, int maxMaintenanceWorkers, lo
         }
         return new ServerSettings(session, Integer.parseInt(session.get("max_parallel_maintenance_workers")),
                 Long.parseLong(text(source, "SELECT setting FROM pg_settings WHERE name = 'min_parallel_table_scan_size'")),
-                Long.parseLong(text(source, "SELECT current_setting('block_size')")));
+                Long.parseLong(text(source, "SELECT current_setting('block_size')")),
+                Long.parseLong(text(source, "SELECT setting FROM pg_settings WHERE name = 'maintenance_work_mem'")));
     }
 
     void applyTo(Connection scratch) throws SQLException {
@@ -48,11 +53,14 @@ record ServerSettings(Map<String, String> session, int maxMaintenanceWorkers, lo
     }
 
     /**
-     * The workers PostgreSQL plans for building an index on a table of {@code heapBytes} (its
-     * {@code compute_parallel_worker}: one from {@code min_parallel_table_scan_size}, one more each
-     * time the table is three times larger, at most {@code max_parallel_maintenance_workers}), or
-     * the table's own {@code parallel_workers} option. The server lowers it further when
-     * {@code maintenance_work_mem} is short, in the rehearsal as in production.
+     * The workers PostgreSQL plans for building an index on a table of {@code heapBytes}, as its
+     * {@code plan_create_index_workers} does: the table's own {@code parallel_workers} option (at
+     * most {@code max_parallel_maintenance_workers}) when set; otherwise one worker from
+     * {@code min_parallel_table_scan_size} and one more each time the table is three times larger,
+     * at most {@code max_parallel_maintenance_workers}, then fewer until each process (workers and
+     * leader) has 32 MB of {@code maintenance_work_mem}. The samples get the result as their
+     * {@code parallel_workers} option, which the server takes as it is, without that memory rule:
+     * so the rule is applied here.
      */
     int indexBuildWorkers(long heapBytes, OptionalInt tableOption) {
         if (tableOption.isPresent()) {
@@ -68,7 +76,11 @@ record ServerSettings(Map<String, String> session, int maxMaintenanceWorkers, lo
             workers++;
             threshold *= 3;
         }
-        return Math.min(workers, maxMaintenanceWorkers);
+        workers = Math.min(workers, maxMaintenanceWorkers);
+        while (workers > 0 && maintenanceWorkMemKb / (workers + 1) < MEMORY_PER_PROCESS_KB) {
+            workers--;
+        }
+        return workers;
     }
 
     /** The table's {@code parallel_workers} storage option on the source, if set. */
