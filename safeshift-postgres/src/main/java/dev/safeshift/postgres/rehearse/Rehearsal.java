@@ -85,6 +85,9 @@ public final class Rehearsal {
         }
     }
 
+    /** Reads timed on each side for the reading difference; the fastest counts (see {@link SourceStatistics#fastestReadSpeed}). */
+    static final int READ_SAMPLES = 3;
+
     private final Plan plan;
     private final Options options;
     private final Consumer<String> progress;
@@ -133,7 +136,7 @@ public final class Rehearsal {
                             + " on the source and rehearse again");
                 }
                 progress.accept("Measuring how fast the source reads " + table + " ...");
-                Optional<ReadSpeed> speed = statistics.readSpeed(size.get());
+                Optional<ReadSpeed> speed = statistics.fastestReadSpeed(size.get(), READ_SAMPLES);
                 workers.put(table, settings.indexBuildWorkers(size.get().heapBytes(),
                         ServerSettings.parallelWorkersOption(source, table)));
                 production.put(table, new TableSample(table, size.get().rows().getAsLong(),

@@ -114,7 +114,7 @@ final class ScratchRun {
             for (QualifiedName table : tables) {
                 Optional<TableStatistics> size = statistics.sizeOf(table);
                 if (size.isPresent()) {
-                    statistics.readSpeed(size.get()).ifPresent(speed -> speeds.put(table, speed));
+                    statistics.fastestReadSpeed(size.get(), Rehearsal.READ_SAMPLES).ifPresent(speed -> speeds.put(table, speed));
                 }
             }
         }
