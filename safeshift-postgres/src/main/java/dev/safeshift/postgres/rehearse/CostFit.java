@@ -14,6 +14,7 @@ import java.util.Objects;
  * part of the largest sample's time is under {@link #RESOLVED_SHARE} of it (or the times did not
  * grow at all), the largest sample's time per unit is taken, all of it as growing, which errs
  * towards a longer prediction; a negative fixed part is dropped and the line fitted through zero.
+ * Under {@link #TRUSTED_SHARE}, the fit stands but the upper end of the interval is that scaling.
  *
  * @param basis how the fit was made, when a guard changed it
  */
@@ -30,6 +31,13 @@ public record CostFit(Growth growth, double fixedSeconds, double secondsPerUnit,
      * be trusted; below it, what grows is lost in the noise of what does not.
      */
     static final double RESOLVED_SHARE = 0.1;
+    /**
+     * Below this share of the largest sample's time growing with rows, the samples cannot tell how
+     * much of the time will grow, and a fit through their noise can come out far too low; the upper
+     * end of the interval is then the largest sample's whole time scaled up, so that a verdict on the
+     * upper end errs long rather than short.
+     */
+    static final double TRUSTED_SHARE = 0.5;
 
     public CostFit {
         Objects.requireNonNull(growth, "growth");
@@ -93,6 +101,11 @@ public record CostFit(Growth growth, double fixedSeconds, double secondsPerUnit,
         double low = point * (1 - MINIMUM_SPREAD);
         double high = point * (1 + MINIMUM_SPREAD);
         if (growth != Growth.CONSTANT) {
+            Measurement largest = measurements.stream().max(Comparator.comparingLong(Measurement::rows)).orElseThrow();
+            double largestUnits = growth.units(largest.rows());
+            if (largestUnits > 0 && secondsPerUnit * largestUnits < TRUSTED_SHARE * largest.seconds()) {
+                high = Math.max(high, largest.seconds() / largestUnits * growth.units(rows) + extraSeconds);
+            }
             for (Measurement m : measurements) {
                 double units = growth.units(m.rows());
                 if (units <= 0) {

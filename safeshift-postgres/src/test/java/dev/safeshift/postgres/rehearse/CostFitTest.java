@@ -60,6 +60,17 @@ class CostFitTest {
     }
 
     @Test
+    void whenLittleOfTheTimeGrowsTheUpperEndScalesTheLargestSampleWhole() {
+        // 50 ms fixed, barely growing: a fit through this noise says 0.38 s for a million rows
+        CostFit fit = CostFit.of(Growth.LINEAR, List.of(point(4_940, 0.053), point(9_929, 0.050), point(19_755, 0.057)));
+        Prediction prediction = fit.predict(1_000_000, 0);
+
+        assertThat(fit.basis()).contains("least squares");
+        assertThat(prediction.seconds()).isLessThan(0.5);
+        assertThat(prediction.high()).isCloseTo(0.057 / 19_755 * 1_000_000, within(1e-9));
+    }
+
+    @Test
     void anIndexBuildGrowsAsNLogN() {
         double perUnit = 1e-7;
         List<Measurement> points = List.of(1_000, 3_000, 10_000).stream()
