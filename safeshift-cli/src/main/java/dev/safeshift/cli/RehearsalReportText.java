@@ -25,7 +25,7 @@ final class RehearsalReportText {
         out.append("Rehearsal of ").append(report.plan()).append(" (").append(report.mode().equals("online")
                         ? "the online steps safeshift run applies" : "the statements as written").append(") on ")
                 .append(report.scratch()).append(": samples of ")
-                .append(report.scales().stream().map(RehearsalReportText::percent).collect(Collectors.joining(", ")))
+                .append(report.scales().stream().map(Rehearsal::percent).collect(Collectors.joining(", ")))
                 .append(" (seed ").append(report.seed()).append(", fastest of ").append(report.repeats())
                 .append(" run(s) each)\n\n");
         for (TableSample table : report.tables()) {
@@ -86,15 +86,11 @@ final class RehearsalReportText {
     }
 
     private static String measured(Measurement m) {
-        return percent(m.scale()) + " " + String.format(Locale.ROOT, "%,d", m.rows()) + " rows "
+        return Rehearsal.percent(m.scale()) + " " + String.format(Locale.ROOT, "%,d", m.rows()) + " rows "
                 + String.format(Locale.ROOT, "%.3f s", m.seconds());
     }
 
     private static String range(Prediction p) {
         return Seconds.format(p.seconds()) + " (" + Seconds.format(p.low()) + " to " + Seconds.format(p.high()) + ")";
-    }
-
-    private static String percent(double share) {
-        return Rehearsal.percent(share);
     }
 }

@@ -230,6 +230,14 @@ public final class Rehearsal {
                 .reduce(new Prediction(0, 0, 0), Prediction::plus);
         List<String> reasons = verdictReasons(rehearsed, total);
         List<String> notes = new ArrayList<>();
+        for (TableSample table : tables.values()) {
+            if (table.productionSpeed().isEmpty() || table.scratchSpeed().isEmpty()) {
+                // said, not guessed: without both speeds a scan's prediction lacks the slower production read
+                notes.add("The reading difference is left out for " + table.table() + ": its read speed could not "
+                        + "be measured on the " + (table.productionSpeed().isEmpty() ? "source" : "scratch server")
+                        + " (no data pages); its scans may take longer than predicted.");
+            }
+        }
         notes.add("Lock waits are not rehearsed: a step also waits for its lock behind the application's longest "
                 + "transaction on the table, and safeshift run bounds that wait with apply.max-write-wait.");
         return new RehearsalReport(plan.name(), Instant.now(), options.asWritten() ? "as written" : "online", version,

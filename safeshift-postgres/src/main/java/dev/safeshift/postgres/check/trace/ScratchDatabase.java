@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -121,7 +122,7 @@ public final class ScratchDatabase implements AutoCloseable {
                      + "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname) ORDER BY 1")) {
             statement.setString(1, "safeshift\\_" + purpose + "\\_%");
             statement.setString(2, LockTracer.SCRATCH_MARK + "%");
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {
                     names.add(rows.getString(1));
