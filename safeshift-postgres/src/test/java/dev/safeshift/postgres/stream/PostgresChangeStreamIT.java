@@ -86,9 +86,16 @@ class PostgresChangeStreamIT {
                         "DELETE FROM app.every_type WHERE id > 1000 AND id % 3 = 0");
 
                 awaitSame(db, stream, "app.every_type", "public.\"Every \"\"Type\"\" copy\"");
-                // the rows are visible once the target commits; the stream reports the position just after
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stream.progress().appliedPosition()
-                        .map(p -> LogSequenceNumber.valueOf(p).asLong())).contains(db.appliedPosition().orElseThrow()[0]));
+                // the rows are visible once the target commits; the stream reports that position just after. It
+                // may report a later one: a source transaction with nothing of ours (other activity on the server)
+                // counts as applied without a write to the target.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    long stored = db.appliedPosition().orElseThrow()[0];
+                    assertThat(stored).isPositive();
+                    assertThat(stream.progress().appliedPosition().map(p -> LogSequenceNumber.valueOf(p).asLong()))
+                            .hasValueSatisfying(reported -> assertThat(Long.compareUnsigned(reported, stored))
+                                    .isGreaterThanOrEqualTo(0));
+                });
                 StreamProgress progress = stream.progress();
                 assertThat(stream.failure()).isEmpty();
                 assertThat(stream.isRunning()).isTrue();
