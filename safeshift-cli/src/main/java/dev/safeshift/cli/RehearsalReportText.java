@@ -1,6 +1,7 @@
 package dev.safeshift.cli;
 
 import dev.safeshift.plan.Sizes;
+import dev.safeshift.postgres.check.SafeStep;
 import dev.safeshift.postgres.check.TableEffect;
 import dev.safeshift.postgres.rehearse.CostFit;
 import dev.safeshift.postgres.rehearse.Measurement;
@@ -53,7 +54,7 @@ final class RehearsalReportText {
     private static void step(StringBuilder out, RehearsedStep rehearsed) {
         PlannedStep step = rehearsed.step();
         out.append(step.place()).append(": ").append(step.purpose()).append('\n');
-        out.append("  ").append(step.sql().strip().replace("\n", "\n  ")).append('\n');
+        out.append("  ").append(SafeStep.shortSql(step.sql())).append('\n');
         out.append("  ").append(step.strongestLock().map(lock -> lock.pgName()).orElse("no table lock"))
                 .append(step.writeBlocking().isPresent() ? ", which blocks writes" : ", writes go on")
                 .append("; ").append(step.timedEffect().map(RehearsalReportText::work).orElse("catalog only"))

@@ -147,6 +147,65 @@ class ChangeRunIT {
     }
 
     @Test
+    void fillsANewColumnWithAVolatileDefaultInBatchesWhileWritesContinue() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("fill");
+        Databases.sql(source,
+                "CREATE TABLE payments (id bigint PRIMARY KEY, amount int NOT NULL)",
+                "INSERT INTO payments SELECT g, g % 1000 FROM generate_series(1, 300000) g",
+                "ANALYZE payments");
+        Path plan = directory.resolve("fill.yaml");
+        Files.writeString(plan, "name: payments_token\n"
+                + "source:\n  url: " + source.url() + "\n  user: postgres\n"
+                + "tables:\n  - source: public.payments\n"
+                + "change:\n  - ALTER TABLE payments ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();\n"
+                + "apply:\n  max-write-wait: 1s\n");
+        // As written, the statement rewrites the table under ACCESS EXCLUSIVE: check says so, run does not do it.
+        CommandRun check = CommandRun.of("check", plan.toString());
+        assertThat(check.stdout()).contains("adding-field-with-default");
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong writes = new AtomicLong();
+        AtomicLong slowestMillis = new AtomicLong();
+        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (Connection connection = EmbeddedPostgres.connect(source);
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO payments (id, amount) VALUES (?, 1)");
+                 PreparedStatement update = connection.prepareStatement("UPDATE payments SET amount = amount + 1 WHERE id = ?")) {
+                long id = 1_000_000;
+                while (writing.get()) {
+                    long started = System.nanoTime();
+                    insert.setLong(1, id++);
+                    insert.executeUpdate();
+                    update.setLong(1, id % 300_000 + 1);
+                    update.executeUpdate();
+                    slowestMillis.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+                    writes.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                writerFailure.set(e);
+            }
+        }, "writer");
+        writer.start();
+        CommandRun run = CommandRun.of("run", plan.toString());
+        writing.set(false);
+        writer.join(10_000);
+
+        assertThat(writerFailure.get()).isNull();
+        assertThat(run.exitCode()).as(run.stdout()).isZero();
+        assertThat(run.stdout()).contains("rows filled, done");
+        assertThat(writes.get()).as("writes went on while the column was filled").isGreaterThan(100);
+        assertThat(slowestMillis.get()).as("the slowest write, in ms").isLessThanOrEqualTo(1_000);
+        assertThat(Databases.scalar(source, "SELECT count(*) FILTER (WHERE token IS NULL) || '/' "
+                + "|| (count(*) - count(DISTINCT token)) FROM payments")).as("no row without a token, none shared")
+                .isEqualTo("0/0");
+        assertThat(Databases.scalar(source, "SELECT count(*) > 300000 FROM payments")).isEqualTo("t");
+        assertThat(Databases.scalar(source, "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'payments'::regclass "
+                + "AND attname = 'token'")).isEqualTo("t");
+        assertThat(timeline(source, "change-step-done")).extracting(d -> d.get("purpose").asText())
+                .anyMatch(purpose -> purpose.startsWith("fill token of the existing rows")).hasSize(7);
+    }
+
+    @Test
     void refusesAStatementWithNoOnlineFormThatWouldBlockWritesLongerThanTheLimit() throws Exception {
         Endpoint source = EmbeddedPostgres.newDatabase("refuse");
         Databases.sql(source,

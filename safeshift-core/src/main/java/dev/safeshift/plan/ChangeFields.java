@@ -40,9 +40,9 @@ final class ChangeFields {
         return Field.of("apply", MAP)
                 .description("How `safeshift run` applies the `change` to the source while the application keeps "
                         + "writing. Each statement runs in its online form (a constraint added NOT VALID and then "
-                        + "validated, an index built CONCURRENTLY, NOT NULL proven by a validated CHECK first) and asks "
-                        + "for its lock with a `lock_timeout`, so no statement makes the application wait longer than "
-                        + "`max-write-wait`.")
+                        + "validated, an index built CONCURRENTLY, NOT NULL proven by a validated CHECK first, a new "
+                        + "column with a volatile default filled in batches) and asks for its lock with a "
+                        + "`lock_timeout`, so no statement makes the application wait longer than `max-write-wait`.")
                 .fields(
                         Field.of("max-write-wait", DURATION).atLeast(ApplySettings.MINIMUM_WRITE_WAIT)
                                 .defaultValue(ApplySettings.DEFAULTS.maxWriteWait())

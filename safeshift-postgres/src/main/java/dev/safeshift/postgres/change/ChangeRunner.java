@@ -259,7 +259,7 @@ public final class ChangeRunner {
         }
 
         String describe() {
-            return place() + ": " + step.purpose() + ": " + step.sql();
+            return place() + ": " + step.purpose() + ": " + SafeStep.shortSql(step.sql());
         }
     }
 }

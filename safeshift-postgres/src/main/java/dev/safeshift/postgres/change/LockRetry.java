@@ -55,7 +55,7 @@ public final class LockRetry {
             beforeEachAttempt.run(connection);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET lock_timeout = '" + lockTimeout.toMillis() + "ms'");
-                try {
+                try (NoticeRelay notices = NoticeRelay.start(statement, log)) {
                     statement.execute(sql);
                     return attempt;
                 } finally {

@@ -25,6 +25,9 @@ import java.util.Optional;
  *   <li>{@code ALTER COLUMN ... SET NOT NULL}: a {@code CHECK (col IS NOT NULL)} added NOT VALID and
  *       validated first, which lets PostgreSQL 12 and later set NOT NULL without scanning, then the
  *       check is dropped.</li>
+ *   <li>{@code ADD COLUMN ... DEFAULT <volatile expression> [NOT NULL]} on a table with a primary
+ *       key: the column added empty, its default set, existing rows filled in batches
+ *       ({@link ColumnBackfill}), then NOT NULL as above.</li>
  * </ul>
  * Any other statement is its own single step.
  */
@@ -68,26 +71,37 @@ public final class SafeForms {
         if (type.isEmpty() || table.isEmpty() || table.get().kind() != SchemaFacts.RelationKind.TABLE) {
             return Optional.empty();
         }
-        String target = "ALTER TABLE " + (alter.node("relation").orElseThrow().flag("inh") ? "" : "ONLY ")
-                + Sql.table(table.get().name());
+        String relation = (alter.node("relation").orElseThrow().flag("inh") ? "" : "ONLY ") + Sql.table(table.get().name());
+        String target = "ALTER TABLE " + relation;
         if (type.get() == AlterTableType.ADD_CONSTRAINT) {
             return command.node("def").flatMap(constraint -> constraint(statement, target, table.get(), constraint));
         }
         if (type.get() == AlterTableType.SET_NOT_NULL && facts.serverVersion() >= 120000) {
-            String column = command.text("name").orElseThrow();
-            String check = shortName(table.get().name().name(), "not_null", statement.sql());
-            return Optional.of(List.of(
-                    SafeStep.appliedWhen(SafeStep.DUPLICATE_OBJECT, target + " ADD CONSTRAINT " + Sql.ident(check)
-                            + " CHECK (" + Sql.ident(column)
-                            + " IS NOT NULL) NOT VALID", "prove " + column + " has no NULL: add a check, not validated"),
-                    SafeStep.of(target + " VALIDATE CONSTRAINT " + Sql.ident(check),
-                            "validate the check; writes go on during the scan"),
-                    SafeStep.of(target + " ALTER COLUMN " + Sql.ident(column) + " SET NOT NULL",
-                            "set NOT NULL; the validated check spares the scan"),
-                    SafeStep.appliedWhen(SafeStep.UNDEFINED_OBJECT, target + " DROP CONSTRAINT " + Sql.ident(check),
-                            "drop the check, no longer needed")));
+            return Optional.of(notNull(statement, target, table.get(), command.text("name").orElseThrow()));
+        }
+        if (type.get() == AlterTableType.ADD_COLUMN) {
+            return command.node("def").flatMap(column -> ColumnBackfill.of(statement, relation, table.get(), column,
+                    command.flag("missing_ok"), facts));
         }
         return Optional.empty();
+    }
+
+    /**
+     * SET NOT NULL without the long lock: a {@code CHECK (column IS NOT NULL)} added NOT VALID and
+     * validated, then SET NOT NULL, which the validated check spares its scan (PostgreSQL 12 and later).
+     */
+    static List<SafeStep> notNull(ParsedStatement statement, String target, SchemaFacts.Table table, String column) {
+        String check = shortName(table.name().name(), "not_null", statement.sql());
+        return List.of(
+                SafeStep.appliedWhen(SafeStep.DUPLICATE_OBJECT, target + " ADD CONSTRAINT " + Sql.ident(check)
+                        + " CHECK (" + Sql.ident(column)
+                        + " IS NOT NULL) NOT VALID", "prove " + column + " has no NULL: add a check, not validated"),
+                SafeStep.of(target + " VALIDATE CONSTRAINT " + Sql.ident(check),
+                        "validate the check; writes go on during the scan"),
+                SafeStep.of(target + " ALTER COLUMN " + Sql.ident(column) + " SET NOT NULL",
+                        "set NOT NULL; the validated check spares the scan"),
+                SafeStep.appliedWhen(SafeStep.UNDEFINED_OBJECT, target + " DROP CONSTRAINT " + Sql.ident(check),
+                        "drop the check, no longer needed"));
     }
 
     private static Optional<List<SafeStep>> constraint(ParsedStatement statement, String target, SchemaFacts.Table table,
@@ -141,8 +155,14 @@ public final class SafeForms {
 
     /** The statement's text from a byte offset the parser reported (offsets count UTF-8 bytes). */
     static String fromByte(String sql, int byteOffset) {
+        return betweenBytes(sql, byteOffset, -1);
+    }
+
+    /** The statement's text between two byte offsets the parser reported; an end of -1 is the end of the text. */
+    static String betweenBytes(String sql, int startByte, int endByte) {
         byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
-        return new String(bytes, byteOffset, bytes.length - byteOffset, StandardCharsets.UTF_8);
+        int end = endByte < 0 ? bytes.length : endByte;
+        return new String(bytes, startByte, end - startByte, StandardCharsets.UTF_8);
     }
 
     /** A name PostgreSQL accepts (at most 63 bytes) that is the same each time the same statement is applied. */

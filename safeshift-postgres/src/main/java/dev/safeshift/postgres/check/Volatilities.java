@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The volatility of an expression as a statement writes it (before analysis), such as a column
@@ -30,6 +31,16 @@ final class Volatilities {
     }
 
     static Verdict of(PgNode expression, Review review) {
+        return of(expression, review.script::createdFunction, review.facts);
+    }
+
+    /**
+     * The same, with {@code createdInScript} telling the volatility of functions that statements
+     * before this one create (none when the expression is judged on its own: such a function is
+     * then unknown, so volatile).
+     */
+    static Verdict of(PgNode expression, Function<List<String>, Optional<SchemaFacts.Volatility>> createdInScript,
+                      SchemaFacts facts) {
         List<PgNode> nodes = new ArrayList<>(expression.descendants());
         nodes.add(0, expression);
         SchemaFacts.Volatility most = SchemaFacts.Volatility.IMMUTABLE;
@@ -40,11 +51,11 @@ final class Volatilities {
             if (node.is("FUNCCALL")) {
                 List<String> name = node.texts("funcname");
                 what = String.join(".", name) + "()";
-                volatility = review.script.createdFunction(name).or(() -> review.facts.functionVolatility(name));
+                volatility = createdInScript.apply(name).or(() -> facts.functionVolatility(name));
             } else if (node.is("A_EXPR")) {
                 List<String> name = node.texts("name");
                 what = "operator " + String.join(".", name);
-                volatility = review.facts.operatorVolatility(name);
+                volatility = facts.operatorVolatility(name);
             } else if (node.is("SQLVALUEFUNCTION")) {
                 // CURRENT_TIMESTAMP, CURRENT_USER and the like: fixed for the statement.
                 what = "a SQL value function";

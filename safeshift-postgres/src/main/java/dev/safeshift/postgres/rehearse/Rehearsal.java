@@ -348,8 +348,10 @@ public final class Rehearsal {
             Form form = forms.get(i);
             boolean concurrentIndex = parsed.get(i).tree().map(tree -> tree.is("INDEXSTMT") && tree.flag("concurrent"))
                     .orElse(false);
+            // a step whose text the rules cannot judge (a DO block filling a column) says what it does itself
+            List<TableEffect> effects = form.step().effect().map(List::of).orElse(reviews.get(i).effects());
             steps.add(new PlannedStep(form.statement(), form.number(), form.of(), form.step().sql(),
-                    form.step().purpose(), reviews.get(i).effects(), concurrentIndex ? 2 : 1));
+                    form.step().purpose(), effects, concurrentIndex ? 2 : 1));
         }
         return steps;
     }
