@@ -122,7 +122,8 @@ public final class ChangeRunner {
             }
             List<SafeStep> forms = SafeForms.of(statement, facts);
             if (forms.size() == 1 && forms.get(0).sql().equals(statement.sql())) {
-                tooLong(checked, settings).ifPresent(refusals::add);
+                tooLong(checked, settings).map(why -> why + SafeForms.whyAsWritten(statement, facts)
+                        .map(reason -> ". It runs as written because " + reason).orElse("")).ifPresent(refusals::add);
             }
             for (int i = 0; i < forms.size(); i++) {
                 steps.add(new Step(statement, i + 1, forms.size(), forms.get(i)));

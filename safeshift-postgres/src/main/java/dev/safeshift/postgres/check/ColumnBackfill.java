@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * <p>Only this shape is taken: the column's only constraints are the DEFAULT and NOT NULL or NULL,
  * the default is volatile (a stable or constant default is stored once in the catalog, without a
  * rewrite, so the statement as written is already quick), the type is not serial nor a domain with
- * constraints, the table has a primary key, and the server is PostgreSQL 11 or later (transactions
+ * constraints, the table has a primary key and no UPDATE trigger (which the batches would fire for
+ * every row, and the rewrite does not), and the server is PostgreSQL 11 or later (transactions
  * committed inside a {@code DO} block).
  */
 public final class ColumnBackfill {
@@ -51,55 +52,100 @@ public final class ColumnBackfill {
      */
     static Optional<List<SafeStep>> of(ParsedStatement statement, String relation, SchemaFacts.Table table,
                                        PgNode column, boolean ifNotExists, SchemaFacts facts) {
-        Optional<String> name = column.text("colname");
-        Optional<PgNode> defaultValue = Optional.empty();
-        boolean notNull = false;
-        int constraintsStart = -1;
-        List<Integer> constraintStarts = new ArrayList<>();
-        for (PgNode constraint : column.nodes("constraints")) {
-            Optional<ConstrType> kind = Pg17.value(ConstrType.class, constraint, "contype");
-            int location = constraint.number("location");
-            if (kind.isEmpty() || location < 0 || constraint.text("conname").isPresent()) {
-                return Optional.empty();
-            }
-            switch (kind.get()) {
-                case DEFAULT -> defaultValue = Optional.of(constraint);
-                case NOT_NULL -> notNull = true;
-                case NULL -> { }
-                default -> {
-                    return Optional.empty();
-                }
-            }
-            constraintStarts.add(location);
-            constraintsStart = constraintsStart < 0 ? location : Math.min(constraintsStart, location);
-        }
-        if (name.isEmpty() || defaultValue.isEmpty() || column.number("location") < 0 || facts.serverVersion() < 110000
-                || !volatileDefault(defaultValue.get(), facts) || !plainType(column, facts)) {
+        Optional<Shape> shape = Shape.of(statement.sql(), column, facts);
+        if (shape.isEmpty() || obstacle(table, facts).isPresent()) {
             return Optional.empty();
         }
-        List<String> key = table.constraints().stream().filter(c -> c.kind() == SchemaFacts.ConstraintKind.PRIMARY_KEY)
-                .findFirst().map(SchemaFacts.Constraint::columns).orElse(List.of());
-        Optional<String> expression = defaultText(statement.sql(), defaultValue.get().number("location"), constraintStarts);
-        if (key.isEmpty() || expression.isEmpty()) {
-            return Optional.empty();
-        }
-        String definition = SafeForms.betweenBytes(statement.sql(), column.number("location"), constraintsStart).strip();
+        List<String> key = primaryKey(table);
         String target = "ALTER TABLE " + relation;
-        String columnName = name.get();
+        String columnName = shape.get().column();
         List<SafeStep> steps = new ArrayList<>();
-        String add = target + " ADD COLUMN " + (ifNotExists ? "IF NOT EXISTS " : "") + definition;
+        String add = target + " ADD COLUMN " + (ifNotExists ? "IF NOT EXISTS " : "") + shape.get().definition();
         String addPurpose = "add " + columnName + " without its default: a catalog change, existing rows read NULL";
         steps.add(ifNotExists ? SafeStep.of(add, addPurpose) : SafeStep.appliedWhen(SafeStep.DUPLICATE_COLUMN, add, addPurpose));
-        steps.add(SafeStep.of(target + " ALTER COLUMN " + Sql.ident(columnName) + " SET DEFAULT " + expression.get(),
+        steps.add(SafeStep.of(target + " ALTER COLUMN " + Sql.ident(columnName) + " SET DEFAULT " + shape.get().expression(),
                 "rows inserted from now on take the default"));
         steps.add(new SafeStep(fill(relation, columnName, key), "fill " + columnName + " of the existing rows with the "
                 + "default, " + BATCH_ROWS + " rows per transaction along the primary key", Optional.empty(),
                 Optional.empty(), Optional.of(new TableEffect(table.name(), LockMode.ROW_EXCLUSIVE, Work.ROW_WRITES,
                 "the default is written into every existing row, in batches of " + BATCH_ROWS + " rows"))));
-        if (notNull) {
+        if (shape.get().notNull()) {
             steps.addAll(SafeForms.notNull(statement, target, table, columnName));
         }
         return Optional.of(steps);
+    }
+
+    /**
+     * Why a column definition of the shape this form takes cannot be filled in batches on {@code table},
+     * to say so where the statement as written is refused; empty when it can, or when the definition
+     * is not of that shape.
+     */
+    static Optional<String> whyAsWritten(ParsedStatement statement, SchemaFacts.Table table, PgNode column,
+                                         SchemaFacts facts) {
+        return Shape.of(statement.sql(), column, facts).flatMap(shape -> obstacle(table, facts));
+    }
+
+    private static Optional<String> obstacle(SchemaFacts.Table table, SchemaFacts facts) {
+        if (facts.serverVersion() < 110000) {
+            return Optional.of("filling the new column in batches needs PostgreSQL 11 or later, which can commit inside "
+                    + "a DO block");
+        }
+        if (primaryKey(table).isEmpty()) {
+            return Optional.of(table.name() + " has no primary key along which to fill the new column in batches");
+        }
+        if (!table.updateTriggers().isEmpty()) {
+            return Optional.of("filling the new column in batches would fire " + table.name() + "'s UPDATE trigger(s) "
+                    + String.join(", ", table.updateTriggers()) + " for every row, which the rewrite does not; add the "
+                    + "column without a default and fill it yourself if that is what you want");
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> primaryKey(SchemaFacts.Table table) {
+        return table.constraints().stream().filter(c -> c.kind() == SchemaFacts.ConstraintKind.PRIMARY_KEY)
+                .findFirst().map(SchemaFacts.Constraint::columns).orElse(List.of());
+    }
+
+    /**
+     * A column definition this form takes: its only constraints a volatile DEFAULT and NOT NULL or NULL,
+     * a type that is not serial nor a domain with constraints.
+     *
+     * @param definition the definition as written up to its first constraint (name, type, COLLATE, ...)
+     * @param expression the default expression as written
+     */
+    private record Shape(String column, String definition, String expression, boolean notNull) {
+
+        static Optional<Shape> of(String sql, PgNode column, SchemaFacts facts) {
+            Optional<String> name = column.text("colname");
+            Optional<PgNode> defaultValue = Optional.empty();
+            boolean notNull = false;
+            List<Integer> constraintStarts = new ArrayList<>();
+            for (PgNode constraint : column.nodes("constraints")) {
+                Optional<ConstrType> kind = Pg17.value(ConstrType.class, constraint, "contype");
+                int location = constraint.number("location");
+                if (kind.isEmpty() || location < 0 || constraint.text("conname").isPresent()) {
+                    return Optional.empty();
+                }
+                switch (kind.get()) {
+                    case DEFAULT -> defaultValue = Optional.of(constraint);
+                    case NOT_NULL -> notNull = true;
+                    case NULL -> { }
+                    default -> {
+                        return Optional.empty();
+                    }
+                }
+                constraintStarts.add(location);
+            }
+            if (name.isEmpty() || defaultValue.isEmpty() || column.number("location") < 0
+                    || !volatileDefault(defaultValue.get(), facts) || !plainType(column, facts)) {
+                return Optional.empty();
+            }
+            int constraintsStart = constraintStarts.stream().min(Integer::compare).orElseThrow();
+            String definition = SafeForms.betweenBytes(sql, column.number("location"), constraintsStart).strip();
+            boolean required = notNull;
+            return defaultText(sql, defaultValue.get().number("location"), constraintStarts)
+                    .map(expression -> new Shape(name.get(), definition, expression, required));
+        }
     }
 
     private static boolean volatileDefault(PgNode constraint, SchemaFacts facts) {

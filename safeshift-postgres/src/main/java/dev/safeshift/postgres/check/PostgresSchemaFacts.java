@@ -168,7 +168,8 @@ public final class PostgresSchemaFacts implements SchemaFacts {
                             : Optional.of(new QualifiedName(rows.getString(6), rows.getString(7)));
                     Set<Integer> proven = provenNotNull(oid);
                     return Optional.of(new Table(name, kind, estimatedRows, bytes, columns(oid, proven),
-                            constraints(oid), indexes(oid), referencedBy(oid), parent, partitions(oid)));
+                            constraints(oid), indexes(oid), referencedBy(oid), parent, partitions(oid),
+                            updateTriggers(oid)));
                 });
     }
 
@@ -269,6 +270,18 @@ public final class PostgresSchemaFacts implements SchemaFacts {
         return query("SELECT n.nspname, c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                 + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.inhparent = ? AND c.relispartition ORDER BY 1, 2",
                 List.of(table), PostgresSchemaFacts::names);
+    }
+
+    /** Enabled user triggers with UPDATE among their events (bit 16 of tgtype); 'O' and 'A' fire in a normal session. */
+    private List<String> updateTriggers(long table) {
+        return query("SELECT tgname FROM pg_trigger WHERE tgrelid = ? AND NOT tgisinternal AND tgtype & 16 <> 0 "
+                + "AND tgenabled IN ('O', 'A') ORDER BY 1", List.of(table), rows -> {
+                    List<String> names = new ArrayList<>();
+                    while (rows.next()) {
+                        names.add(rows.getString(1));
+                    }
+                    return names;
+                });
     }
 
     private Optional<Type> typeByOid(long oid) {

@@ -64,6 +64,26 @@ public final class SafeForms {
         return online.orElseGet(() -> List.of(SafeStep.of(statement.sql(), "as written")));
     }
 
+    /**
+     * Why {@code statement}, of a kind that has an online form, is its own single step on this table,
+     * when that has a reason worth telling (a new column with a volatile default on a table without a
+     * primary key, or with UPDATE triggers); empty otherwise.
+     */
+    public static Optional<String> whyAsWritten(ParsedStatement statement, SchemaFacts facts) {
+        Optional<PgNode> tree = statement.tree().filter(t -> t.is("ALTERTABLESTMT") && t.nodes("cmds").size() == 1);
+        if (tree.isEmpty()) {
+            return Optional.empty();
+        }
+        PgNode command = tree.get().nodes("cmds").get(0);
+        if (Pg17.value(AlterTableType.class, command, "subtype").filter(t -> t == AlterTableType.ADD_COLUMN).isEmpty()) {
+            return Optional.empty();
+        }
+        return tree.get().node("relation").flatMap(relation -> resolve(relation, facts))
+                .filter(table -> table.kind() == SchemaFacts.RelationKind.TABLE)
+                .flatMap(table -> command.node("def").flatMap(def -> ColumnBackfill.whyAsWritten(statement, table, def,
+                        facts)));
+    }
+
     private static Optional<List<SafeStep>> alterTable(ParsedStatement statement, PgNode alter, PgNode command,
                                                       SchemaFacts facts) {
         Optional<AlterTableType> type = Pg17.value(AlterTableType.class, command, "subtype");

@@ -210,10 +210,12 @@ public interface SchemaFacts {
      * @param parent        for a partition, its partitioned table
      * @param partitions    for a partitioned table, its partitions
      * @param referencedBy  foreign keys of other tables (or of itself) that reference it
+     * @param updateTriggers its own triggers (not the server's internal ones) that an UPDATE of it
+     *                       fires in a normal session
      */
     record Table(QualifiedName name, RelationKind kind, long estimatedRows, long bytes, List<Column> columns,
                  List<Constraint> constraints, List<Index> indexes, List<ForeignKey> referencedBy,
-                 Optional<QualifiedName> parent, List<QualifiedName> partitions) {
+                 Optional<QualifiedName> parent, List<QualifiedName> partitions, List<String> updateTriggers) {
 
         public Table {
             Objects.requireNonNull(name, "name");
@@ -224,6 +226,7 @@ public interface SchemaFacts {
             referencedBy = List.copyOf(referencedBy);
             Objects.requireNonNull(parent, "parent");
             partitions = List.copyOf(partitions);
+            updateTriggers = List.copyOf(updateTriggers);
         }
 
         public Optional<Column> column(String columnName) {

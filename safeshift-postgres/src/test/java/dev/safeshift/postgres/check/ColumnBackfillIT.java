@@ -42,7 +42,11 @@ class ColumnBackfillIT {
                     "INSERT INTO \"Sales Ops\".\"order-lines\" SELECT r, g FROM unnest(ARRAY['Île', 'ouest', 'Zürich', "
                             + "'Ørsted']) r, generate_series(1, 1500) g",
                     "CREATE TABLE keyless (amount int)",
-                    "INSERT INTO keyless VALUES (1)");
+                    "INSERT INTO keyless VALUES (1)",
+                    "CREATE TABLE audited (id int PRIMARY KEY, changed timestamptz)",
+                    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS "
+                            + "'BEGIN NEW.changed := clock_timestamp(); RETURN NEW; END'",
+                    "CREATE TRIGGER audited_touch BEFORE UPDATE ON audited FOR EACH ROW EXECUTE FUNCTION touch()");
         }
     }
 
@@ -124,7 +128,25 @@ class ColumnBackfillIT {
                     "ALTER TABLE orders ADD COLUMN token2 uuid UNIQUE DEFAULT gen_random_uuid()")) {
                 assertThat(forms(connection, sql)).as(sql).extracting(SafeStep::sql).containsExactly(sql);
             }
+            assertThat(whyAsWritten(connection, "ALTER TABLE keyless ADD COLUMN token uuid DEFAULT gen_random_uuid()"))
+                    .hasValueSatisfying(why -> assertThat(why).contains("has no primary key"));
+            assertThat(whyAsWritten(connection, "ALTER TABLE orders ADD COLUMN code int DEFAULT 1")).isEmpty();
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("servers")
+    void doesNotFireTheTablesUpdateTriggersForEveryRow(TestServers.Database database) throws SQLException {
+        try (Connection connection = database.connect()) {
+            String sql = "ALTER TABLE audited ADD COLUMN token uuid DEFAULT gen_random_uuid()";
+            assertThat(forms(connection, sql)).extracting(SafeStep::sql).containsExactly(sql);
+            assertThat(whyAsWritten(connection, sql)).hasValueSatisfying(why -> assertThat(why)
+                    .contains("UPDATE trigger(s) audited_touch"));
+        }
+    }
+
+    private static java.util.Optional<String> whyAsWritten(Connection connection, String sql) throws SQLException {
+        return SafeForms.whyAsWritten(parser.parse(sql, "test", 1).get(0), new PostgresSchemaFacts(connection));
     }
 
     private static List<SafeStep> forms(Connection connection, String sql) throws SQLException {
