@@ -22,7 +22,7 @@ class ChangeOnlyPlanTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"verify", "cutover", "rollback", "complete", "abort", "stop"})
+    @ValueSource(strings = {"verify", "gate", "audit", "cutover", "rollback", "complete", "abort", "stop"})
     void commandsThatWorkOnAMoveRefuseIt(String command) throws Exception {
         Path plan = Files.writeString(dir.resolve("plan.yaml"), """
                 name: payments_check

@@ -57,7 +57,8 @@ public record Field(
         boolean nonEmpty,
         boolean unique,
         List<String> choices,
-        Condition onlyWhen) {
+        Condition onlyWhen,
+        boolean absentWhenLeftOut) {
 
     public Field {
         Objects.requireNonNull(name);
@@ -151,6 +152,7 @@ public record Field(
         private boolean unique;
         private List<String> choices = List.of();
         private Condition onlyWhen;
+        private boolean absentWhenLeftOut;
 
         private Builder(String name, FieldType type) {
             this.name = name;
@@ -233,6 +235,15 @@ public record Field(
             return this;
         }
 
+        /**
+         * A section left out of the plan stays absent instead of becoming a section of defaults,
+         * because its presence itself means something (a {@code gate} turns on its criteria).
+         */
+        public Builder absentWhenLeftOut() {
+            this.absentWhenLeftOut = true;
+            return this;
+        }
+
         public Builder unique() {
             this.unique = true;
             return this;
@@ -252,7 +263,8 @@ public record Field(
             // then stay far from any overflow.
             Long longest = type == FieldType.DURATION && max == null ? Long.valueOf(Durations.MAXIMUM.getSeconds()) : max;
             return new Field(name, type, required, defaultValue, defaultText, requiredWhen, min, longest, pattern,
-                    patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique, choices, onlyWhen);
+                    patternHint, description, example, fields, items, itemsNoun, nonEmpty, unique, choices, onlyWhen,
+                    absentWhenLeftOut);
         }
     }
 }

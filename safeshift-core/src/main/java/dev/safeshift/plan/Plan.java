@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param stream thresholds for watching the change stream
  * @param cutover when a cutover may start, how traffic is switched and how long writes may be held
  * @param change the schema changes applied to the source tables in place; empty when the plan makes none
+ * @param gate   sign-offs and checks the cutover's go/no-go gate adds to its preconditions; empty for none
  */
 public record Plan(
         Path file,
@@ -32,11 +33,13 @@ public record Plan(
         StreamSettings stream,
         CutoverSettings cutover,
         List<Owner> owners,
-        Optional<ChangeSpec> change) {
+        Optional<ChangeSpec> change,
+        Optional<GateSpec> gate) {
 
     public Plan {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(gate, "gate");
         tables = List.copyOf(tables);
         owners = List.copyOf(owners);
         Objects.requireNonNull(retry, "retry");
@@ -45,6 +48,14 @@ public record Plan(
         if (target.isEmpty() && change.isEmpty()) {
             throw new IllegalArgumentException("a plan has a target, a change or both");
         }
+    }
+
+    /** A plan without a gate of its own. */
+    public Plan(Path file, String name, Endpoint source, Optional<Endpoint> target, List<TableSpec> tables,
+                ControlSpec control, CopySettings copy, Optional<VerifySchedule> verify, RetrySettings retry,
+                StreamSettings stream, CutoverSettings cutover, List<Owner> owners, Optional<ChangeSpec> change) {
+        this(file, name, source, target, tables, control, copy, verify, retry, stream, cutover, owners, change,
+                Optional.empty());
     }
 
     /** A plan that moves its tables to {@code target} and changes nothing in place. */
@@ -65,7 +76,7 @@ public record Plan(
     /** The same plan with other cutover settings. */
     public Plan withCutover(CutoverSettings settings) {
         return new Plan(file, name, source, target, tables, control, copy, verify, retry, stream, settings, owners,
-                change);
+                change, gate);
     }
 
     /**

@@ -61,7 +61,21 @@ final class PlanBinder {
                 new StreamSettings(root.get("stream").get("warn-retained-wal").number()),
                 cutover(root.get("cutover")),
                 owners(root.get("owners")),
-                root.find("change").map(change -> new ChangeSpec(change(change).scripts(), apply(root.get("apply")))));
+                root.find("change").map(change -> new ChangeSpec(change(change).scripts(), apply(root.get("apply")))),
+                root.find("gate").map(this::gate));
+    }
+
+    private GateSpec gate(Checked section) {
+        List<String> roles = section.find("signoffs").map(list -> list.items().stream().map(Checked::text).toList())
+                .orElse(List.of());
+        List<GateSpec.Check> checks = section.find("checks").map(list -> list.items().stream()
+                .map(check -> new GateSpec.Check(check.get("name").text(), check.get("database").text(),
+                        check.get("sql").text())).toList()).orElse(List.of());
+        try {
+            return new GateSpec(roles, checks);
+        } catch (IllegalArgumentException e) {
+            throw PlanException.at(file, section.mark(), "gate", e.getMessage(), null, null);
+        }
     }
 
     /** SQL written in the plan (checked into scripts already), or the path of migration files to read. */

@@ -59,6 +59,7 @@ public final class PlanSchema {
             retry(),
             stream(),
             cutover(),
+            GateFields.gate(),
             Field.of("owners", LIST)
                     .description("The people accountable for this migration. Reports and the go/no-go "
                             + "checklist name them.")

@@ -103,7 +103,7 @@ final class SchemaChecker {
     private Optional<Checked> absent(Field field, String path, Mark anchor) {
         return switch (field.type()) {
             case MAP -> {
-                if (field.fields().stream().anyMatch(Field::required)) {
+                if (field.absentWhenLeftOut() || field.fields().stream().anyMatch(Field::required)) {
                     yield Optional.empty();
                 }
                 Map<String, Checked> values = new LinkedHashMap<>();

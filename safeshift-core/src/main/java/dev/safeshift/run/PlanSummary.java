@@ -9,14 +9,14 @@ import dev.safeshift.plan.TableSpec;
 import java.lang.management.ManagementFactory;
 
 /** JSON written to the control store about a plan or the daemon: never a password. */
-final class PlanSummary {
+public final class PlanSummary {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PlanSummary() {
     }
 
-    static String json(Plan plan) {
+    public static String json(Plan plan) {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", plan.name());
         root.put("file", plan.file() == null ? null : plan.file().getFileName().toString());

@@ -1,0 +1,124 @@
+package dev.safeshift.cli;
+
+import static dev.safeshift.cli.Databases.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.safeshift.engine.Engines;
+import dev.safeshift.plan.Endpoint;
+import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.PlanLoader;
+import dev.safeshift.store.ControlStore;
+import dev.safeshift.store.Phase;
+import dev.safeshift.testing.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The go/no-go gate on a streaming migration: it fails, naming each criterion, without sign-offs,
+ * with a stale verification, a rollback trigger without an owner or a check that answers false; it
+ * passes when all hold; editing the plan voids its sign-offs; cutover refuses while it fails; and
+ * a timeline row changed in the database is found by audit.
+ */
+class GateIT {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void judgesTheCutoverByItsCriteriaAndSignoffsBoundToThePlan() throws Exception {
+        Endpoint source = EmbeddedPostgres.newDatabase("gate_source");
+        Endpoint target = EmbeddedPostgres.newDatabase("gate_target");
+        sql(source, "CREATE TABLE payments (id bigint PRIMARY KEY, amount int NOT NULL)",
+                "INSERT INTO payments SELECT g, g FROM generate_series(1, 500) g");
+        Path file = directory.resolve("plan.yaml");
+        String plan = "name: gate_case\n"
+                + "source:\n  url: " + source.url() + "\n  user: postgres\n"
+                + "target:\n  url: " + target.url() + "\n  user: postgres\n"
+                + "tables:\n  - source: public.payments\n"
+                + "cutover:\n  verified-within: 1h\n  triggers:\n"
+                + "    - name: payment_errors\n      metric: error_rate\n      provider: router\n"
+                + "      condition: '> 2%'\n      action: rollback\n      owner: Ana Lima\n      deadline: 2m\n"
+                + "gate:\n  signoffs: [engineering, Finance]\n  checks:\n"
+                + "    - name: no_negative_amounts\n      database: source\n"
+                + "      sql: SELECT count(*) = 0 FROM payments WHERE amount < 0\n";
+        Files.writeString(file, plan);
+        Plan loaded = PlanLoader.load(file);
+
+        try (ControlStore store = ControlStore.open(target, "safeshift");
+             DaemonThread daemon = DaemonThread.start(loaded, store, Engines.forEndpoints(source, target))) {
+            assertThat(daemon.awaitStreaming(store, "gate_case")).isNull();
+            long id = store.require("gate_case").id();
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.stream(id).flatMap(s -> s.lagMillis()).isPresent());
+
+            CommandRun before = CommandRun.of("gate", file.toString());
+            assertThat(before.exitCode()).as(before.stdout()).isEqualTo(13);
+            assertThat(before.stdout()).contains("FAIL    verification").contains("never verified")
+                    .contains("PASS    stream-lag")
+                    .contains("PASS    rollback-triggers").contains("payment_errors: error rate > 2%, rolls back within 2m, "
+                            + "owner Ana Lima")
+                    .contains("FAIL    signoff:engineering").contains("FAIL    signoff:Finance")
+                    .contains("PASS    check:no_negative_amounts")
+                    .contains("NO-GO: 3 of 6 criteria do not pass (verification, signoff:engineering, signoff:Finance)");
+
+            assertThat(CommandRun.of("verify", file.toString(), "--full").exitCode()).isZero();
+            CommandRun wrongRole = CommandRun.of("signoff", file.toString(), "--name", "Eve", "--role", "marketing");
+            assertThat(wrongRole.exitCode()).isEqualTo(2);
+            assertThat(CommandRun.of("signoff", file.toString(), "--name", "Grace Hopper", "--role", "engineering")
+                    .exitCode()).isZero();
+            CommandRun finance = CommandRun.of("signoff", file.toString(), "--name", "Ada Lovelace", "--role", "finance",
+                    "--comment", "window agreed with the payments team");
+            assertThat(finance.exitCode()).as(finance.stdout()).isZero();
+            assertThat(finance.stdout()).contains("Ada Lovelace signed off plan").contains("as Finance");
+
+            CommandRun go = CommandRun.of("gate", file.toString());
+            assertThat(go.exitCode()).as(go.stdout()).isZero();
+            assertThat(go.stdout()).contains("PASS    signoff:Finance").contains("Ada Lovelace signed at")
+                    .contains("window agreed with the payments team").contains("GO: every criterion passes.");
+
+            // The plan changes (a threshold): every sign-off was of the earlier content.
+            Files.writeString(file, plan.replace("'> 2%'", "'> 3%'"));
+            CommandRun edited = CommandRun.of("gate", file.toString());
+            assertThat(edited.exitCode()).isEqualTo(13);
+            assertThat(edited.stdout()).contains("FAIL    signoff:engineering")
+                    .contains("Grace Hopper signed at").contains("a version of the plan that has changed since")
+                    .contains("PASS    verification");
+            CommandRun refused = CommandRun.of("cutover", file.toString());
+            assertThat(refused.exitCode()).isEqualTo(13);
+            assertThat(refused.stdout()).contains("Nothing was done");
+            assertThat(store.require("gate_case").phase()).isEqualTo(Phase.STREAMING);
+
+            // A stale verification, a rollback trigger nobody owns, a check that answers false.
+            sql(target, "UPDATE safeshift.verification SET recorded_at = recorded_at - interval '2 hours'");
+            sql(source, "INSERT INTO payments VALUES (1000, -5)");
+            Files.writeString(file, plan.replace("      owner: Ana Lima\n", ""));
+            CommandRun failing = CommandRun.of("gate", file.toString());
+            assertThat(failing.exitCode()).isEqualTo(13);
+            assertThat(failing.stdout()).contains("FAIL    verification").contains("older than cutover.verified-within")
+                    .contains("FAIL    rollback-triggers").contains("no owner for payment_errors")
+                    .contains("FAIL    check:no_negative_amounts").contains("false (on the source)");
+
+            // Overridden: the reason and who gave it are kept; the daemon still refuses the stale verification.
+            CommandRun overridden = CommandRun.of("cutover", file.toString(), "--override", "finance agreed by phone");
+            assertThat(overridden.stdout()).contains("Overriding the gate (recorded on the timeline)");
+            assertThat(overridden.exitCode()).isEqualTo(8);
+            assertThat(store.require("gate_case").phase()).isEqualTo(Phase.STREAMING);
+
+            CommandRun audit = CommandRun.of("audit", file.toString());
+            assertThat(audit.exitCode()).as(audit.stdout()).isZero();
+            assertThat(audit.stdout()).contains("Timeline intact").contains("Grace Hopper (engineering)")
+                    .contains("an earlier version: no longer counts").contains("finance agreed by phone");
+
+            // Someone with the rights to get past the table's append-only trigger rewrites a sign-off: the chain breaks.
+            sql(target, "SET session_replication_role = replica", "UPDATE safeshift.timeline SET detail = replace(detail, 'Ada Lovelace', 'Mallory') "
+                    + "WHERE kind = 'signoff'");
+            CommandRun tampered = CommandRun.of("audit", file.toString());
+            assertThat(tampered.exitCode()).isEqualTo(14);
+            assertThat(tampered.stdout()).contains("TIMELINE ALTERED at event")
+                    .contains("Mallory (Finance)").contains("UNTRUSTED");
+        }
+    }
+}
