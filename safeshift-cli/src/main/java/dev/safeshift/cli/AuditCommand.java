@@ -24,7 +24,7 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GoNoGo.Audit audit = new GoNoGo(plan.load(), Options.actor()).audit();
+        GoNoGo.Audit audit = new GoNoGo(plan.load(), java.util.Optional.empty(), Options.actor()).audit();
         if (audit.chain().ok()) {
             System.out.println("Timeline intact: " + audit.chain().eventsChecked() + " events, each chained to the one "
                     + "before.");

@@ -27,6 +27,9 @@ final class CutoverCommand implements Callable<Integer> {
     @Mixin
     Options.PlanArgument plan = new Options.PlanArgument();
 
+    @Mixin
+    Options.PolicyFile policy = new Options.PolicyFile();
+
     @Option(names = "--override", paramLabel = "REASON", description = "Cut over although the go/no-go gate does not "
             + "pass; the reason, who gave it and the gate's evidence are kept on the timeline.")
     String override;
@@ -34,7 +37,7 @@ final class CutoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Plan loaded = plan.load();
-        GoNoGo decision = new GoNoGo(loaded, Options.actor());
+        GoNoGo decision = new GoNoGo(loaded, policy.find(loaded), Options.actor());
         GateReport gate = decision.evaluate();
         if (!gate.passed()) {
             System.out.print(GateReportText.render(gate));

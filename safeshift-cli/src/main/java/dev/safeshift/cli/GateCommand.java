@@ -3,6 +3,7 @@ package dev.safeshift.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.safeshift.app.GoNoGo;
 import dev.safeshift.gate.GateReport;
+import dev.safeshift.plan.Plan;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,12 +23,16 @@ final class GateCommand implements Callable<Integer> {
     @Mixin
     Options.PlanArgument plan = new Options.PlanArgument();
 
+    @Mixin
+    Options.PolicyFile policy = new Options.PolicyFile();
+
     @Option(names = "--json", description = "Print the gate as JSON instead of text.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        GateReport report = new GoNoGo(plan.load(), Options.actor()).evaluate();
+        Plan loaded = plan.load();
+        GateReport report = new GoNoGo(loaded, policy.find(loaded), Options.actor()).evaluate();
         System.out.print(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson())
                 + "\n" : GateReportText.render(report));
         return report.passed() ? 0 : NO_GO;

@@ -13,9 +13,10 @@ final class GateReportText {
     static String render(GateReport report) {
         StringBuilder out = new StringBuilder();
         out.append("Go/no-go gate of plan ").append(PlanFingerprint.shortForm(report.planSha256()))
-                .append(" (SHA-256), evaluated at ").append(report.evaluatedAt()).append('\n');
+                .append(" (SHA-256), evaluated at ").append(report.evaluatedAt())
+                .append(report.policy().map(p -> ", with policy " + p).orElse("")).append('\n');
         for (Criterion criterion : report.criteria()) {
-            out.append(String.format("  %-7s %-24s %s%n", criterion.verdict(), criterion.name(), criterion.evidence()));
+            out.append(String.format("  %-7s %-26s %s%n", criterion.verdict(), criterion.name(), criterion.evidence()));
         }
         out.append(report.passed() ? "GO: every criterion passes.\n"
                 : "NO-GO: " + report.notPassed().size() + " of " + report.criteria().size() + " criteria do not pass ("

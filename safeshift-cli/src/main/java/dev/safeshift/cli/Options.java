@@ -6,6 +6,8 @@ import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.PlanException;
 import dev.safeshift.plan.PlanLoader;
+import dev.safeshift.plan.Policy;
+import dev.safeshift.plan.PolicyLoader;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +66,18 @@ final class Options {
         /** The plan, whether it moves tables, changes them in place or both: for commands that only read it. */
         Plan loadAnyKind() {
             return PlanLoader.load(planFile);
+        }
+    }
+
+    /** {@code --policy}: the organization's policy file, for the commands that judge the gate. */
+    static final class PolicyFile {
+
+        @Option(names = "--policy", paramLabel = "FILE", description = "The organization's policy (default: the file "
+                + "SAFESHIFT_POLICY names, else safeshift-policy.yaml next to the plan, if there is one).")
+        Path file;
+
+        Optional<Policy> find(Plan plan) {
+            return PolicyLoader.find(plan, Optional.ofNullable(file));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.safeshift.cli;
 
 import dev.safeshift.app.GoNoGo;
 import dev.safeshift.gate.PlanFingerprint;
+import dev.safeshift.plan.Plan;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,6 +18,9 @@ final class SignoffCommand implements Callable<Integer> {
     @Mixin
     Options.PlanArgument plan = new Options.PlanArgument();
 
+    @Mixin
+    Options.PolicyFile policy = new Options.PolicyFile();
+
     @Option(names = "--name", required = true, paramLabel = "FULL-NAME", description = "Who signs, by full name.")
     String name;
 
@@ -29,7 +33,9 @@ final class SignoffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GoNoGo.Signed signed = new GoNoGo(plan.load(), Options.actor()).signoff(name, role, Optional.ofNullable(comment));
+        Plan loaded = plan.load();
+        GoNoGo.Signed signed = new GoNoGo(loaded, policy.find(loaded), Options.actor())
+                .signoff(name, role, Optional.ofNullable(comment));
         System.out.println("Recorded: " + name.strip() + " signed off plan " + PlanFingerprint.shortForm(
                 signed.gate().planSha256()) + " as " + signed.role() + " (timeline event " + signed.seq() + ").");
         System.out.println("The gate when signing:");

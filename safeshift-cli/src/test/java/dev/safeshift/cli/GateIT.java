@@ -107,6 +107,20 @@ class GateIT {
             assertThat(overridden.exitCode()).isEqualTo(8);
             assertThat(store.require("gate_case").phase()).isEqualTo(Phase.STREAMING);
 
+            // The organization's policy, found next to the plan: its rules are criteria named after them.
+            Files.writeString(directory.resolve("safeshift-policy.yaml"), "policy: acme-payments\nrules:\n"
+                    + "  - name: security-signs\n    why: 2026-03 postmortem\n    signoffs: [security]\n"
+                    + "  - name: clean-day\n    clean-verification-for: 24h\n");
+            CommandRun withPolicy = CommandRun.of("gate", file.toString());
+            assertThat(withPolicy.exitCode()).isEqualTo(13);
+            assertThat(withPolicy.stdout()).contains("with policy acme-payments (safeshift-policy.yaml)")
+                    .contains("FAIL    policy:security-signs").contains("[rule: 2026-03 postmortem]")
+                    .contains("FAIL    policy:clean-day").contains("the policy wants clean verification for 1d");
+            CommandRun security = CommandRun.of("signoff", file.toString(), "--name", "Bruce Schneier", "--role",
+                    "Security");
+            assertThat(security.exitCode()).as(security.stdout()).isZero();
+            assertThat(CommandRun.of("gate", file.toString()).stdout()).contains("PASS    policy:security-signs");
+
             CommandRun audit = CommandRun.of("audit", file.toString());
             assertThat(audit.exitCode()).as(audit.stdout()).isZero();
             assertThat(audit.stdout()).contains("Timeline intact").contains("Grace Hopper (engineering)")

@@ -10,6 +10,7 @@ import dev.safeshift.gate.PlanFingerprint;
 import dev.safeshift.gate.Signoff;
 import dev.safeshift.plan.GateSpec;
 import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.Policy;
 import dev.safeshift.run.PlanSummary;
 import dev.safeshift.store.ChainCheck;
 import dev.safeshift.store.ControlStore;
@@ -31,12 +32,20 @@ public final class GoNoGo {
     public static final String OVERRIDE_EVENT = "gate-overridden";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How many of the latest verifications a policy's clean streak is judged on. */
+    static final int HISTORY = 1_000;
+
     private final Plan plan;
+    private final Optional<Policy> policy;
     private final String actor;
 
-    /** @param actor who asks, as the timeline names them */
-    public GoNoGo(Plan plan, String actor) {
+    /**
+     * @param policy the organization's policy ({@link dev.safeshift.plan.PolicyLoader#find}), if one applies
+     * @param actor  who asks, as the timeline names them
+     */
+    public GoNoGo(Plan plan, Optional<Policy> policy, String actor) {
         this.plan = plan;
+        this.policy = policy;
         this.actor = actor;
     }
 
@@ -51,25 +60,31 @@ public final class GoNoGo {
                     migration.flatMap(m -> store.stream(m.id())),
                     DaemonLock.isHeld(plan.controlEndpoint(), plan.control().schema(), plan.name()),
                     migration.map(m -> Signoff.from(store.timeline(m.id()))).orElse(List.of()),
-                    GateChecks.run(plan));
-            return Gate.evaluate(plan, sha256, evidence, Instant.now());
+                    GateChecks.run(plan),
+                    migration.map(m -> store.recentVerifications(m.id(), HISTORY)).orElse(List.of()));
+            return Gate.evaluate(plan, policy, sha256, evidence, Instant.now());
         }
     }
 
     /**
      * Records {@code name}'s sign-off in {@code role} of this exact plan, with the gate as it stands
-     * now as its evidence. The role must be one the plan's gate requires.
+     * now as its evidence. The role must be one the plan's gate or the policy requires.
      */
     public Signed signoff(String name, String role, Optional<String> comment) {
-        GateSpec gate = plan.gate().filter(g -> !g.signoffs().isEmpty()).orElseThrow(() -> new SafeshiftException(
-                SafeshiftException.Kind.BAD_PLAN, "the plan's gate requires no sign-off: list the roles under "
-                + "gate.signoffs (for example [engineering, finance]) first"));
+        List<String> roles = new java.util.ArrayList<>(plan.gate().map(GateSpec::signoffs).orElse(List.of()));
+        policy.ifPresent(p -> p.signoffRoles().stream()
+                .filter(r -> roles.stream().noneMatch(known -> GateSpec.normalRole(known).equals(GateSpec.normalRole(r))))
+                .forEach(roles::add));
+        if (roles.isEmpty()) {
+            throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "neither the plan's gate nor a policy "
+                    + "requires a sign-off: list the roles under gate.signoffs (for example [engineering, finance]) first");
+        }
         if (name == null || name.isBlank()) {
             throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--name is the signer's full name, not blank");
         }
-        String required = gate.requiredRole(role).orElseThrow(() -> new SafeshiftException(
-                SafeshiftException.Kind.BAD_PLAN, "'" + role + "' is not a role the plan's gate requires; the roles "
-                + "are: " + String.join(", ", gate.signoffs())));
+        String required = roles.stream().filter(r -> GateSpec.normalRole(r).equals(GateSpec.normalRole(role)))
+                .findFirst().orElseThrow(() -> new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "'" + role
+                        + "' is not a role the plan's gate or policy requires; the roles are: " + String.join(", ", roles)));
         GateReport now = evaluate();
         try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
             MigrationRecord migration = store.register(plan.name(), PlanSummary.json(plan));

@@ -4,6 +4,7 @@ import dev.safeshift.plan.CutoverSettings;
 import dev.safeshift.plan.Durations;
 import dev.safeshift.plan.GateSpec;
 import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.Policy;
 import dev.safeshift.store.StreamState;
 import dev.safeshift.store.VerificationSummary;
 import dev.safeshift.trigger.TriggerAction;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
  *   <li>{@code signoff:<role>} for each required role: a sign-off of this exact plan;</li>
  *   <li>{@code check:<name>} for each check of the team's own ({@link GateChecks}).</li>
  * </ol>
+ * and {@code policy:<rule>} for each rule of the organization's {@link Policy}, whatever the plan says.
  */
 public final class Gate {
 
@@ -45,20 +47,29 @@ public final class Gate {
      * @param daemonRunning    whether a daemon holds the migration now
      * @param signoffs         the sign-offs on the migration's timeline
      * @param checks           the results of the gate's own checks, in plan order
+     * @param history          the latest verifications, newest first, for a policy's clean streak
      */
     public record Evidence(Optional<VerificationSummary> lastVerification, Optional<StreamState> stream,
-                           boolean daemonRunning, List<Signoff> signoffs, List<Criterion> checks) {
+                           boolean daemonRunning, List<Signoff> signoffs, List<Criterion> checks,
+                           List<VerificationSummary> history) {
 
         public Evidence {
             signoffs = List.copyOf(signoffs);
             checks = List.copyOf(checks);
+            history = List.copyOf(history);
         }
     }
 
     public static GateReport evaluate(Plan plan, String planSha256, Evidence evidence, Instant now) {
+        return evaluate(plan, Optional.empty(), planSha256, evidence, now);
+    }
+
+    public static GateReport evaluate(Plan plan, Optional<Policy> policy, String planSha256, Evidence evidence,
+                                      Instant now) {
         List<Criterion> criteria = new ArrayList<>();
         CutoverSettings cutover = plan.cutover();
-        criteria.add(verification(cutover, evidence.lastVerification(), now));
+        criteria.add(verification(cutover.verifiedWithin(), "cutover.verified-within, "
+                + Durations.format(cutover.verifiedWithin()), evidence.lastVerification(), now));
         criteria.add(streamLag(cutover, evidence, now));
         if (plan.gate().isPresent()) {
             GateSpec gate = plan.gate().get();
@@ -68,12 +79,66 @@ public final class Gate {
             }
             criteria.addAll(evidence.checks());
         }
-        return new GateReport(planSha256, now, criteria);
+        policy.ifPresent(rules -> rules.rules().forEach(rule -> criteria.add(policyRule(rule, plan, planSha256,
+                evidence, now))));
+        return new GateReport(planSha256, now, criteria,
+                policy.map(p -> p.name() + " (" + p.file().getFileName() + ")"));
     }
 
-    private static Criterion verification(CutoverSettings cutover, Optional<VerificationSummary> last, Instant now) {
+    private static Criterion policyRule(Policy.Rule rule, Plan plan, String planSha256, Evidence evidence, Instant now) {
+        String name = "policy:" + rule.name();
+        Criterion judged = switch (rule.kind()) {
+            case SIGNOFFS -> {
+                List<Criterion> roles = rule.roles().stream().map(role -> signoff(role, planSha256, evidence.signoffs()))
+                        .toList();
+                String said = roles.stream().map(c -> c.name().substring("signoff:".length()) + ": " + c.evidence())
+                        .collect(Collectors.joining("; "));
+                yield roles.stream().allMatch(c -> c.verdict() == Verdict.PASS) ? Criterion.pass(name, said)
+                        : Criterion.fail(name, said);
+            }
+            case VERIFIED_WITHIN -> {
+                Criterion within = verification(rule.duration().orElseThrow(), "the policy's " + rule.kind().field()
+                        + ", " + Durations.format(rule.duration().orElseThrow()), evidence.lastVerification(), now);
+                yield new Criterion(name, within.verdict(), within.evidence());
+            }
+            case CLEAN_VERIFICATION_FOR -> cleanStreak(name, rule.duration().orElseThrow(), evidence.history(), now);
+            case ROLLBACK_TRIGGER -> {
+                Criterion triggers = rollbackTriggers(plan.cutover().triggers());
+                yield new Criterion(name, triggers.verdict(), triggers.evidence());
+            }
+        };
+        return rule.why().map(why -> new Criterion(judged.name(), judged.verdict(), judged.evidence() + " [rule: " + why
+                + "]")).orElse(judged);
+    }
+
+    /** Every verification clean, without a break, since at least {@code span} ago. */
+    private static Criterion cleanStreak(String name, Duration span, List<VerificationSummary> newestFirst, Instant now) {
+        String wanted = "clean verification for " + Durations.format(span);
+        if (newestFirst.isEmpty()) {
+            return Criterion.fail(name, "never verified; the policy wants " + wanted);
+        }
+        if (!newestFirst.get(0).clean()) {
+            return Criterion.fail(name, "the last verification, at " + newestFirst.get(0).recordedAt()
+                    + ", found differences; the policy wants " + wanted);
+        }
+        VerificationSummary first = newestFirst.get(0);
+        int count = 0;
+        for (VerificationSummary verification : newestFirst) {
+            if (!verification.clean()) {
+                break;
+            }
+            first = verification;
+            count++;
+        }
+        Duration clean = Duration.between(first.recordedAt(), now);
+        String streak = count + " clean verification(s) since " + first.recordedAt() + " (" + Durations.format(clean) + ")";
+        return clean.compareTo(span) >= 0 ? Criterion.pass(name, streak)
+                : Criterion.fail(name, "only " + streak + "; the policy wants " + wanted);
+    }
+
+    private static Criterion verification(Duration within, String limit, Optional<VerificationSummary> last,
+                                          Instant now) {
         String name = "verification";
-        String limit = "cutover.verified-within, " + Durations.format(cutover.verifiedWithin());
         if (last.isEmpty()) {
             return Criterion.fail(name, "never verified; run safeshift verify (a clean result within " + limit + ")");
         }
@@ -84,7 +149,7 @@ public final class Gate {
                     + summary.missingInTarget() + " missing, " + summary.extraInTarget() + " extra, " + summary.differing()
                     + " differing, " + summary.unsettled() + " unsettled rows)");
         }
-        if (Duration.between(summary.recordedAt(), now).compareTo(cutover.verifiedWithin()) > 0) {
+        if (Duration.between(summary.recordedAt(), now).compareTo(within) > 0) {
             return Criterion.fail(name, "the last verification was clean but is " + age + " old, older than " + limit
                     + "; verify again");
         }

@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param planSha256  the fingerprint of the plan it was evaluated for ({@link PlanFingerprint})
  * @param evaluatedAt when
  * @param criteria    every criterion, in a fixed order
+ * @param policy      the organization's policy that was applied, as "name (file)", if any
  */
-public record GateReport(String planSha256, Instant evaluatedAt, List<Criterion> criteria) {
+public record GateReport(String planSha256, Instant evaluatedAt, List<Criterion> criteria, java.util.Optional<String> policy) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -22,6 +23,7 @@ public record GateReport(String planSha256, Instant evaluatedAt, List<Criterion>
         Objects.requireNonNull(planSha256, "planSha256");
         Objects.requireNonNull(evaluatedAt, "evaluatedAt");
         criteria = List.copyOf(criteria);
+        Objects.requireNonNull(policy, "policy");
     }
 
     /** GO: every criterion passes. A criterion that cannot be told (UNKNOWN) is not a pass. */
@@ -40,6 +42,7 @@ public record GateReport(String planSha256, Instant evaluatedAt, List<Criterion>
         root.put("plan_sha256", planSha256);
         root.put("evaluated_at", evaluatedAt.toString());
         root.put("passed", passed());
+        root.put("policy", policy.orElse(null));
         ArrayNode list = root.putArray("criteria");
         for (Criterion criterion : criteria) {
             list.addObject().put("name", criterion.name()).put("verdict", criterion.verdict().name())

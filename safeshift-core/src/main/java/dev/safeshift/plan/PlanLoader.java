@@ -40,7 +40,8 @@ public final class PlanLoader {
         return new PlanBinder(file, environment).bind(checked);
     }
 
-    private static Node compose(Path file) {
+    /** The file's YAML node tree, or a {@link PlanException} saying what is wrong with it. */
+    static Node compose(Path file) {
         String text = PlanText.read(file);
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(PlanText.MAX_BYTES);

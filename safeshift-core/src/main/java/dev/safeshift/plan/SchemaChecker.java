@@ -41,7 +41,12 @@ final class SchemaChecker {
     }
 
     Checked check(Node root) {
-        return value(root, PlanSchema.root(), "", root.getStartMark());
+        return check(root, PlanSchema.root());
+    }
+
+    /** Checks a file of another kind (a policy) against its own schema. */
+    Checked check(Node root, Field schema) {
+        return value(root, schema, "", root.getStartMark());
     }
 
     /** @param anchor where the field's key is written, so a missing nested field can point there */

@@ -324,6 +324,11 @@ public final class ControlStore implements AutoCloseable {
         return work(Isolation.AUTOCOMMIT, () -> verifications.latest(migrationId));
     }
 
+    /** The latest {@code limit} verifications, newest first. */
+    public synchronized List<VerificationSummary> recentVerifications(long migrationId, int limit) {
+        return work(Isolation.AUTOCOMMIT, () -> verifications.recent(migrationId, limit));
+    }
+
     /** Where the migration's traffic goes; empty until a route was first set (routers then use the source). */
     public synchronized Optional<RouteState> route(long migrationId) {
         return work(Isolation.AUTOCOMMIT, () -> routes.find(migrationId));

@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -77,6 +78,22 @@ final class VerificationTable {
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Optional.of(summary(rows)) : Optional.empty();
             }
+        }
+    }
+
+    /** The latest {@code limit} verifications, newest first. */
+    List<VerificationSummary> recent(long migrationId, int limit) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM " + table()
+                + " WHERE migration_id = ? ORDER BY finished_at DESC, id DESC LIMIT ?")) {
+            select.setLong(1, migrationId);
+            select.setInt(2, limit);
+            List<VerificationSummary> found = new java.util.ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(summary(rows));
+                }
+            }
+            return found;
         }
     }
 

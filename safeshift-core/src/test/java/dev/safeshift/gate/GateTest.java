@@ -8,6 +8,7 @@ import dev.safeshift.plan.CutoverSettings;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.GateSpec;
 import dev.safeshift.plan.Plan;
+import dev.safeshift.plan.Policy;
 import dev.safeshift.plan.QualifiedName;
 import dev.safeshift.plan.RetrySettings;
 import dev.safeshift.plan.StreamSettings;
@@ -21,6 +22,7 @@ import dev.safeshift.trigger.ProviderKind;
 import dev.safeshift.trigger.TriggerAction;
 import dev.safeshift.trigger.TriggerSpec;
 import dev.safeshift.verify.Scope;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -101,13 +103,51 @@ class GateTest {
         assertThat(owned.passed()).isTrue();
     }
 
+    @Test
+    void aPolicyAddsItsRulesAsCriteriaNamedAfterThemWhateverThePlanSays() {
+        Policy policy = new Policy(Path.of("safeshift-policy.yaml"), "acme", List.of(
+                new Policy.Rule("finance-signs", Optional.of("2026-03 postmortem"), Policy.Kind.SIGNOFFS,
+                        List.of("finance"), Optional.empty()),
+                new Policy.Rule("clean-day", Optional.empty(), Policy.Kind.CLEAN_VERIFICATION_FOR, List.of(),
+                        Optional.of(Duration.ofHours(24))),
+                new Policy.Rule("owned-rollback", Optional.empty(), Policy.Kind.ROLLBACK_TRIGGER, List.of(),
+                        Optional.empty())));
+        // hourly verifications: clean for the last 30 hours, one with differences 31 hours ago
+        List<VerificationSummary> history = new java.util.ArrayList<>();
+        for (int hour = 0; hour <= 30; hour++) {
+            history.add(verified(NOW.minus(Duration.ofHours(hour)), true));
+        }
+        history.add(verified(NOW.minus(Duration.ofHours(31)), false));
+        Gate.Evidence evidence = new Gate.Evidence(Optional.of(history.get(0)), Optional.of(stream(1, NOW)), true,
+                List.of(new Signoff(3, NOW, "Ada Lovelace", "Finance", Optional.empty(), SHA, "ada")), List.of(), history);
+
+        GateReport report = Gate.evaluate(plan(Optional.empty(), List.of(rollback(null))), Optional.of(policy), SHA,
+                evidence, NOW);
+
+        assertThat(report.criteria()).extracting(Criterion::name).containsExactly("verification", "stream-lag",
+                "policy:finance-signs", "policy:clean-day", "policy:owned-rollback");
+        assertThat(verdict(report, "policy:finance-signs")).isEqualTo(Verdict.PASS);
+        assertThat(report.criteria().get(2).evidence()).endsWith("[rule: 2026-03 postmortem]");
+        assertThat(verdict(report, "policy:clean-day")).isEqualTo(Verdict.PASS);
+        assertThat(report.criteria().get(3).evidence()).startsWith("31 clean verification(s) since");
+        assertThat(verdict(report, "policy:owned-rollback")).isEqualTo(Verdict.FAIL);
+        assertThat(report.policy()).contains("acme (safeshift-policy.yaml)");
+
+        List<VerificationSummary> broken = new java.util.ArrayList<>(history);
+        broken.set(5, verified(NOW.minus(Duration.ofHours(5)), false));
+        GateReport shortStreak = Gate.evaluate(plan(Optional.empty(), List.of()), Optional.of(policy), SHA,
+                new Gate.Evidence(evidence.lastVerification(), evidence.stream(), true, List.of(), List.of(), broken), NOW);
+        assertThat(verdict(shortStreak, "policy:clean-day")).isEqualTo(Verdict.FAIL);
+        assertThat(verdict(shortStreak, "policy:finance-signs")).isEqualTo(Verdict.FAIL);
+    }
+
     private static Verdict verdict(GateReport report, String name) {
         return report.criteria().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().verdict();
     }
 
     private static Gate.Evidence evidence(Optional<VerificationSummary> verification, Optional<StreamState> stream,
                                           List<Signoff> signoffs) {
-        return new Gate.Evidence(verification, stream, true, signoffs, List.of());
+        return new Gate.Evidence(verification, stream, true, signoffs, List.of(), verification.stream().toList());
     }
 
     private static VerificationSummary verified(Instant at, boolean clean) {
