@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 GateCommand.class,
                 SignoffCommand.class,
                 AuditCommand.class,
+                ReportCommand.class,
                 CutoverCommand.class,
                 RollbackCommand.class,
                 CompleteCommand.class,

@@ -14,6 +14,8 @@ import dev.safeshift.testing.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +46,10 @@ class GateIT {
                 + "      condition: '> 2%'\n      action: rollback\n      owner: Ana Lima\n      deadline: 2m\n"
                 + "gate:\n  signoffs: [engineering, Finance]\n  checks:\n"
                 + "    - name: no_negative_amounts\n      database: source\n"
-                + "      sql: SELECT count(*) = 0 FROM payments WHERE amount < 0\n";
+                + "      sql: SELECT count(*) = 0 FROM payments WHERE amount < 0\n"
+                + "business:\n  revenue-per-minute: 1200 USD\n"
+                + "risks:\n  - failure-mode: card payments fail after the switch\n    likelihood: low\n"
+                + "    impact: customers cannot pay\n    mitigation: payment_errors rolls back\n    owner: Ana Lima\n";
         Files.writeString(file, plan);
         Plan loaded = PlanLoader.load(file);
 
@@ -78,6 +83,29 @@ class GateIT {
             assertThat(go.exitCode()).as(go.stdout()).isZero();
             assertThat(go.stdout()).contains("PASS    signoff:Finance").contains("Ada Lovelace signed at")
                     .contains("window agreed with the payments team").contains("GO: every criterion passes.");
+
+            // The report, parsed: its sections, and its figures against the store.
+            Path html = directory.resolve("report.html");
+            assertThat(CommandRun.of("report", file.toString(), "--format", "html", "--output", html.toString())
+                    .exitCode()).isZero();
+            Document report = Jsoup.parse(html.toFile(), "UTF-8");
+            assertThat(report.select("section").eachAttr("id")).containsExactly("summary", "runbook", "go-no-go",
+                    "risk-register", "timeline", "postmortem");
+            assertThat(report.select("#gate tbody tr")).hasSize(6)
+                    .allSatisfy(row -> assertThat(row.child(1).text()).isEqualTo("PASS"));
+            assertThat(report.select("#signoffs tbody tr").eachText()).hasSize(2)
+                    .anySatisfy(row -> assertThat(row).contains("Grace Hopper engineering"))
+                    .anySatisfy(row -> assertThat(row).contains("Ada Lovelace Finance").contains("yes"));
+            assertThat(report.select("#events tbody tr")).hasSize(store.timeline(id).size());
+            assertThat(report.select("#risks tbody tr").eachText())
+                    .anySatisfy(row -> assertThat(row).startsWith("card payments fail after the switch low"))
+                    .anySatisfy(row -> assertThat(row).contains("writes wait up to 5s").contains("about 100 USD"))
+                    .anySatisfy(row -> assertThat(row).contains("error rate > 2%").contains("about 3,000 USD"));
+            assertThat(report.select("#runbook pre").eachText()).contains("safeshift cutover " + file,
+                    "safeshift rollback " + file);
+            assertThat(report.select("#postmortem").text()).contains("Not yet");
+            assertThat(CommandRun.of("report", file.toString()).stdout()).contains("## Risk register")
+                    .contains("| Grace Hopper | engineering |");
 
             // The plan changes (a threshold): every sign-off was of the earlier content.
             Files.writeString(file, plan.replace("'> 2%'", "'> 3%'"));

@@ -11,6 +11,8 @@ import dev.safeshift.gate.Signoff;
 import dev.safeshift.plan.GateSpec;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.Policy;
+import dev.safeshift.report.MigrationReport;
+import dev.safeshift.report.ReportDocument;
 import dev.safeshift.run.PlanSummary;
 import dev.safeshift.store.ChainCheck;
 import dev.safeshift.store.ControlStore;
@@ -105,6 +107,16 @@ public final class GoNoGo {
             detail.put("reason", reason.strip());
             detail.set("gate", gate.toJson());
             store.append(migration.id(), OVERRIDE_EVENT, actor, detail.toString());
+        }
+    }
+
+    /** The report of the migration ({@link MigrationReport}), with the gate evaluated now. */
+    public ReportDocument report(String file) {
+        GateReport gate = evaluate();
+        try (ControlStore store = ControlStore.open(plan.controlEndpoint(), plan.control().schema())) {
+            Optional<MigrationRecord> migration = store.find(plan.name());
+            List<TimelineEvent> timeline = migration.map(m -> store.timeline(m.id())).orElse(List.of());
+            return MigrationReport.build(plan, file, gate, migration, timeline, Instant.now());
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param cutover when a cutover may start, how traffic is switched and how long writes may be held
  * @param change the schema changes applied to the source tables in place; empty when the plan makes none
  * @param gate   sign-offs and checks the cutover's go/no-go gate adds to its preconditions; empty for none
+ * @param risks  the risk register's entries and the business figure that states risks in money
  */
 public record Plan(
         Path file,
@@ -34,12 +35,14 @@ public record Plan(
         CutoverSettings cutover,
         List<Owner> owners,
         Optional<ChangeSpec> change,
-        Optional<GateSpec> gate) {
+        Optional<GateSpec> gate,
+        RiskSpec risks) {
 
     public Plan {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(gate, "gate");
+        Objects.requireNonNull(risks, "risks");
         tables = List.copyOf(tables);
         owners = List.copyOf(owners);
         Objects.requireNonNull(retry, "retry");
@@ -48,6 +51,15 @@ public record Plan(
         if (target.isEmpty() && change.isEmpty()) {
             throw new IllegalArgumentException("a plan has a target, a change or both");
         }
+    }
+
+    /** A plan without a risk register. */
+    public Plan(Path file, String name, Endpoint source, Optional<Endpoint> target, List<TableSpec> tables,
+                ControlSpec control, CopySettings copy, Optional<VerifySchedule> verify, RetrySettings retry,
+                StreamSettings stream, CutoverSettings cutover, List<Owner> owners, Optional<ChangeSpec> change,
+                Optional<GateSpec> gate) {
+        this(file, name, source, target, tables, control, copy, verify, retry, stream, cutover, owners, change, gate,
+                RiskSpec.NONE);
     }
 
     /** A plan without a gate of its own. */
@@ -76,7 +88,7 @@ public record Plan(
     /** The same plan with other cutover settings. */
     public Plan withCutover(CutoverSettings settings) {
         return new Plan(file, name, source, target, tables, control, copy, verify, retry, stream, settings, owners,
-                change, gate);
+                change, gate, risks);
     }
 
     /**

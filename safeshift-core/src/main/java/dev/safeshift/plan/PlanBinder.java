@@ -62,7 +62,15 @@ final class PlanBinder {
                 cutover(root.get("cutover")),
                 owners(root.get("owners")),
                 root.find("change").map(change -> new ChangeSpec(change(change).scripts(), apply(root.get("apply")))),
-                root.find("gate").map(this::gate));
+                root.find("gate").map(this::gate),
+                risks(root));
+    }
+
+    private static RiskSpec risks(Checked root) {
+        return new RiskSpec(root.find("business").map(b -> RiskSpec.Money.parse(b.get("revenue-per-minute").text())),
+                root.get("risks").items().stream().map(r -> new RiskSpec.Entry(r.get("failure-mode").text(),
+                        r.get("likelihood").text(), r.get("impact").text(), r.get("mitigation").text(),
+                        r.get("owner").text())).toList());
     }
 
     private GateSpec gate(Checked section) {

@@ -60,6 +60,8 @@ public final class PlanSchema {
             stream(),
             cutover(),
             GateFields.gate(),
+            RiskFields.business(),
+            RiskFields.risks(),
             Field.of("owners", LIST)
                     .description("The people accountable for this migration. Reports and the go/no-go "
                             + "checklist name them.")

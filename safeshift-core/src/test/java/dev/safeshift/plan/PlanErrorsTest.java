@@ -53,7 +53,7 @@ class PlanErrorsTest {
         PlanException e = error("nmae: payments_move\n");
 
         assertThat(e).hasMessage(at(1, 1) + "unknown field 'nmae' at the top level. Did you mean 'name'? "
-                + "Known fields: name, source, target, tables, change, apply, control, copy, verify, retry, stream, cutover, gate, owners.");
+                + "Known fields: name, source, target, tables, change, apply, control, copy, verify, retry, stream, cutover, gate, business, risks, owners.");
     }
 
     @Test
@@ -61,7 +61,7 @@ class PlanErrorsTest {
         PlanException e = error(PlanFiles.MINIMAL + "deadline: tomorrow\n");
 
         assertThat(e).hasMessage(at(10, 1) + "unknown field 'deadline' at the top level. "
-                + "Known fields: name, source, target, tables, change, apply, control, copy, verify, retry, stream, cutover, gate, owners.");
+                + "Known fields: name, source, target, tables, change, apply, control, copy, verify, retry, stream, cutover, gate, business, risks, owners.");
         assertThat(e.suggestion()).isEmpty();
     }
 

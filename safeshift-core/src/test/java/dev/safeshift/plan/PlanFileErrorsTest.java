@@ -87,7 +87,7 @@ class PlanFileErrorsTest {
     @Test
     void topLevelListIsATypeError() {
         assertThat(error("- name: payments_move\n")).hasMessage(at(1, 1) + "the plan: expected a map with the fields "
-                + "name, source, target, tables, change, apply, control, copy, verify, retry, stream, cutover, gate, owners, got a list.");
+                + "name, source, target, tables, change, apply, control, copy, verify, retry, stream, cutover, gate, business, risks, owners, got a list.");
     }
 
     @Test
