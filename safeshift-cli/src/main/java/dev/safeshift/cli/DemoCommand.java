@@ -7,6 +7,7 @@ import dev.safeshift.app.Migration;
 import dev.safeshift.cli.demo.PaymentsTable;
 import dev.safeshift.cli.demo.PaymentsWorkload;
 import dev.safeshift.cli.demo.RowByRow;
+import dev.safeshift.dashboard.DashboardServer;
 import dev.safeshift.jdbc.Connections;
 import dev.safeshift.plan.ControlSpec;
 import dev.safeshift.plan.CopySettings;
@@ -79,6 +80,9 @@ final class DemoCommand implements Callable<Integer> {
             + " trigger rolls the application back to the source.")
     boolean breakTarget;
 
+    @picocli.CommandLine.Mixin
+    Options.DashboardAddress dashboard = new Options.DashboardAddress();
+
     @Option(names = "--debug", description = "Print the log and stack traces to the terminal.")
     void debug(boolean enabled) {
         if (enabled) {
@@ -115,7 +119,12 @@ final class DemoCommand implements Callable<Integer> {
                     Optional.empty(),
                     List.of(new Owner("Demo Operator", "migration lead", null)))
                     .withCutover(CutoverSettings.DEFAULTS.withTriggers(List.of(ERRORS)));
-            return move(plan, progress);
+            if (!dashboard.given()) {
+                return move(plan, progress);
+            }
+            try (DashboardServer page = dashboard.start(plan, Optional.empty(), System.out)) {
+                return move(plan, progress);
+            }
         }
     }
 

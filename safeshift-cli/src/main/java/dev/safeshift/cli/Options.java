@@ -2,6 +2,7 @@ package dev.safeshift.cli;
 
 import dev.safeshift.LogValues;
 import dev.safeshift.SafeshiftException;
+import dev.safeshift.dashboard.DashboardServer;
 import dev.safeshift.plan.Endpoint;
 import dev.safeshift.plan.Plan;
 import dev.safeshift.plan.PlanException;
@@ -66,6 +67,46 @@ final class Options {
         /** The plan, whether it moves tables, changes them in place or both: for commands that only read it. */
         Plan loadAnyKind() {
             return PlanLoader.load(planFile);
+        }
+    }
+
+    /** {@code --dashboard [HOST:]PORT}: serve the migration's dashboard from this process. */
+    static final class DashboardAddress {
+
+        @Option(names = "--dashboard", paramLabel = "[HOST:]PORT", description = "Serve the migration's dashboard on "
+                + "this port (127.0.0.1 unless a host is given, such as 0.0.0.0:8080 for other machines): a page in plain "
+                + "words, its state as JSON and Server-Sent Events, Prometheus /metrics. Signing off and cutting over "
+                + "from it need the token printed at start.")
+        String address;
+
+        boolean given() {
+            return address != null;
+        }
+
+        String host() {
+            int colon = address.lastIndexOf(':');
+            return colon < 0 ? "127.0.0.1" : address.substring(0, colon);
+        }
+
+        int port() {
+            String port = address.substring(address.lastIndexOf(':') + 1);
+            try {
+                int number = Integer.parseInt(port);
+                if (number < 0 || number > 65_535) {
+                    throw new NumberFormatException();
+                }
+                return number;
+            } catch (NumberFormatException e) {
+                throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--dashboard takes a port (0 to 65535) or "
+                        + "HOST:PORT, not '" + address + "'");
+            }
+        }
+
+        /** Starts the dashboard and says where it is and what its token is. */
+        DashboardServer start(Plan plan, Optional<Policy> policy, java.io.PrintStream out) {
+            DashboardServer server = DashboardServer.start(plan, policy, host(), port());
+            out.println("Dashboard: " + server.url() + "  (token for signing off and cutting over: " + server.token() + ")");
+            return server;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.safeshift.cli;
 
 import dev.safeshift.SafeshiftException;
+import dev.safeshift.dashboard.DashboardServer;
 import dev.safeshift.app.Daemon;
 import dev.safeshift.app.Migration;
 import dev.safeshift.plan.Plan;
@@ -24,10 +25,20 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     Options.PlanArgument plan = new Options.PlanArgument();
 
+    @Mixin
+    Options.DashboardAddress dashboard = new Options.DashboardAddress();
+
+    @Mixin
+    Options.PolicyFile policy = new Options.PolicyFile();
+
     @Override
     public Integer call() throws InterruptedException, SQLException {
         Plan loaded = plan.loadAnyKind();
         if (loaded.target().isEmpty()) {
+            if (dashboard.given()) {
+                throw new SafeshiftException(SafeshiftException.Kind.BAD_PLAN, "--dashboard shows a move to a target, "
+                        + "and " + plan.planFile + " only changes the source in place; leave --dashboard out");
+            }
             int ran = new ChangeRunner(loaded, Options.actor(), System.out::println).run();
             System.out.println(ran == 0 ? "The change was already applied; nothing to do."
                     : "The change is applied (" + ran + " step(s) run now).");
@@ -38,6 +49,17 @@ final class RunCommand implements Callable<Integer> {
                     + "(target:) and changes them (change:); applying a change together with a move is not supported "
                     + "yet. Apply the change with a plan that has no target first, then move.");
         }
+        DashboardServer server = dashboard.given() ? dashboard.start(loaded, policy.find(loaded), System.out) : null;
+        try {
+            return runDaemon(loaded);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private int runDaemon(Plan loaded) throws InterruptedException {
         try (Daemon daemon = new Migration(loaded, Options.actor()).daemon(new TerminalProgress(System.out))) {
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
