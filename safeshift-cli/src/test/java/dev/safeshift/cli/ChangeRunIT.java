@@ -49,31 +49,7 @@ class ChangeRunIT {
                 + "  - CREATE INDEX payments_note ON payments (note);\n"
                 + "apply:\n  max-write-wait: 2s\n");
 
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicLong writes = new AtomicLong();
-        AtomicLong slowestMillis = new AtomicLong();
-        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (Connection connection = EmbeddedPostgres.connect(source);
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO payments VALUES (?, ?, 'w')");
-                 PreparedStatement update = connection.prepareStatement("UPDATE payments SET amount = amount + 1 WHERE id = ?")) {
-                long id = 3_000_000;
-                while (writing.get()) {
-                    long started = System.nanoTime();
-                    insert.setLong(1, id);
-                    insert.setInt(2, (int) (id % 1000));
-                    insert.executeUpdate();
-                    update.setLong(1, id % 2_000_000 + 1);
-                    update.executeUpdate();
-                    slowestMillis.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
-                    writes.incrementAndGet();
-                    id++;
-                }
-            } catch (Throwable e) {
-                writerFailure.set(e);
-            }
-        }, "writer");
-        writer.start();
+        Application writer = new Application(source, "INSERT INTO payments VALUES (?, 1, 'w')", 3_000_000, 2_000_000);
 
         // A long transaction reading the table: the constraint's brief ACCESS EXCLUSIVE cannot be had until it ends,
         // 3 s after the change first asks for the lock (longer than one lock timeout, so the step must retry).
@@ -100,25 +76,24 @@ class ChangeRunIT {
                 reader.commit();
                 reader.close();
             } catch (Exception e) {
-                writerFailure.compareAndSet(null, e);
+                writer.failure.compareAndSet(null, e);
             }
         }, "long-transaction");
         release.start();
 
-        long writesBefore = writes.get();
+        long writesBefore = writer.writes.get();
         CommandRun run = CommandRun.of("run", plan.toString());
-        long writesDuring = writes.get() - writesBefore;
-        writing.set(false);
-        writer.join(10_000);
+        long writesDuring = writer.writes.get() - writesBefore;
+        writer.close();
         release.join(10_000);
 
         System.err.printf("change applied online: %d writes during the run, the slowest took %d ms (limit %d ms)%n",
-                writesDuring, slowestMillis.get(), MAX_WRITE_WAIT_MILLIS);
-        assertThat(writerFailure.get()).isNull();
+                writesDuring, writer.slowestMillis.get(), MAX_WRITE_WAIT_MILLIS);
+        assertThat(writer.failure.get()).isNull();
         assertThat(run.exitCode()).as(run.stdout()).isZero();
         assertThat(run.stdout()).contains("waited").contains("trying again").contains("The change is applied");
         assertThat(writesDuring).as("writes went on while the change was applied").isGreaterThan(100);
-        assertThat(slowestMillis.get()).as("the slowest write, in ms").isLessThanOrEqualTo(MAX_WRITE_WAIT_MILLIS);
+        assertThat(writer.slowestMillis.get()).as("the slowest write, in ms").isLessThanOrEqualTo(MAX_WRITE_WAIT_MILLIS);
 
         assertThat(Databases.scalar(source, "SELECT convalidated FROM pg_constraint WHERE conname = 'amount_nonnegative'"))
                 .isEqualTo("t");
@@ -151,7 +126,7 @@ class ChangeRunIT {
         Endpoint source = EmbeddedPostgres.newDatabase("fill");
         Databases.sql(source,
                 "CREATE TABLE payments (id bigint PRIMARY KEY, amount int NOT NULL)",
-                "INSERT INTO payments SELECT g, g % 1000 FROM generate_series(1, 300000) g",
+                "INSERT INTO payments SELECT g, g % 1000 FROM generate_series(1, 150000) g",
                 "ANALYZE payments");
         Path plan = directory.resolve("fill.yaml");
         Files.writeString(plan, "name: payments_token\n"
@@ -163,42 +138,19 @@ class ChangeRunIT {
         CommandRun check = CommandRun.of("check", plan.toString());
         assertThat(check.stdout()).contains("adding-field-with-default");
 
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicLong writes = new AtomicLong();
-        AtomicLong slowestMillis = new AtomicLong();
-        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (Connection connection = EmbeddedPostgres.connect(source);
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO payments (id, amount) VALUES (?, 1)");
-                 PreparedStatement update = connection.prepareStatement("UPDATE payments SET amount = amount + 1 WHERE id = ?")) {
-                long id = 1_000_000;
-                while (writing.get()) {
-                    long started = System.nanoTime();
-                    insert.setLong(1, id++);
-                    insert.executeUpdate();
-                    update.setLong(1, id % 300_000 + 1);
-                    update.executeUpdate();
-                    slowestMillis.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
-                    writes.incrementAndGet();
-                }
-            } catch (Throwable e) {
-                writerFailure.set(e);
-            }
-        }, "writer");
-        writer.start();
+        Application writer = new Application(source, "INSERT INTO payments (id, amount) VALUES (?, 1)", 1_000_000, 150_000);
         CommandRun run = CommandRun.of("run", plan.toString());
-        writing.set(false);
-        writer.join(10_000);
+        writer.close();
 
-        assertThat(writerFailure.get()).isNull();
+        assertThat(writer.failure.get()).isNull();
         assertThat(run.exitCode()).as(run.stdout()).isZero();
         assertThat(run.stdout()).contains("rows filled, done");
-        assertThat(writes.get()).as("writes went on while the column was filled").isGreaterThan(100);
-        assertThat(slowestMillis.get()).as("the slowest write, in ms").isLessThanOrEqualTo(1_000);
+        assertThat(writer.writes.get()).as("writes went on while the column was filled").isGreaterThan(100);
+        assertThat(writer.slowestMillis.get()).as("the slowest write, in ms").isLessThanOrEqualTo(1_000);
         assertThat(Databases.scalar(source, "SELECT count(*) FILTER (WHERE token IS NULL) || '/' "
                 + "|| (count(*) - count(DISTINCT token)) FROM payments")).as("no row without a token, none shared")
                 .isEqualTo("0/0");
-        assertThat(Databases.scalar(source, "SELECT count(*) > 300000 FROM payments")).isEqualTo("t");
+        assertThat(Databases.scalar(source, "SELECT count(*) > 150000 FROM payments")).isEqualTo("t");
         assertThat(Databases.scalar(source, "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'payments'::regclass "
                 + "AND attname = 'token'")).isEqualTo("t");
         assertThat(timeline(source, "change-step-done")).extracting(d -> d.get("purpose").asText())
@@ -302,6 +254,48 @@ class ChangeRunIT {
         assertThat(run.exitCode()).isEqualTo(7);
         assertThat(Databases.scalar(source, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'payments'::regclass "
                 + "AND attname = 'note'")).isEqualTo("0");
+    }
+
+    /**
+     * The application: a loop of one insert of a new row and one update of an existing one, each
+     * round timed, until closed.
+     */
+    private static final class Application implements AutoCloseable {
+
+        final AtomicLong writes = new AtomicLong();
+        final AtomicLong slowestMillis = new AtomicLong();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final AtomicBoolean writing = new AtomicBoolean(true);
+        private final Thread thread;
+
+        /** {@code insert} takes the new row's id; existing rows have ids 1 to {@code existingRows}. */
+        Application(Endpoint source, String insert, long firstNewId, long existingRows) {
+            thread = new Thread(() -> {
+                try (Connection connection = EmbeddedPostgres.connect(source);
+                     PreparedStatement inserting = connection.prepareStatement(insert);
+                     PreparedStatement updating = connection.prepareStatement(
+                             "UPDATE payments SET amount = amount + 1 WHERE id = ?")) {
+                    for (long id = firstNewId; writing.get(); id++) {
+                        long started = System.nanoTime();
+                        inserting.setLong(1, id);
+                        inserting.executeUpdate();
+                        updating.setLong(1, id % existingRows + 1);
+                        updating.executeUpdate();
+                        slowestMillis.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+                        writes.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "writer");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            writing.set(false);
+            thread.join(10_000);
+        }
     }
 
     private static List<JsonNode> timeline(Endpoint source, String kind) throws Exception {

@@ -42,7 +42,7 @@ class DashboardBrowserIT {
         }
         String url = "http://127.0.0.1:" + port + "/";
         CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> Main.execute("demo", "--rows", "20000",
-                "--writes-per-second", "100", "--stream-seconds", "25", "--dashboard", "127.0.0.1:" + port));
+                "--writes-per-second", "100", "--stream-seconds", "8", "--dashboard", "127.0.0.1:" + port));
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(
                 java.io.IOException.class).untilAsserted(() -> {

@@ -44,6 +44,15 @@ final class PlainWords {
         };
     }
 
+    /** The phase a phase event moved to, empty when it is not one. */
+    static String to(TimelineEvent event) {
+        try {
+            return JSON.readTree(event.detail()).path("to").asText("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     static String words(String phase) {
         return switch (phase) {
             case "PLANNED" -> "planned";

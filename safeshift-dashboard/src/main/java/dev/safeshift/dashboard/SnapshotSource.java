@@ -113,9 +113,13 @@ final class SnapshotSource implements AutoCloseable {
                 problems.add("The last check found differences between the databases.");
             }
         });
-        timeline.stream().filter(e -> "phase".equals(e.kind()) && e.detail().contains("\"to\":\"CUT_OVER\""))
-                .reduce((first, second) -> second).ifPresent(cut -> root.putObject("window")
-                        .put("since", cut.at().toString()).put("elapsedSeconds", Duration.between(cut.at(), now).toSeconds()));
+        if (report.phase() == Phase.CUT_OVER) {
+            // the window opened with the latest switch to the target
+            timeline.stream().filter(e -> "phase".equals(e.kind()) && PlainWords.to(e).equals(Phase.CUT_OVER.name()))
+                    .reduce((first, second) -> second).ifPresent(cut -> root.putObject("window")
+                            .put("since", cut.at().toString())
+                            .put("elapsedSeconds", Duration.between(cut.at(), now).toSeconds()));
+        }
         triggers(root, evaluations, problems);
         CutoverHold.current(store, id).ifPresent(hold -> problems.add("An alarm holds the cutover window open until a "
                 + "person decides."));
