@@ -25,11 +25,12 @@ public final class CutoverRecovery {
             leg.leaving().syncSequences(leg.leavingMoves());
             leg.arriving().reopenSource(leg.arrivingMoves());
             traffic.release(leg.to());
-            context.store().setPhase(context.migrationId(), leg.done(),
-                    "finished after a restart: the " + from + " tables were closed", context.actor());
+            // the event first: whoever sees the new phase finds why on the timeline already
             context.store().append(context.migrationId(), leg.name() + "-switched", context.actor(),
                     JSON.createObjectNode().put("switch", traffic.kind()).put("to", Leg.label(leg.to()))
                             .put("afterRestart", true).toString());
+            context.store().setPhase(context.migrationId(), leg.done(),
+                    "finished after a restart: the " + from + " tables were closed", context.actor());
             context.info().accept("A " + leg.name() + " was under way when the daemon stopped, and the " + from + " tables"
                     + " were already closed to writes (so the other side had every write): it is finished, the"
                     + " application runs on the " + Leg.label(leg.to()) + ".");
@@ -39,11 +40,11 @@ public final class CutoverRecovery {
             leg.leaving().reopenSource(leg.leavingMoves());
         }
         traffic.release(leg.from());
-        context.store().setPhase(context.migrationId(), leg.before(),
-                leg.name() + " given up after a restart: the " + from + " tables were not closed", context.actor());
         context.store().append(context.migrationId(), leg.name() + "-abandoned", context.actor(), JSON.createObjectNode()
                 .put("step", "restart").put("reason", "the daemon stopped before the " + from + " was closed")
                 .put("closedTables", closed).toString());
+        context.store().setPhase(context.migrationId(), leg.before(),
+                leg.name() + " given up after a restart: the " + from + " tables were not closed", context.actor());
         context.info().accept("A " + leg.name() + " was under way when the daemon stopped, before the " + from + " tables"
                 + " were closed: it is given up, the application runs on the " + from + ". Ask for it again when ready.");
         return leg.before();

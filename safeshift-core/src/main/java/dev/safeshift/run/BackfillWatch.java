@@ -20,6 +20,7 @@ final class BackfillWatch implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BackfillWatch.class);
 
     private final RowCountCheckpoint checkpoint;
+    private boolean finished;
     private final Engine engine;
     private final ControlStore store;
     private final long migrationId;
@@ -64,9 +65,23 @@ final class BackfillWatch implements Runnable {
         }
     }
 
+    /**
+     * The copies ended: no checkpoint of this watch may land on the timeline after this returns, so
+     * that the final checkpoint, recorded next, is the last one (a count in progress is dropped).
+     */
+    synchronized void finish() {
+        finished = true;
+    }
+
     private void checkpoint() {
         try {
-            checkpoint.record(moves, false);
+            RowCountCheckpoint.Counted counted = checkpoint.count(moves, false);
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                checkpoint.append(counted);
+            }
             engine.retainedLog(capture).ifPresent(bytes -> store.reportRetainedWal(migrationId, bytes));
         } catch (RuntimeException e) {
             // a count that failed is a missing checkpoint, not a reason to stop the copy

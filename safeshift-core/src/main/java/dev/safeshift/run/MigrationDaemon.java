@@ -431,14 +431,16 @@ public final class MigrationDaemon {
     }
 
     private boolean backfill(long id, String capture, List<TableMove> moves, Snapshot snapshot) throws InterruptedException {
-        Thread watcher = new Thread(new BackfillWatch(new RowCountCheckpoint(engine, store, id, actor), engine, store, id,
-                capture, moves, requests(id)::dispatch, stopSignal), "safeshift-requests");
+        BackfillWatch watch = new BackfillWatch(new RowCountCheckpoint(engine, store, id, actor), engine, store, id,
+                capture, moves, requests(id)::dispatch, stopSignal);
+        Thread watcher = new Thread(watch, "safeshift-requests");
         watcher.setDaemon(true);
         watcher.start();
         try {
             return new Backfill(engine, store, id, capture, listener, plan.copy().parallelism())
                     .copy(moves, snapshot, stopRequested::get);
         } finally {
+            watch.finish();
             watcher.interrupt();
         }
     }

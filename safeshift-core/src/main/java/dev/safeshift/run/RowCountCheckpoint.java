@@ -64,6 +64,21 @@ final class RowCountCheckpoint {
      * @return whether every table's counts are consistent with that stage
      */
     boolean record(List<TableMove> moves, boolean complete) {
+        Counted counted = count(moves, complete);
+        append(counted);
+        return counted.consistent();
+    }
+
+    /** Counts taken for a checkpoint, not yet on the timeline. */
+    record Counted(String detail, boolean consistent) {
+    }
+
+    void append(Counted counted) {
+        store.append(migrationId, EVENT, actor, counted.detail());
+    }
+
+    /** Counts without recording: the caller decides whether they still belong on the timeline. */
+    Counted count(List<TableMove> moves, boolean complete) {
         List<ChunkRecord> chunks = store.chunks(migrationId);
         ObjectNode detail = JSON.createObjectNode();
         detail.put("stage", complete ? "backfill complete" : "during backfill");
@@ -86,7 +101,6 @@ final class RowCountCheckpoint {
             }
         }
         detail.put("consistent", consistent);
-        store.append(migrationId, EVENT, actor, detail.toString());
-        return consistent;
+        return new Counted(detail.toString(), consistent);
     }
 }
