@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -55,27 +57,27 @@ class DashboardBrowserIT {
         WebDriver browser = chromium();
         try {
             browser.get(url);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            onPage().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(browser.findElement(By.id("status")).getText()).isIn(WORDS));
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            onPage().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(browser.findElement(By.cssSelector("#triggers .sentence")).getText())
                             .matches("Error rate (no reading yet|[0-9.]+%) \u2014 rolls back above 2%"));
             String updated = browser.findElement(By.id("updated")).getText();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            onPage().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(browser.findElement(By.id("updated")).getText()).as("the page updates by itself")
                             .isNotEqualTo(updated).contains("demo_payments"));
 
             browser.findElement(By.id("name")).sendKeys("Mallory");
             browser.findElement(By.id("role")).sendKeys("engineering");
             browser.findElement(By.id("signoff")).click();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            onPage().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(browser.findElement(By.id("answer")).getText()).startsWith("Refused:").contains("token"));
             browser.findElement(By.id("cutover")).click();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            onPage().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(browser.findElement(By.id("answer")).getText()).startsWith("Refused:").contains("token"));
 
             // The picture README shows: the cutover window, with the trigger's readings against its threshold.
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            onPage().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
                 assertThat(browser.findElement(By.id("window")).getText()).startsWith("On the new database");
                 assertThat(browser.findElement(By.cssSelector("#triggers .sentence")).getText()).matches("Error rate [0-9.]+%.*");
             });
@@ -86,6 +88,14 @@ class DashboardBrowserIT {
             browser.quit();
         }
         assertThat(demo.get(5, TimeUnit.MINUTES)).as("the demo itself succeeded").isZero();
+    }
+
+    /**
+     * Waiting on what the page shows: it renders itself anew every second, so an element found a
+     * moment ago may be gone by the time it is read, and is then looked up again.
+     */
+    private static ConditionFactory onPage() {
+        return await().ignoreExceptionsInstanceOf(StaleElementReferenceException.class);
     }
 
     /** Debian's chromium and chromium-driver, which .ci/run installs; no driver is downloaded. */
