@@ -16,7 +16,7 @@ final class StreamFailures {
 
     private static final Pattern SERVER_AWAY = Pattern.compile("the database system is (shutting down|starting up"
             + "|in recovery mode|not yet accepting connections)|terminating connection due to administrator command"
-            + "|Connection refused|Connection reset|An I/O error occurred");
+            + "|Connection refused|Connection reset|An I/O error occurred|The connection attempt failed");
     private static final Pattern CASE_DUPLICATES = Pattern.compile(
             "Table '(.*)' has columns that differ only by case\\. Column name: '(.*?)'\\.");
     private static final Pattern SLOT_ACTIVE = Pattern.compile("replication slot \"([^\"]*)\" is active for PID (\\d+)");
